@@ -1,0 +1,74 @@
+package io.slotferry.cli;
+
+import io.slotferry.cli.rdb.RdbCommand;
+import io.slotferry.rdb.RdbFormatException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code migrate}. Library code throws specific exceptions; this class alone turns
+ * them into exit codes and one clear message on stderr.
+ */
+@Command(name = "migrate", mixinStandardHelpOptions = true, versionProvider = Migrate.Version.class,
+        subcommands = {RdbCommand.class, CommandLine.HelpCommand.class},
+        description = {
+            "slotferry: move live Redis data out of Codis and Twemproxy into a Redis Cluster",
+            "(Amazon ElastiCache for Redis/Valkey in cluster mode), with no downtime.",
+            "",
+            "Today: inspect and dump RDB files of any Redis version (2.4 to 8.x, Valkey, codis-server).",
+            "Example:  migrate rdb inspect dump.rdb"},
+        footer = {"", "Exit codes:",
+            "  0  success",
+            "  1  the command failed (message on stderr)",
+            "  2  invalid command line",
+            "  3  the RDB input is malformed (the message gives the byte offset)",
+            "  4  an input/output error (file missing, unreadable, broken pipe)"})
+public final class Migrate implements Runnable {
+    /** Exit code of a malformed RDB input. */
+    public static final int EXIT_FORMAT = 3;
+    /** Exit code of an I/O failure. */
+    public static final int EXIT_IO = 4;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: try 'migrate --help'");
+    }
+
+    /** Builds the command line with the exit-code mapping installed (used by main and by tests). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Migrate());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            Throwable cause = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+            line.getErr().println("migrate: " + cause.getMessage());
+            if (cause instanceof RdbFormatException) {
+                return EXIT_FORMAT;
+            }
+            if (cause instanceof IOException) {
+                return EXIT_IO;
+            }
+            if (!(cause instanceof IllegalArgumentException)) {
+                cause.printStackTrace(line.getErr());
+            }
+            return 1;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Version from the jar manifest (falls back to "development build"). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Migrate.class.getPackage().getImplementationVersion();
+            return new String[] {"slotferry migrate " + (v == null ? "(development build)" : v)};
+        }
+    }
+}
