@@ -9,9 +9,11 @@ package io.slotferry.rdb;
  * @param chunkBytes         decoded mode: a chunk is closed once it holds about this many bytes
  * @param maxElementBytes    a single string (key, element, value) may not declare more than this
  * @param verifyChecksum     false skips CRC-64 work (the status is then reported as not verified)
+ * @param validateBlobs      raw mode: walk every ziplist/listpack/intset/zipmap blob before handing its bytes
+ *                           on (decoded mode always validates, since it reads every entry)
  */
 public record RdbOptions(Mode mode, long maxRawValueBytes, int chunkElements, int chunkBytes, long maxElementBytes,
-                         boolean verifyChecksum) {
+                         boolean verifyChecksum, boolean validateBlobs) {
 
     /** How keys are delivered. */
     public enum Mode { RAW, DECODED }
@@ -24,23 +26,31 @@ public record RdbOptions(Mode mode, long maxRawValueBytes, int chunkElements, in
 
     /** Decoded chunks of at most 1024 elements / 1 MiB; elements up to 1 GiB (Redis allows 512 MiB). */
     public static RdbOptions decoded() {
-        return new RdbOptions(Mode.DECODED, 64L << 20, 1024, 1 << 20, 1L << 30, true);
+        return new RdbOptions(Mode.DECODED, 64L << 20, 1024, 1 << 20, 1L << 30, true, true);
     }
 
     /** Raw values kept in memory up to 64 MiB each. */
     public static RdbOptions raw() {
-        return new RdbOptions(Mode.RAW, 64L << 20, 1024, 1 << 20, 1L << 30, true);
+        return new RdbOptions(Mode.RAW, 64L << 20, 1024, 1 << 20, 1L << 30, true, true);
     }
 
     public RdbOptions withMaxRawValueBytes(long bytes) {
-        return new RdbOptions(mode, bytes, chunkElements, chunkBytes, maxElementBytes, verifyChecksum);
+        return new RdbOptions(mode, bytes, chunkElements, chunkBytes, maxElementBytes, verifyChecksum, validateBlobs);
     }
 
     public RdbOptions withChunks(int elements, int bytes) {
-        return new RdbOptions(mode, maxRawValueBytes, elements, bytes, maxElementBytes, verifyChecksum);
+        return new RdbOptions(mode, maxRawValueBytes, elements, bytes, maxElementBytes, verifyChecksum, validateBlobs);
+    }
+
+    public RdbOptions withVerifyChecksum(boolean verify) {
+        return new RdbOptions(mode, maxRawValueBytes, chunkElements, chunkBytes, maxElementBytes, verify, validateBlobs);
+    }
+
+    public RdbOptions withValidateBlobs(boolean validate) {
+        return new RdbOptions(mode, maxRawValueBytes, chunkElements, chunkBytes, maxElementBytes, verifyChecksum, validate);
     }
 
     public RdbOptions withMaxElementBytes(long bytes) {
-        return new RdbOptions(mode, maxRawValueBytes, chunkElements, chunkBytes, bytes, verifyChecksum);
+        return new RdbOptions(mode, maxRawValueBytes, chunkElements, chunkBytes, bytes, verifyChecksum, validateBlobs);
     }
 }

@@ -104,7 +104,7 @@ public final class RdbReader implements AutoCloseable {
         this.options = options;
         this.in = new RdbInput(source, 1 << 20);
         this.strings = new RdbStrings(in, options.maxElementBytes());
-        this.skipper = new ValueSkipper(in, strings, true);
+        this.skipper = new ValueSkipper(in, strings, options.validateBlobs());
         if (!options.verifyChecksum()) {
             in.stopChecksum();
         }

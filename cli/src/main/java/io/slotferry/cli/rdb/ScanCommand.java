@@ -36,6 +36,13 @@ public final class ScanCommand implements Callable<Integer> {
             description = "raw or decoded. Default: ${DEFAULT-VALUE}")
     String mode;
 
+    @Option(names = "--no-checksum", description = "Do not compute the CRC-64 (measures the parser alone).")
+    boolean noChecksum;
+
+    @Option(names = "--no-blob-validation",
+            description = "Raw mode: do not walk ziplist/listpack/intset/zipmap blobs (measures the framing alone).")
+    boolean noBlobValidation;
+
     @Override
     public Integer call() throws Exception {
         RdbOptions options = switch (mode) {
@@ -43,6 +50,7 @@ public final class ScanCommand implements Callable<Integer> {
             case "decoded" -> RdbOptions.decoded();
             default -> throw new IllegalArgumentException("unknown --mode '" + mode + "': use raw or decoded");
         };
+        options = options.withVerifyChecksum(!noChecksum).withValidateBlobs(!noBlobValidation);
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             pool.resetPeakUsage();
         }

@@ -1,0 +1,183 @@
+package io.slotferry.rdb;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RdbReaderTest {
+
+    static List<RdbEvent> readAll(byte[] rdb, RdbOptions options) throws IOException {
+        return readAll(new ByteArrayInputStream(rdb), options);
+    }
+
+    static List<RdbEvent> readAll(InputStream in, RdbOptions options) throws IOException {
+        List<RdbEvent> events = new ArrayList<>();
+        try (RdbReader r = RdbReader.open(in, options)) {
+            RdbEvent e;
+            while ((e = r.next()) != null) {
+                events.add(e);
+            }
+        }
+        return events;
+    }
+
+    private static byte[] sample() {
+        return new RdbBuilder(9).selectDb(0).expireMs(4102444800000L).stringKey("k", "v").listKey("l", 3).end();
+    }
+
+    @Test
+    void readsKeysWithDbExpiryAndValidChecksum() throws IOException {
+        List<RdbEvent> events = readAll(sample(), RdbOptions.decoded());
+        RdbEvent.KeyBegin k = (RdbEvent.KeyBegin) events.get(2);
+        assertEquals("k", new String(k.key().key(), StandardCharsets.US_ASCII));
+        assertEquals(4102444800000L, k.key().expireAtMs());
+        assertArrayEquals("v".getBytes(StandardCharsets.US_ASCII), ((RdbEvent.StringValue) events.get(3)).bytes());
+        RdbEvent.KeyBegin l = (RdbEvent.KeyBegin) events.get(5);
+        assertEquals(-1, l.key().expireAtMs(), "an expiry applies to one key only");
+        assertEquals(3, ((RdbEvent.ListElements) events.get(6)).elements().size());
+        assertEquals(ChecksumStatus.VALID, ((RdbEvent.End) events.get(events.size() - 1)).checksum());
+    }
+
+    @Test
+    void rawModeGivesTheExactValueBytesAndTheirPosition() throws IOException {
+        byte[] rdb = sample();
+        List<RdbEvent> events = readAll(rdb, RdbOptions.raw());
+        RdbEvent.RawValue list = (RdbEvent.RawValue) events.get(3);
+        byte[] expected = Arrays.copyOfRange(rdb, (int) list.valueOffset(), (int) (list.valueOffset() + list.valueLength()));
+        assertArrayEquals(expected, list.value());
+        assertEquals(3, list.value()[0], "the value starts with its element count");
+    }
+
+    @Test
+    void rawValuesAboveTheLimitAreLocatedButNotKept() throws IOException {
+        byte[] rdb = new RdbBuilder(9).listKey("big", 10_000).end();
+        RdbEvent.RawValue v = (RdbEvent.RawValue) readAll(rdb, RdbOptions.raw().withMaxRawValueBytes(1000)).get(1);
+        assertNull(v.value());
+        assertTrue(v.valueLength() > 100_000);
+    }
+
+    @Test
+    void bigCollectionsArriveInBoundedChunks() throws IOException {
+        byte[] rdb = new RdbBuilder(9).listKey("big", 100_000).end();
+        long total = 0;
+        for (RdbEvent e : readAll(rdb, RdbOptions.decoded().withChunks(500, 1 << 20))) {
+            if (e instanceof RdbEvent.ListElements l) {
+                assertTrue(l.elements().size() <= 500);
+                total += l.elements().size();
+            }
+        }
+        assertEquals(100_000, total);
+    }
+
+    @Test
+    void longStringsArriveInPieces() throws IOException {
+        byte[] big = new byte[3_000_000];
+        Arrays.fill(big, (byte) 'x');
+        byte[] rdb = new RdbBuilder(9).u8(0).string("s").string(big).end();
+        int pieces = 0;
+        long bytes = 0;
+        for (RdbEvent e : readAll(rdb, RdbOptions.decoded())) {
+            if (e instanceof RdbEvent.StringValue s) {
+                pieces++;
+                bytes += s.bytes().length;
+                assertTrue(s.bytes().length <= 1 << 20);
+            }
+        }
+        assertEquals(3, pieces);
+        assertEquals(big.length, bytes);
+    }
+
+    @Test
+    void truncationAtEveryByteIsAFormatErrorWithItsOffset() {
+        byte[] rdb = sample();
+        for (int cut = 0; cut < rdb.length; cut++) {
+            byte[] part = Arrays.copyOf(rdb, cut);
+            for (RdbOptions o : new RdbOptions[] {RdbOptions.raw(), RdbOptions.decoded()}) {
+                RdbFormatException e = assertThrows(RdbFormatException.class, () -> readAll(part, o), "cut at " + cut);
+                assertTrue(e.offset() <= cut, e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void absurdDeclaredLengthsFailFastWithoutAllocating() {
+        byte[] rdb = new RdbBuilder(9).u8(0).string("k").length(1L << 40).raw(new byte[10]).end();
+        RdbFormatException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> assertThrows(RdbFormatException.class, () -> readAll(rdb, RdbOptions.decoded())));
+        assertTrue(e.getMessage().contains("maxElementBytes"), e.getMessage());
+        // Under the element limit but beyond the data: the read fails when the input ends.
+        byte[] truncated = new RdbBuilder(9).u8(0).string("k").length(900_000_000L).raw(new byte[10]).end();
+        assertThrows(RdbFormatException.class, () -> readAll(truncated, RdbOptions.decoded()));
+        byte[] manyElements = new RdbBuilder(9).u8(2).string("k").length(1L << 50).raw(new byte[10]).end();
+        assertThrows(RdbFormatException.class, () -> readAll(manyElements, RdbOptions.raw()));
+    }
+
+    @Test
+    void badChecksumIsReportedAtTheEofOpcode() {
+        byte[] rdb = new RdbBuilder(9).stringKey("k", "v").endWithChecksum(12345);
+        RdbFormatException e = assertThrows(RdbFormatException.class, () -> readAll(rdb, RdbOptions.raw()));
+        assertEquals(rdb.length - 8, e.offset());
+        assertTrue(e.getMessage().contains("CRC-64"));
+    }
+
+    @Test
+    void zeroChecksumMeansDisabledAndTrailingBytesAreTolerated() throws IOException {
+        byte[] rdb = new RdbBuilder(9).stringKey("k", "v").endWithChecksum(0);
+        byte[] withTrailer = Arrays.copyOf(rdb, rdb.length + 40);
+        RdbEvent.End end = (RdbEvent.End) readAll(withTrailer, RdbOptions.raw()).get(2);
+        assertEquals(ChecksumStatus.DISABLED, end.checksum());
+        assertEquals(40, end.trailingBytes());
+    }
+
+    @Test
+    void unknownTypesAndNewerVersionsAreNamed() {
+        byte[] unknown = new RdbBuilder(9).u8(0x42).string("k").end();
+        RdbFormatException e = assertThrows(RdbFormatException.class, () -> readAll(unknown, RdbOptions.raw()));
+        assertEquals(9, e.offset());
+        assertTrue(e.getMessage().contains("0x42"));
+        byte[] newer = "REDIS0013".getBytes(StandardCharsets.US_ASCII);
+        assertTrue(assertThrows(RdbFormatException.class, () -> readAll(newer, RdbOptions.raw())).getMessage().contains("13"));
+        byte[] notRdb = "HTTP/1.1 200 OK".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(0, assertThrows(RdbFormatException.class, () -> readAll(notRdb, RdbOptions.raw())).offset());
+    }
+
+    @Test
+    void valkeyOwnHeaderIsAccepted() throws IOException {
+        byte[] body = new RdbBuilder(9).stringKey("k", "v").end();
+        byte[] valkey = Arrays.copyOf("VALKEY080".getBytes(StandardCharsets.US_ASCII), body.length);
+        System.arraycopy(body, 9, valkey, 9, body.length - 9);
+        // The checksum covers the header, so recompute it for the new magic.
+        long crc = Crc64.of(Arrays.copyOf(valkey, valkey.length - 8));
+        for (int i = 0; i < 8; i++) {
+            valkey[valkey.length - 8 + i] = (byte) (crc >>> (8 * i));
+        }
+        List<RdbEvent> events = readAll(valkey, RdbOptions.decoded());
+        assertEquals(new RdbEvent.Header("VALKEY", 80), events.get(0));
+        assertEquals(ChecksumStatus.VALID, ((RdbEvent.End) events.get(events.size() - 1)).checksum());
+    }
+
+    @Test
+    void secondsExpiryOfOldFilesIsSignedAndScaled() throws IOException {
+        RdbBuilder b = new RdbBuilder(2).u8(0xFD);
+        int secs = -1; // 2.4 stores a signed 32-bit number: Redis reads 0xFFFFFFFF as -1 s
+        for (int i = 0; i < 4; i++) {
+            b.u8((secs >>> (8 * i)) & 0xff);
+        }
+        byte[] rdb = b.stringKey("k", "v").end();
+        RdbEvent.KeyBegin k = (RdbEvent.KeyBegin) readAll(rdb, RdbOptions.decoded()).get(1);
+        assertEquals(-1000, k.key().expireAtMs());
+    }
+}
