@@ -7,7 +7,7 @@ set -euo pipefail
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
-command -v nutcracker >/dev/null 2>&1 && [[ -x "$(command -v nutcracker)" ]] || missing+=(nutcracker)
+command -v nutcracker >/dev/null 2>&1 || [[ -x /usr/sbin/nutcracker ]] || missing+=(nutcracker)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 
 for tool in java mvn; do
