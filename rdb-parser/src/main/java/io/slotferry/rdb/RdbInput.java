@@ -25,9 +25,8 @@ final class RdbInput {
     private long base;
     private boolean eof;
 
-    private final Crc64 crc = new Crc64();
-    private boolean crcActive = true;
-    private int crcFrom;
+    /** Null once checksumming is off (disabled, not needed, or finished). */
+    private ChecksumWorker checksum;
 
     private byte[] capture;
     private int captureLength;
@@ -35,9 +34,10 @@ final class RdbInput {
     private int captureFrom = -1;
     private long captureLimit;
 
-    RdbInput(InputStream in, int bufferSize) {
+    RdbInput(InputStream in, int bufferSize, boolean checksummed) {
         this.in = in;
         this.buf = new byte[bufferSize];
+        this.checksum = checksummed ? new ChecksumWorker(bufferSize) : null;
     }
 
     long offset() {
@@ -60,13 +60,15 @@ final class RdbInput {
         }
         flushConsumed();
         int remaining = limit - pos;
+        if (checksum != null) {
+            checksum.permit(base + pos);
+        }
         if (pos > 0) {
             System.arraycopy(buf, pos, buf, 0, remaining);
             base += pos;
             pos = 0;
             limit = remaining;
         }
-        crcFrom = 0;
         if (captureFrom >= 0) {
             captureFrom = 0;
         }
@@ -75,15 +77,14 @@ final class RdbInput {
             eof = true;
             return false;
         }
+        if (checksum != null) {
+            checksum.add(buf, limit, n);
+        }
         limit += n;
         return true;
     }
 
     private void flushConsumed() {
-        if (crcActive && pos > crcFrom) {
-            crc.update(buf, crcFrom, pos - crcFrom);
-        }
-        crcFrom = pos;
         if (captureFrom >= 0 && pos > captureFrom) {
             appendCapture(buf, captureFrom, pos - captureFrom);
             captureFrom = pos;
@@ -203,19 +204,27 @@ final class RdbInput {
         }
     }
 
-    /** CRC-64 of every byte consumed so far. */
-    long checksumSoFar() {
-        flushConsumed();
-        return crc.value();
+    /** CRC-64 of every byte consumed so far; ends checksumming. */
+    long checksumSoFar() throws IOException {
+        if (checksum == null) {
+            throw new IllegalStateException("checksum not computed");
+        }
+        try {
+            return checksum.checksumOf(offset());
+        } finally {
+            stopChecksum();
+        }
     }
 
-    /** Stops feeding the checksum (the 8 trailer bytes and anything after are not part of it). */
+    /** Stops checksumming (not needed for this file, or done). */
     void stopChecksum() {
-        flushConsumed();
-        crcActive = false;
+        if (checksum != null) {
+            checksum.close();
+            checksum = null;
+        }
     }
 
-    /** True when no byte remains (used to tolerate, and count, trailing bytes after EOF). */
+    /** Consumes and counts whatever follows (bytes after the trailer are tolerated). */
     long drainRemaining() throws IOException {
         long n = limit - pos;
         pos = limit;
@@ -258,10 +267,17 @@ final class RdbInput {
 
     /** Ends the capture: the captured bytes, or null when they exceeded the limit; see {@link #capturedLength()}. */
     byte[] endCapture() {
-        if (captureFrom >= 0 && pos > captureFrom) {
-            appendCapture(buf, captureFrom, pos - captureFrom);
-        }
+        int from = captureFrom;
         captureFrom = -1;
+        if (capturedTotal == 0 && capture != null) {
+            // The whole value is still in the input buffer (the common case): one exact copy.
+            long len = pos - from;
+            capturedTotal = len;
+            return len <= captureLimit ? Arrays.copyOfRange(buf, from, pos) : null;
+        }
+        if (pos > from) {
+            appendCapture(buf, from, pos - from);
+        }
         byte[] out = capture == null ? null : Arrays.copyOf(capture, captureLength);
         if (capture == null || capture.length > (1 << 20)) {
             capture = new byte[64 * 1024]; // do not keep a huge buffer alive between keys

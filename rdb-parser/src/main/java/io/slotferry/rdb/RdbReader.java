@@ -102,12 +102,9 @@ public final class RdbReader implements AutoCloseable {
     private RdbReader(InputStream source, RdbOptions options) {
         this.source = source;
         this.options = options;
-        this.in = new RdbInput(source, 1 << 20);
+        this.in = new RdbInput(source, 1 << 20, options.verifyChecksum());
         this.strings = new RdbStrings(in, options.maxElementBytes());
         this.skipper = new ValueSkipper(in, strings, options.validateBlobs());
-        if (!options.verifyChecksum()) {
-            in.stopChecksum();
-        }
     }
 
     /** A reader over {@code in} (not buffered further: the reader buffers itself). */
@@ -279,10 +276,10 @@ public final class RdbReader implements AutoCloseable {
         state = State.DONE;
         ChecksumStatus status;
         if (version < 5) {
+            in.stopChecksum();
             status = ChecksumStatus.ABSENT;
         } else {
-            long computed = in.checksumSoFar();
-            in.stopChecksum();
+            long computed = options.verifyChecksum() ? in.checksumSoFar() : 0;
             long stored = in.readLongLE("the 8-byte CRC-64 after the EOF opcode");
             if (stored == 0) {
                 status = ChecksumStatus.DISABLED;
@@ -309,6 +306,7 @@ public final class RdbReader implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        in.stopChecksum();
         source.close();
     }
 

@@ -133,6 +133,39 @@ class RdbReaderTest {
         assertTrue(e.getMessage().contains("CRC-64"));
     }
 
+    /** Returns at most a random 1..100000 bytes per read, so refills land at arbitrary offsets. */
+    private static InputStream trickle(byte[] data, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        return new ByteArrayInputStream(data) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 1 + random.nextInt(100_000)));
+            }
+        };
+    }
+
+    @Test
+    void checksumIsVerifiedAcrossManyRefillsOfTrickledInput() throws IOException {
+        RdbBuilder b = new RdbBuilder(9);
+        byte[] chunk = new byte[70_000];
+        new java.util.Random(1).nextBytes(chunk);
+        for (int i = 0; i < 80; i++) {
+            b.u8(0).string("big:" + i).string(chunk);
+        }
+        byte[] rdb = b.end();
+        byte[] withTrailer = Arrays.copyOf(rdb, rdb.length + 3);
+        for (RdbOptions o : new RdbOptions[] {RdbOptions.raw(), RdbOptions.decoded()}) {
+            List<RdbEvent> events = readAll(trickle(withTrailer, 5), o);
+            RdbEvent.End end = (RdbEvent.End) events.get(events.size() - 1);
+            assertEquals(ChecksumStatus.VALID, end.checksum());
+            assertEquals(3, end.trailingBytes());
+        }
+        byte[] damaged = rdb.clone();
+        damaged[rdb.length / 2] ^= 1; // inside a string value: only the checksum can notice
+        RdbFormatException e = assertThrows(RdbFormatException.class, () -> readAll(trickle(damaged, 6), RdbOptions.raw()));
+        assertTrue(e.getMessage().contains("CRC-64"), e.getMessage());
+    }
+
     @Test
     void zeroChecksumMeansDisabledAndTrailingBytesAreTolerated() throws IOException {
         byte[] rdb = new RdbBuilder(9).stringKey("k", "v").endWithChecksum(0);

@@ -52,8 +52,7 @@ public final class InspectCommand implements Callable<Integer> {
         long now = System.currentTimeMillis();
         RdbEvent.End end = null;
         RdbEvent.Header header = null;
-        try (InputStream in = RdbFiles.open(file)) {
-            RdbReader reader = RdbReader.open(in, RdbOptions.raw().withMaxRawValueBytes(0));
+        try (InputStream in = RdbFiles.open(file); RdbReader reader = RdbReader.open(in, RdbOptions.raw().withMaxRawValueBytes(0))) {
             RdbEvent e;
             while ((e = reader.next()) != null) {
                 if (e instanceof RdbEvent.RawValue v) {

@@ -59,9 +59,8 @@ public final class ScanCommand implements Callable<Integer> {
         String checksum = "?";
         long start = System.nanoTime();
         Counting counting;
-        try (InputStream in = RdbFiles.open(file)) {
-            counting = new Counting(in);
-            RdbReader reader = RdbReader.open(counting, options);
+        try (InputStream in = RdbFiles.open(file); Counting c = new Counting(in); RdbReader reader = RdbReader.open(c, options)) {
+            counting = c;
             RdbEvent e;
             while ((e = reader.next()) != null) {
                 if (e instanceof RdbEvent.RawValue || e instanceof RdbEvent.KeyBegin) {
