@@ -7,7 +7,6 @@ import io.slotferry.rdb.encoding.Listpack;
 import io.slotferry.rdb.encoding.Ziplist;
 import io.slotferry.rdb.encoding.Zipmap;
 import java.io.IOException;
-import java.util.List;
 
 /**
  * Values stored as encoded blobs: one blob (zipmap, ziplist, intset, listpack, listpack-ex) or a
@@ -15,14 +14,14 @@ import java.util.List;
  * Elements are grouped into the type's shape: single elements, member+score pairs, field+value
  * pairs, or field+value+TTL triplets.
  */
-final class BlobCursor extends ValueCursor {
+final class BlobCursor extends ValueCursor.ChunkedCursor {
     private final RdbType type;
     private ElementCursor blob;
     private long blobOffset;
     private long nodesLeft = -1;
 
     BlobCursor(RdbType type, RdbInput in, RdbStrings strings, RdbOptions options) {
-        super(in, strings, options);
+        super(type.valueType(), in, strings, options);
         this.type = type;
     }
 
@@ -144,16 +143,5 @@ final class BlobCursor extends ValueCursor {
         } catch (CorruptEncodingException e) {
             throw corrupt(e, offset, encodingOf.encoding());
         }
-    }
-
-    @Override
-    RdbEvent wrap(List<Object> items) {
-        return switch (type.valueType()) {
-            case LIST -> new RdbEvent.ListElements(cast(items));
-            case SET -> new RdbEvent.SetMembers(cast(items));
-            case ZSET -> new RdbEvent.SortedSetEntries(cast(items));
-            case HASH -> new RdbEvent.HashFields(cast(items));
-            default -> throw new IllegalStateException(type.toString());
-        };
     }
 }

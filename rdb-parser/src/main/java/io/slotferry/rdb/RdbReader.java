@@ -325,15 +325,5 @@ public final class RdbReader implements AutoCloseable {
             event = null;
             return e;
         }
-
-        @Override
-        boolean produce() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        RdbEvent wrap(java.util.List<Object> items) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

@@ -208,14 +208,4 @@ final class StreamCursor extends ValueCursor {
             throw corrupt(e, blobOffset, "stream listpack");
         }
     }
-
-    @Override
-    boolean produce() {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    RdbEvent wrap(List<Object> items) {
-        throw new UnsupportedOperationException();
-    }
 }

@@ -16,10 +16,6 @@ abstract class ValueCursor {
     protected final RdbStrings strings;
     protected final RdbOptions options;
 
-    private List<Object> chunk;
-    private long chunkSize;
-    private boolean exhausted;
-
     ValueCursor(RdbInput in, RdbStrings strings, RdbOptions options) {
         this.in = in;
         this.strings = strings;
@@ -27,45 +23,63 @@ abstract class ValueCursor {
     }
 
     /** The next chunk of this value, or null when the value has been read completely. */
-    RdbEvent next() throws IOException {
-        if (exhausted) {
-            return null;
-        }
-        chunk = new ArrayList<>();
-        chunkSize = 0;
-        while (chunk.size() < options.chunkElements() && chunkSize < options.chunkBytes()) {
-            if (!produce()) {
-                exhausted = true;
-                break;
-            }
-        }
-        return chunk.isEmpty() ? (exhausted ? null : next()) : wrap(chunk);
-    }
-
-    /** Adds zero or more items to the current chunk; false once the value has nothing more. */
-    abstract boolean produce() throws IOException;
-
-    /** Turns the collected items into the chunk event of this value's type. */
-    abstract RdbEvent wrap(List<Object> items);
-
-    void add(Object item, long size) {
-        chunk.add(item);
-        chunkSize += size + 16;
-    }
-
-    /** Marks the chunk full so the next produce() starts a new chunk (one chunk per blob where that matters). */
-    void closeChunk() {
-        chunkSize = options.chunkBytes();
-    }
+    abstract RdbEvent next() throws IOException;
 
     static RdbFormatException corrupt(CorruptEncodingException e, long blobOffset, String what) {
         return new RdbFormatException(blobOffset, e.expected() + " (" + what + " blob starting here, position "
                 + e.position() + " inside it)", e.problem());
     }
 
+    /** The chunk event of a list, set, sorted set or hash holding {@code items}. */
     @SuppressWarnings("unchecked")
-    static <T> List<T> cast(List<Object> items) {
-        return (List<T>) (List<?>) items;
+    static RdbEvent collectionChunk(ValueType type, List<Object> items) {
+        List<?> list = items;
+        return switch (type) {
+            case LIST -> new RdbEvent.ListElements((List<byte[]>) list);
+            case SET -> new RdbEvent.SetMembers((List<byte[]>) list);
+            case ZSET -> new RdbEvent.SortedSetEntries((List<ScoredMember>) list);
+            case HASH -> new RdbEvent.HashFields((List<HashField>) list);
+            default -> throw new IllegalStateException(type.toString());
+        };
+    }
+
+    /** A collection read element by element: subclasses add elements, this class cuts the chunks. */
+    abstract static class ChunkedCursor extends ValueCursor {
+        private final ValueType type;
+        private List<Object> chunk;
+        private long chunkSize;
+        private boolean exhausted;
+
+        ChunkedCursor(ValueType type, RdbInput in, RdbStrings strings, RdbOptions options) {
+            super(in, strings, options);
+            this.type = type;
+        }
+
+        @Override
+        RdbEvent next() throws IOException {
+            while (!exhausted) {
+                chunk = new ArrayList<>();
+                chunkSize = 0;
+                while (chunk.size() < options.chunkElements() && chunkSize < options.chunkBytes()) {
+                    if (!produce()) {
+                        exhausted = true;
+                        break;
+                    }
+                }
+                if (!chunk.isEmpty()) {
+                    return collectionChunk(type, chunk);
+                }
+            }
+            return null;
+        }
+
+        /** Adds the next element to the current chunk; false once the value has nothing more. */
+        abstract boolean produce() throws IOException;
+
+        void add(Object item, long size) {
+            chunk.add(item);
+            chunkSize += size + 16;
+        }
     }
 
     /** Creates the cursor for a value of {@code type} whose bytes start at the input's position. */
@@ -109,26 +123,16 @@ abstract class ValueCursor {
             remaining -= n;
             return new RdbEvent.StringValue(in.readBytes(n, "a string value"));
         }
-
-        @Override
-        boolean produce() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        RdbEvent wrap(List<Object> items) {
-            throw new UnsupportedOperationException();
-        }
     }
 
     /** Collections stored element by element: linked list, hashtable set and hash, skiplist zset. */
-    static final class CountedCursor extends ValueCursor {
+    static final class CountedCursor extends ChunkedCursor {
         private final RdbType type;
         private long remaining = -1;
         private long minExpire;
 
         CountedCursor(RdbType type, RdbInput in, RdbStrings strings, RdbOptions options) {
-            super(in, strings, options);
+            super(type.valueType(), in, strings, options);
             this.type = type;
         }
 
@@ -173,17 +177,6 @@ abstract class ValueCursor {
             byte[] f = strings.readString("a hash field");
             byte[] v = strings.readString("a hash value");
             add(new HashField(f, v, expireAt), f.length + v.length);
-        }
-
-        @Override
-        RdbEvent wrap(List<Object> items) {
-            return switch (type.valueType()) {
-                case LIST -> new RdbEvent.ListElements(cast(items));
-                case SET -> new RdbEvent.SetMembers(cast(items));
-                case ZSET -> new RdbEvent.SortedSetEntries(cast(items));
-                case HASH -> new RdbEvent.HashFields(cast(items));
-                default -> throw new IllegalStateException(type.toString());
-            };
         }
     }
 }

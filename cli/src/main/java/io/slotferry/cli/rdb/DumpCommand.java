@@ -6,7 +6,7 @@ import java.io.OutputStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code migrate rdb dump}: every key as one JSON line. */
 @Command(name = "dump", mixinStandardHelpOptions = true,
@@ -22,8 +22,8 @@ import picocli.CommandLine.Parameters;
             "  migrate rdb dump backup.rdb.xz | grep '\"type\": \"stream\"'",
             "  cat dump.rdb | migrate rdb dump -"})
 public final class DumpCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "RDB file, '-' for standard input; .gz/.bz2/.xz detected by content")
-    String file;
+    @Mixin
+    RdbFileArgument input;
 
     @Option(names = "--format", defaultValue = "jsonl", paramLabel = "FORMAT",
             description = "Output format. Only 'jsonl' (one JSON object per line) exists today. Default: ${DEFAULT-VALUE}")
@@ -34,7 +34,7 @@ public final class DumpCommand implements Callable<Integer> {
         if (!format.equals("jsonl")) {
             throw new IllegalArgumentException("unknown --format '" + format + "': only 'jsonl' is supported");
         }
-        try (InputStream in = RdbFiles.open(file)) {
+        try (InputStream in = input.open()) {
             OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
             JsonlDump.write(in, out);
             out.flush();

@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code migrate rdb inspect}: what is in an RDB file, without printing values. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
@@ -30,8 +30,8 @@ import picocli.CommandLine.Parameters;
             "  migrate rdb inspect dump.rdb",
             "  migrate rdb inspect --top 25 /backups/cache-3.rdb.gz"})
 public final class InspectCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "RDB file, '-' for standard input; .gz/.bz2/.xz detected by content")
-    String file;
+    @Mixin
+    RdbFileArgument input;
 
     @Option(names = "--top", defaultValue = "10", paramLabel = "N", description = "How many of the biggest keys to list. Default: ${DEFAULT-VALUE}")
     int top;
@@ -52,7 +52,7 @@ public final class InspectCommand implements Callable<Integer> {
         long now = System.currentTimeMillis();
         RdbEvent.End end = null;
         RdbEvent.Header header = null;
-        try (InputStream in = RdbFiles.open(file); RdbReader reader = RdbReader.open(in, RdbOptions.raw().withMaxRawValueBytes(0))) {
+        try (InputStream in = input.open(); RdbReader reader = RdbReader.open(in, RdbOptions.raw().withMaxRawValueBytes(0))) {
             RdbEvent e;
             while ((e = reader.next()) != null) {
                 if (e instanceof RdbEvent.RawValue v) {
@@ -86,7 +86,7 @@ public final class InspectCommand implements Callable<Integer> {
                 }
             }
         }
-        out.printf("file:      %s%n", file);
+        out.printf("file:      %s%n", input.name());
         out.printf("format:    %s version %d%n", header.magic(), header.version());
         out.printf("checksum:  %s%n", switch (end.checksum()) {
             case VALID -> "valid (CRC-64 matches)";

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code migrate rdb scan}: parse a whole file and report throughput (used by bench/rdb-parse.sh). */
 @Command(name = "scan", mixinStandardHelpOptions = true,
@@ -29,8 +29,8 @@ import picocli.CommandLine.Parameters;
             "  migrate rdb scan dump.rdb",
             "  JAVA_OPTS=-Xmx256m migrate rdb scan big.rdb --mode decoded"})
 public final class ScanCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "RDB file, '-' for standard input; .gz/.bz2/.xz detected by content")
-    String file;
+    @Mixin
+    RdbFileArgument input;
 
     @Option(names = "--mode", defaultValue = "raw", paramLabel = "MODE",
             description = "raw or decoded. Default: ${DEFAULT-VALUE}")
@@ -59,7 +59,7 @@ public final class ScanCommand implements Callable<Integer> {
         String checksum = "?";
         long start = System.nanoTime();
         Counting counting;
-        try (InputStream in = RdbFiles.open(file); Counting c = new Counting(in); RdbReader reader = RdbReader.open(c, options)) {
+        try (InputStream in = input.open(); Counting c = new Counting(in); RdbReader reader = RdbReader.open(c, options)) {
             counting = c;
             RdbEvent e;
             while ((e = reader.next()) != null) {
@@ -88,7 +88,7 @@ public final class ScanCommand implements Callable<Integer> {
             }
         }
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("file", file);
+        result.put("file", input.name());
         result.put("mode", mode);
         result.put("bytes", counting.count);
         result.put("keys", keys);

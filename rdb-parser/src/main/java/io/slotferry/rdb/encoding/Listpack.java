@@ -1,31 +1,21 @@
 package io.slotferry.rdb.encoding;
 
-import java.util.Arrays;
-
 /**
  * A listpack blob (RDB 10+ small collections, quicklist 2 nodes, stream nodes since RDB 9): header
  * total bytes (4 LE) and element count (2 LE, 65535 = unknown); entries of an encoding byte, data and
  * a 1-5 byte backlen; end byte 0xFF. Encodings: 0xxxxxxx uint7; 10xxxxxx str6; 110xxxxx int13;
  * 1110xxxx str12; 0xF0 str32 (4 LE); 0xF1 int16, 0xF2 int24, 0xF3 int32, 0xF4 int64.
  */
-public final class Listpack implements ElementCursor {
+public final class Listpack extends PackedEntries {
     private static final int HEADER = 6;
 
-    private final byte[] blob;
     private final int declaredCount;
-    private int p = HEADER;
-    private int seen;
-
-    private int strStart;
-    private int strLen;
-    private boolean isInt;
-    private long intValue;
 
     public Listpack(byte[] blob) throws CorruptEncodingException {
+        super(blob, HEADER);
         if (blob.length < HEADER + 1) {
             throw new CorruptEncodingException(0, "a listpack of at least 7 bytes", "the blob has " + blob.length);
         }
-        this.blob = blob;
         int total = Intset.le32(blob, 0);
         if (total != blob.length) {
             throw new CorruptEncodingException(0, "a listpack total size equal to the blob length " + blob.length, "found " + total);
@@ -40,31 +30,12 @@ public final class Listpack implements ElementCursor {
     }
 
     @Override
-    public boolean hasNext() {
-        return (blob[p] & 0xff) != 0xff;
+    String name() {
+        return "listpack";
     }
 
     @Override
-    public byte[] next() throws CorruptEncodingException {
-        advance();
-        return isInt ? ElementCursor.decimal(intValue) : Arrays.copyOfRange(blob, strStart, strStart + strLen);
-    }
-
-    @Override
-    public long nextLong() throws CorruptEncodingException {
-        advance();
-        return isInt ? intValue : ElementCursor.super.nextLong();
-    }
-
-    /** Walks every entry without materialising them (raw mode validation). */
-    public void validateAll() throws CorruptEncodingException {
-        while (hasNext()) {
-            advance();
-        }
-        finish();
-    }
-
-    private void advance() throws CorruptEncodingException {
+    void advance() throws CorruptEncodingException {
         int start = p;
         int b = blob[p] & 0xff;
         isInt = true;
@@ -118,12 +89,7 @@ public final class Listpack implements ElementCursor {
 
     private int readInt(int width) throws CorruptEncodingException {
         need(1L + width, "a " + width + "-byte integer");
-        long v = 0;
-        for (int i = width; i >= 1; i--) {
-            v = v << 8 | (blob[p + i] & 0xff);
-        }
-        int shift = 64 - width * 8;
-        intValue = (v << shift) >> shift;
+        readSigned(p + 1, width);
         return 1 + width;
     }
 
@@ -140,18 +106,13 @@ public final class Listpack implements ElementCursor {
         return 5;
     }
 
-    private void finish() throws CorruptEncodingException {
+    @Override
+    void finish() throws CorruptEncodingException {
         if (p != blob.length - 1) {
             throw new CorruptEncodingException(p, "the end byte at " + (blob.length - 1), "found it at " + p);
         }
         if (declaredCount != 0xffff && declaredCount != seen) {
             throw new CorruptEncodingException(4, "an element count equal to the " + seen + " entries", "found " + declaredCount);
-        }
-    }
-
-    private void need(long n, String what) throws CorruptEncodingException {
-        if (p + n > blob.length - 1) {
-            throw new CorruptEncodingException(p, what, "the listpack ends first");
         }
     }
 }

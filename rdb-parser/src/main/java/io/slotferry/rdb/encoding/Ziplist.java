@@ -1,7 +1,5 @@
 package io.slotferry.rdb.encoding;
 
-import java.util.Arrays;
-
 /**
  * A ziplist blob (RDB 2-9 lists, hashes, sorted sets and quicklist nodes): header {@code zlbytes}
  * (4 LE), {@code zltail} (4 LE), {@code zllen} (2 LE); entries of prevlen (1 byte, or 0xFE + 4 LE),
@@ -12,28 +10,19 @@ import java.util.Arrays;
  * <p>Every entry is checked the way Redis' deep sanitisation does: bounds, prevlen equal to the
  * previous entry's size, zltail pointing at the last entry, and the entry count.
  */
-public final class Ziplist implements ElementCursor {
+public final class Ziplist extends PackedEntries {
     private static final int HEADER = 10;
 
-    private final byte[] blob;
     private final int declaredCount;
     private final int tail;
-    private int p = HEADER;
     private int prevSize;
-    private int seen;
     private int lastStart = -1;
 
-    // The current entry, decoded by advance(): either a string slice or an integer.
-    private int strStart;
-    private int strLen;
-    private boolean isInt;
-    private long intValue;
-
     public Ziplist(byte[] blob) throws CorruptEncodingException {
+        super(blob, HEADER);
         if (blob.length < HEADER + 1) {
             throw new CorruptEncodingException(0, "a ziplist of at least 11 bytes", "the blob has " + blob.length);
         }
-        this.blob = blob;
         int zlbytes = Intset.le32(blob, 0);
         if (zlbytes != blob.length) {
             throw new CorruptEncodingException(0, "zlbytes equal to the blob length " + blob.length, "found " + zlbytes);
@@ -52,31 +41,12 @@ public final class Ziplist implements ElementCursor {
     }
 
     @Override
-    public boolean hasNext() {
-        return (blob[p] & 0xff) != 0xff;
+    String name() {
+        return "ziplist";
     }
 
     @Override
-    public byte[] next() throws CorruptEncodingException {
-        advance();
-        return isInt ? ElementCursor.decimal(intValue) : Arrays.copyOfRange(blob, strStart, strStart + strLen);
-    }
-
-    @Override
-    public long nextLong() throws CorruptEncodingException {
-        advance();
-        return isInt ? intValue : ElementCursor.super.nextLong();
-    }
-
-    /** Walks every entry (for raw mode's validation without materialising elements). */
-    public void validateAll() throws CorruptEncodingException {
-        while (hasNext()) {
-            advance();
-        }
-        finish();
-    }
-
-    private void advance() throws CorruptEncodingException {
+    void advance() throws CorruptEncodingException {
         int start = p;
         int prevlen = blob[p] & 0xff;
         if (prevlen == 0xfe) {
@@ -144,16 +114,12 @@ public final class Ziplist implements ElementCursor {
             }
         }
         need(1L + size, "a " + size + "-byte integer");
-        long v = 0;
-        for (int i = size; i >= 1; i--) {
-            v = v << 8 | (blob[p + i] & 0xff);
-        }
-        int shift = 64 - size * 8;
-        intValue = (v << shift) >> shift;
+        readSigned(p + 1, size);
         p += 1 + size;
     }
 
-    private void finish() throws CorruptEncodingException {
+    @Override
+    void finish() throws CorruptEncodingException {
         if (p != blob.length - 1) {
             throw new CorruptEncodingException(p, "the end byte at " + (blob.length - 1), "found it at " + p);
         }
@@ -163,12 +129,6 @@ public final class Ziplist implements ElementCursor {
         }
         if (declaredCount != 0xffff && declaredCount != seen) {
             throw new CorruptEncodingException(8, "zllen equal to the " + seen + " entries", "found " + declaredCount);
-        }
-    }
-
-    private void need(long n, String what) throws CorruptEncodingException {
-        if (p + n > blob.length - 1) {
-            throw new CorruptEncodingException(p, what, "the ziplist ends first");
         }
     }
 }
