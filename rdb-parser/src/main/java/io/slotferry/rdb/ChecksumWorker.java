@@ -30,6 +30,8 @@ final class ChecksumWorker implements AutoCloseable {
     private long enqueued;
     /** Bytes the worker may include so far; guarded by {@code this}. */
     private long permitted;
+    /** Set with the final permit: blocks beyond it are not checksummed; guarded by {@code this}. */
+    private boolean ending;
     private long done;
     private boolean finished;
     private Throwable failure;
@@ -70,11 +72,13 @@ final class ChecksumWorker implements AutoCloseable {
         if (n > enqueued) {
             throw new IllegalStateException("checksum of " + n + " bytes requested, only " + enqueued + " read");
         }
-        put(STOP);
         synchronized (this) {
+            // Final permit and end flag together, so the worker never sees one without the other.
             permitted = Math.max(permitted, n);
+            ending = true;
             notifyAll(); // also wakes a worker waiting on a block that lies past the end
         }
+        put(STOP);
         try {
             thread.join();
         } catch (InterruptedException e) {
@@ -103,13 +107,13 @@ final class ChecksumWorker implements AutoCloseable {
                 while (at < block.length()) {
                     long allowed;
                     synchronized (this) {
-                        while (permitted <= done && !stopping()) {
+                        while (permitted <= done && !ending) {
                             wait();
                         }
                         allowed = permitted - done;
                     }
                     if (allowed <= 0) {
-                        break; // STOP is queued and this block lies past the end: not checksummed
+                        break; // the end is known and this block lies past it: not checksummed
                     }
                     int n = (int) Math.min(block.length() - at, allowed);
                     crc.update(block.data(), at, n);
@@ -130,11 +134,6 @@ final class ChecksumWorker implements AutoCloseable {
                 failure = t;
             }
         }
-    }
-
-    /** True once STOP is queued behind the current block: no more permits will come for it. */
-    private boolean stopping() {
-        return filled.contains(STOP);
     }
 
     private byte[] take(BlockingQueue<byte[]> q) throws IOException {

@@ -124,6 +124,16 @@ public final class RdbReader implements AutoCloseable {
 
     /** The next event, or null after {@link RdbEvent.End}. */
     public RdbEvent next() throws IOException {
+        try {
+            return advance();
+        } catch (IOException | RuntimeException e) {
+            in.stopChecksum(); // a failed reader holds no thread, even if its caller never closes it
+            state = State.DONE;
+            throw e;
+        }
+    }
+
+    private RdbEvent advance() throws IOException {
         while (true) {
             switch (state) {
                 case HEADER:

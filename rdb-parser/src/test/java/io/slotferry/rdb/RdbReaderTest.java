@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
 class RdbReaderTest {
@@ -144,8 +146,8 @@ class RdbReaderTest {
         };
     }
 
-    @Test
-    void checksumIsVerifiedAcrossManyRefillsOfTrickledInput() throws IOException {
+    @RepeatedTest(10) // the checksum runs on its own thread: repeat to catch ordering races
+    void checksumIsVerifiedAcrossManyRefillsOfTrickledInput(RepetitionInfo repetition) throws IOException {
         RdbBuilder b = new RdbBuilder(9);
         byte[] chunk = new byte[70_000];
         new java.util.Random(1).nextBytes(chunk);
@@ -155,7 +157,7 @@ class RdbReaderTest {
         byte[] rdb = b.end();
         byte[] withTrailer = Arrays.copyOf(rdb, rdb.length + 3);
         for (RdbOptions o : new RdbOptions[] {RdbOptions.raw(), RdbOptions.decoded()}) {
-            List<RdbEvent> events = readAll(trickle(withTrailer, 5), o);
+            List<RdbEvent> events = readAll(trickle(withTrailer, repetition.getCurrentRepetition()), o);
             RdbEvent.End end = (RdbEvent.End) events.get(events.size() - 1);
             assertEquals(ChecksumStatus.VALID, end.checksum());
             assertEquals(3, end.trailingBytes());
