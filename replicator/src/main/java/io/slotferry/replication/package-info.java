@@ -1,2 +1,2 @@
-/** Replication from a source instance: PSYNC/SYNC handshake, RDB spool, command stream (next issue). */
+/** Replication from one source instance: handshake, RDB transfer, command stream, offsets, resume. */
 package io.slotferry.replication;

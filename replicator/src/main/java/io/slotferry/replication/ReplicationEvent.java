@@ -1,0 +1,51 @@
+package io.slotferry.replication;
+
+import io.slotferry.rdb.RdbEvent;
+import java.util.List;
+
+/**
+ * What a source delivers, in order: a snapshot (begin, the parser's events, end) and then commands,
+ * or, after a partial resync, {@link StreamResumed} and commands. Nothing is filtered here: PING,
+ * SELECT, REPLCONF GETACK and every other command of the stream arrive as {@link Command}s.
+ */
+public sealed interface ReplicationEvent {
+
+    /**
+     * A full snapshot starts; it supersedes everything delivered before. {@code offset} is the
+     * replication offset the stream continues from after the snapshot (-1 when unknown: SYNC, files,
+     * SCAN); {@code rdbVersion} is the snapshot's RDB version (for RESTORE payloads).
+     */
+    record SnapshotBegin(ReplicationId replid, long offset, int rdbVersion) implements ReplicationEvent {
+    }
+
+    /** One event of the snapshot as the RDB parser produced it (keys, AUX fields, SELECTDB, ...). */
+    record SnapshotData(RdbEvent event) implements ReplicationEvent {
+    }
+
+    /** The snapshot is complete; commands from {@code offset} follow (for streaming sources). */
+    record SnapshotEnd(ReplicationId replid, long offset) implements ReplicationEvent {
+    }
+
+    /**
+     * A partial resynchronization was accepted ({@code +CONTINUE}): no snapshot; commands continue
+     * at {@code offset}. {@code replid} is the id to resume with next time (it changes after a
+     * failover, PSYNC2).
+     */
+    record StreamResumed(ReplicationId replid, long offset) implements ReplicationEvent {
+    }
+
+    /**
+     * One command of the replication stream, exactly as the master sent it.
+     *
+     * @param db          the database selected when the command arrived (after SELECT itself: the new one)
+     * @param argv        arguments as raw bytes, the command name first
+     * @param startOffset replication offset of the command's first byte
+     * @param endOffset   replication offset just after its last byte (what a replica acknowledges)
+     */
+    record Command(int db, List<byte[]> argv, long startOffset, long endOffset) implements ReplicationEvent {
+        /** The command name, upper-cased (ASCII). */
+        public String name() {
+            return new String(argv.get(0), java.nio.charset.StandardCharsets.US_ASCII).toUpperCase(java.util.Locale.ROOT);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.slotferry.replication;
+
+import java.util.Objects;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * How to reach and authenticate to a source instance. The password is a supplier so it is read
+ * from its env var or file when needed and never stored in a printable field.
+ *
+ * @param host        host name or address
+ * @param port        TCP port
+ * @param tls         null for plain TCP; otherwise the factory used to open TLS sockets (verification
+ *                    is the factory's, on by default in the CLI)
+ * @param user        ACL user for {@code AUTH user password}, or null for {@code AUTH password}
+ * @param password    supplier of the password, or null when the source has none
+ */
+public record SourceEndpoint(String host, int port, SSLSocketFactory tls, String user, Supplier<String> password) {
+    public SourceEndpoint {
+        Objects.requireNonNull(host, "host");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be 1-65535, got " + port);
+        }
+    }
+
+    /** Plain TCP, no AUTH. */
+    public static SourceEndpoint plain(String host, int port) {
+        return new SourceEndpoint(host, port, null, null, null);
+    }
+
+    /** For logs: never includes the password. */
+    @Override
+    public String toString() {
+        return (tls != null ? "rediss://" : "redis://") + (user != null ? user + "@" : "") + host + ":" + port;
+    }
+}

@@ -1,0 +1,203 @@
+package io.slotferry.resp;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds command boundaries in a replication stream fed in arbitrary pieces: an explicit state
+ * machine over {@code *<argc>\r\n ($<len>\r\n <bytes>\r\n)*}. It keeps every argument
+ * ({@link #keepingAll()}) or only the arguments of small commands, which is all the receiver needs
+ * to recognise {@code REPLCONF GETACK} without holding big values.
+ */
+public final class CommandFramer {
+    /** Most arguments one command may have (Redis accepts up to 1024*1024 from clients; masters send no more). */
+    private static final long MAX_ARGS = 1L << 24;
+    /** Largest argument (Redis' proto-max-bulk-len default is 512 MiB). */
+    private static final long MAX_BULK = 1L << 30;
+
+    /** Receives each complete command. */
+    public interface Listener {
+        /**
+         * @param start offset of the command's first byte
+         * @param end   offset just after its last byte
+         * @param argv  the arguments, or null when this framer does not keep them for this command
+         */
+        void command(long start, long end, List<byte[]> argv) throws IOException;
+    }
+
+    private enum State { ARRAY, ARRAY_COUNT, BULK, BULK_LENGTH, DATA, DATA_CR, DATA_LF }
+
+    private final long keepLimit;
+    private State state = State.ARRAY;
+    private long offset;
+    private long commandStart;
+
+    private long number;
+    private boolean digits;
+    private boolean sawCr;
+
+    private long argsLeft;
+    private long bulkLeft;
+    private List<byte[]> argv;
+    private long keptBytes;
+    private byte[] current;
+    private int currentFill;
+
+    /**
+     * @param startOffset offset of the first byte that will be fed
+     * @param keepLimit   keep the arguments of commands up to this many argument bytes
+     *                    ({@link Long#MAX_VALUE}: all)
+     */
+    public CommandFramer(long startOffset, long keepLimit) {
+        this.offset = startOffset;
+        this.commandStart = startOffset;
+        this.keepLimit = keepLimit;
+    }
+
+    public boolean keepingAll() {
+        return keepLimit == Long.MAX_VALUE;
+    }
+
+    /** Offset after the last byte fed. */
+    public long offset() {
+        return offset;
+    }
+
+    /** Offset just after the last complete command (where a partial command, if any, starts). */
+    public long commandBoundary() {
+        return commandStart;
+    }
+
+    public void feed(byte[] b, int off, int len, Listener listener) throws IOException {
+        int i = off;
+        int end = off + len;
+        while (i < end) {
+            switch (state) {
+                case ARRAY -> {
+                    expect(b[i], '*', "a command array ('*')");
+                    commandStart = offset + (i - off);
+                    startNumber(State.ARRAY_COUNT);
+                    i++;
+                }
+                case BULK -> {
+                    expect(b[i], '$', "a bulk string ('$') inside a command");
+                    startNumber(State.BULK_LENGTH);
+                    i++;
+                }
+                case ARRAY_COUNT, BULK_LENGTH -> {
+                    if (number(b[i])) {
+                        numberDone();
+                    }
+                    i++;
+                }
+                case DATA -> {
+                    int n = (int) Math.min(bulkLeft, end - i);
+                    if (current != null) {
+                        System.arraycopy(b, i, current, currentFill, n);
+                        currentFill += n;
+                    }
+                    bulkLeft -= n;
+                    i += n;
+                    if (bulkLeft == 0) {
+                        state = State.DATA_CR;
+                    }
+                }
+                case DATA_CR -> {
+                    expect(b[i], '\r', "CR after a bulk string");
+                    state = State.DATA_LF;
+                    i++;
+                }
+                case DATA_LF -> {
+                    expect(b[i], '\n', "LF after a bulk string");
+                    i++;
+                    if (argv != null) {
+                        argv.add(current);
+                    }
+                    current = null;
+                    if (--argsLeft == 0) {
+                        long commandEnd = offset + (i - off);
+                        List<byte[]> done = argv;
+                        argv = null;
+                        state = State.ARRAY;
+                        long start = commandStart;
+                        commandStart = commandEnd;
+                        listener.command(start, commandEnd, done);
+                    } else {
+                        state = State.BULK;
+                    }
+                }
+                default -> throw new IllegalStateException(state.toString());
+            }
+        }
+        offset += len;
+    }
+
+    private void startNumber(State next) {
+        state = next;
+        number = 0;
+        digits = false;
+        sawCr = false;
+    }
+
+    /** Consumes one byte of a decimal header; true when its CRLF has been read. */
+    private boolean number(byte c) throws RespProtocolException {
+        if (sawCr) {
+            expect(c, '\n', "LF ending a RESP header");
+            if (!digits) {
+                throw error("digits in a RESP header");
+            }
+            return true;
+        }
+        if (c == '\r') {
+            sawCr = true;
+        } else if (c >= '0' && c <= '9' && number < (1L << 40)) {
+            number = number * 10 + (c - '0');
+            digits = true;
+        } else {
+            throw error("a decimal digit in a RESP header, got " + describe(c));
+        }
+        return false;
+    }
+
+    private void numberDone() throws RespProtocolException {
+        if (state == State.ARRAY_COUNT) {
+            if (number < 1 || number > MAX_ARGS) {
+                throw error("a command of 1 to " + MAX_ARGS + " arguments, got " + number);
+            }
+            argsLeft = number;
+            argv = keepLimit > 0 ? new ArrayList<>((int) Math.min(number, 16)) : null;
+            keptBytes = 0;
+            state = State.BULK;
+        } else {
+            if (number > MAX_BULK) {
+                throw error("an argument of at most " + MAX_BULK + " bytes, got " + number);
+            }
+            bulkLeft = number;
+            currentFill = 0;
+            if (argv != null && keptBytes + number <= keepLimit) {
+                keptBytes += number;
+                current = new byte[(int) number];
+            } else {
+                argv = null; // too big to keep: only the boundaries are reported
+                current = null;
+            }
+            state = number == 0 ? State.DATA_CR : State.DATA;
+        }
+    }
+
+    private void expect(byte c, char wanted, String what) throws RespProtocolException {
+        if (c != wanted) {
+            throw error(what + ", got " + describe(c));
+        }
+    }
+
+    private RespProtocolException error(String expected) {
+        return new RespProtocolException("replication stream at offset " + commandStart + " (command start): expected " + expected);
+    }
+
+    private static String describe(byte c) {
+        int v = c & 0xff;
+        return v >= 32 && v < 127 ? "'" + (char) v + "'" : String.format("0x%02x", v);
+    }
+}
