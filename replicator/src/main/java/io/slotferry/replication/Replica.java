@@ -1,0 +1,200 @@
+package io.slotferry.replication;
+
+import io.slotferry.rdb.RdbEvent;
+import io.slotferry.rdb.RdbReader;
+import io.slotferry.resp.CommandFramer;
+import io.slotferry.resp.CommandName;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * slotferry as a replica of one source instance. A {@link Receiver} thread keeps the replication
+ * link (handshake, RDB, stream, ACKs, reconnects) and spools everything to local files; this class
+ * turns the spool into {@link ReplicationEvent}s at the consumer's pace:
+ * {@code SnapshotBegin, SnapshotData..., SnapshotEnd, Command...} after a full sync, or
+ * {@code StreamResumed, Command...} after a partial one.
+ *
+ * <p>The offset acknowledged to the master is the offset <em>received</em>
+ * ({@link #receivedOffset()}); what the target has applied is the consumer's to report through
+ * {@link #applied(long)}, which frees spooled segments below it.
+ */
+public final class Replica implements SourceStream {
+    private enum Phase { WAITING, SNAPSHOT, STREAM }
+
+    private final Spool spool;
+    private final Receiver receiver;
+    private final Thread thread;
+    private final ReplicaOptions options;
+
+    private Phase phase = Phase.WAITING;
+    private int generation;
+    private Spool.Snapshot snapshot;
+    private RdbReader rdb;
+    private CommandFramer framer;
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(1 << 20);
+    private final Deque<ReplicationEvent> pending = new ArrayDeque<>();
+    private int db;
+    private volatile long delivered;
+    private ReplicationId streamReplid;
+
+    private Replica(SourceEndpoint source, ReplicaOptions options, StreamPosition from) throws IOException {
+        this.options = options;
+        this.spool = new Spool(options.spoolDir(), options.maxSpoolBytes(), options.segmentBytes());
+        this.receiver = new Receiver(source, options, spool, from);
+        if (from != null) {
+            // Until the master answers, we stand where the checkpoint says.
+            db = from.db();
+            delivered = from.offset();
+            streamReplid = from.replid();
+            phase = Phase.STREAM;
+            framer = new CommandFramer(from.offset(), Long.MAX_VALUE);
+        }
+        this.thread = new Thread(receiver, "replica " + source);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Becomes a replica with a full sync ({@code PSYNC ? -1}, or SYNC on masters before 2.8). */
+    public static Replica start(SourceEndpoint source, ReplicaOptions options) throws IOException {
+        return new Replica(source, options, null);
+    }
+
+    /**
+     * Resumes from a checkpoint: {@code PSYNC <replid> <offset+1>}. The first event is
+     * {@link ReplicationEvent.StreamResumed} when the master still has the backlog, or a new
+     * snapshot ({@link ReplicationEvent.SnapshotBegin}) when it has not.
+     */
+    public static Replica resume(SourceEndpoint source, ReplicaOptions options, StreamPosition from) throws IOException {
+        return new Replica(source, options, from);
+    }
+
+    @Override
+    public ReplicationEvent next() throws IOException, InterruptedException {
+        while (true) {
+            if (!pending.isEmpty()) {
+                return pending.poll();
+            }
+            Spool.Snapshot newest = spool.snapshot();
+            if (newest != null && newest.generation() > generation) {
+                beginSnapshot(newest);
+            }
+            if (phase == Phase.SNAPSHOT) {
+                return nextSnapshotEvent();
+            }
+            if (phase == Phase.STREAM && spool.generation() == generation && readStream()) {
+                continue;
+            }
+            spool.throwIfFailed();
+            spool.await(100);
+        }
+    }
+
+    private void beginSnapshot(Spool.Snapshot s) throws IOException {
+        closeRdb();
+        snapshot = s;
+        generation = s.generation();
+        rdb = RdbReader.open(new BufferedInputStream(Files.newInputStream(s.file()), 1 << 16), options.rdbOptions());
+        db = 0;
+        phase = Phase.SNAPSHOT;
+    }
+
+    private ReplicationEvent nextSnapshotEvent() throws IOException {
+        RdbEvent e = rdb.next();
+        if (e == null) {
+            closeRdb();
+            spool.deleteSnapshotFile(snapshot);
+            phase = Phase.STREAM;
+            framer = new CommandFramer(snapshot.offset(), Long.MAX_VALUE);
+            delivered = snapshot.offset();
+            streamReplid = snapshot.replid();
+            return new ReplicationEvent.SnapshotEnd(snapshot.replid(), snapshot.offset());
+        }
+        if (e instanceof RdbEvent.Header h) {
+            pending.add(new ReplicationEvent.SnapshotData(h));
+            return new ReplicationEvent.SnapshotBegin(snapshot.replid(), snapshot.offset(), h.version());
+        }
+        if (e instanceof RdbEvent.Aux a && new String(a.name(), StandardCharsets.US_ASCII).equals("repl-stream-db")) {
+            db = Integer.parseInt(new String(a.value(), StandardCharsets.US_ASCII)); // the stream's db at the snapshot point
+        }
+        return new ReplicationEvent.SnapshotData(e);
+    }
+
+    /** Decodes committed stream bytes into pending events; false when none were available. */
+    private boolean readStream() throws IOException {
+        ReplicationId resumed = spool.takeResume(framer.commandBoundary());
+        if (resumed != null) {
+            streamReplid = resumed;
+            pending.add(new ReplicationEvent.StreamResumed(resumed, framer.commandBoundary()));
+            return true;
+        }
+        readBuffer.clear();
+        int n = spool.read(generation, framer.offset(), readBuffer);
+        if (n == 0) {
+            return false;
+        }
+        framer.feed(readBuffer.array(), 0, n, (start, end, argv) -> {
+            if (argv.size() == 2 && CommandName.is(argv.get(0), "SELECT")) {
+                db = Integer.parseInt(new String(argv.get(1), StandardCharsets.US_ASCII));
+            }
+            pending.add(new ReplicationEvent.Command(db, argv, start, end));
+            delivered = end;
+        });
+        return true;
+    }
+
+    /** Offset received from the master and spooled (what REPLCONF ACK reports). */
+    public long receivedOffset() {
+        return receiver.received();
+    }
+
+    /** End offset of the last command handed out by {@link #next()}. */
+    public long deliveredOffset() {
+        return delivered;
+    }
+
+    /** The replication id to resume with. */
+    public ReplicationId replicationId() {
+        ReplicationId id = receiver.replid();
+        return id != null ? id : streamReplid;
+    }
+
+    /** The position to checkpoint once everything delivered so far is applied: id, offset, db. */
+    public StreamPosition deliveredPosition() {
+        return new StreamPosition(streamReplid, delivered, db);
+    }
+
+    /** The consumer has applied everything up to {@code offset} on the target: spooled bytes below it may go. */
+    public void applied(long offset) {
+        spool.release(Math.min(offset, delivered));
+    }
+
+    /** Drops the replication link; the replica reconnects and resumes (for tests and operators). */
+    public void reconnect() throws IOException {
+        receiver.dropConnection();
+    }
+
+    private void closeRdb() throws IOException {
+        if (rdb != null) {
+            rdb.close();
+            rdb = null;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        receiver.close();
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeRdb();
+        spool.close();
+    }
+}

@@ -1,0 +1,274 @@
+package io.slotferry.replication;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The local files between the socket and the consumer: one RDB file per full sync and the command
+ * stream in segment files named by their starting offset. The receiver writes as fast as the master
+ * sends; the consumer reads at its own pace, only up to the last complete command; segments below
+ * the applied offset are deleted. A quota bounds the disk used: when it is reached the receiver
+ * stops reading the socket (still acknowledging) until the consumer frees space.
+ *
+ * <p>Each full sync starts a new generation; its snapshot supersedes the older one's files.
+ */
+final class Spool implements AutoCloseable {
+    /** A received snapshot, ready to be parsed. */
+    record Snapshot(int generation, ReplicationId replid, long offset, Path file, boolean diskless) {
+    }
+
+    private final Path dir;
+    private final long maxBytes;
+    private final long segmentBytes;
+
+    // Guarded by this.
+    private int generation;
+    private Snapshot snapshot;
+    private final TreeMap<Long, Path> segments = new TreeMap<>();
+    private long committed = -1;
+    private final TreeMap<Long, ReplicationId> resumes = new TreeMap<>();
+    private IOException failure;
+    private long segmentBytesOnDisk;
+
+    // Receiver only.
+    private FileChannel writing;
+    private long writingStart;
+    private long writingEnd;
+
+    Spool(Path dir, long maxBytes, long segmentBytes) throws IOException {
+        this.dir = Files.createDirectories(dir);
+        this.maxBytes = maxBytes;
+        this.segmentBytes = segmentBytes;
+    }
+
+    // ---- receiver side ----------------------------------------------------------------------------
+
+    /** Starts a new generation (full sync): older files are dropped; returns the RDB file to write. */
+    synchronized Path beginFullSync() throws IOException {
+        closeWriter();
+        deleteAll();
+        generation++;
+        snapshot = null;
+        committed = -1;
+        resumes.clear();
+        return dir.resolve("snapshot-" + generation + ".rdb");
+    }
+
+    synchronized void snapshotReceived(ReplicationId replid, long offset, Path file, boolean diskless) {
+        snapshot = new Snapshot(generation, replid, offset, file, diskless);
+        notifyAll();
+    }
+
+    /** The stream of the current generation starts (or, after a partial resync, continues) at {@code offset}. */
+    void openStream(long offset) throws IOException {
+        synchronized (this) {
+            if (committed >= 0 && offset != committed) {
+                throw new IllegalStateException("stream continues at " + offset + " but " + committed + " was committed");
+            }
+            committed = offset;
+        }
+        truncateTo(offset);
+    }
+
+    /** Drops bytes after {@code offset} (a partial command cut by a disconnect) and reopens for appending. */
+    private void truncateTo(long offset) throws IOException {
+        closeWriter();
+        Map.Entry<Long, Path> last;
+        synchronized (this) {
+            while (!segments.isEmpty() && segments.lastKey() > offset) {
+                Path p = segments.pollLastEntry().getValue();
+                segmentBytesOnDisk -= Files.size(p);
+                Files.deleteIfExists(p);
+            }
+            last = segments.lastEntry();
+        }
+        if (last == null) {
+            newSegment(offset);
+            return;
+        }
+        writing = FileChannel.open(last.getValue(), StandardOpenOption.WRITE);
+        long keep = offset - last.getKey();
+        long had = writing.size();
+        writing.truncate(keep);
+        writing.position(keep);
+        writingStart = last.getKey();
+        writingEnd = offset;
+        synchronized (this) {
+            segmentBytesOnDisk -= had - keep;
+        }
+    }
+
+    private void newSegment(long start) throws IOException {
+        closeWriter();
+        Path p = dir.resolve(String.format("stream-%d-%020d.seg", generation, start));
+        writing = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        writingStart = start;
+        writingEnd = start;
+        synchronized (this) {
+            segments.put(start, p);
+        }
+    }
+
+    /** Appends stream bytes (complete commands or not); {@link #commit(long)} publishes them. */
+    void append(byte[] b, int off, int len) throws IOException {
+        if (writingEnd - writingStart >= segmentBytes) {
+            newSegment(writingEnd);
+        }
+        ByteBuffer bb = ByteBuffer.wrap(b, off, len);
+        try {
+            while (bb.hasRemaining()) {
+                writing.write(bb);
+            }
+        } catch (IOException e) {
+            throw new ReplicationException("cannot write the stream spool in " + dir + " (disk full?): " + e.getMessage(), e);
+        }
+        writingEnd += len;
+        synchronized (this) {
+            segmentBytesOnDisk += len;
+        }
+    }
+
+    /** Everything up to {@code offset} is complete commands: the consumer may read it. */
+    synchronized void commit(long offset) {
+        committed = offset;
+        notifyAll();
+    }
+
+    synchronized void resumed(ReplicationId replid, long offset) {
+        resumes.put(offset, replid);
+        notifyAll();
+    }
+
+    synchronized void fail(IOException e) {
+        failure = e;
+        notifyAll();
+    }
+
+    /** True while the stream spool is at its quota. */
+    synchronized boolean full() {
+        return segmentBytesOnDisk >= maxBytes;
+    }
+
+    // ---- consumer side ----------------------------------------------------------------------------
+
+    synchronized int generation() {
+        return generation;
+    }
+
+    synchronized Snapshot snapshot() {
+        return snapshot;
+    }
+
+    synchronized long committed() {
+        return committed;
+    }
+
+    /** The replication id of a resume recorded exactly at {@code offset}, consumed once. */
+    synchronized ReplicationId takeResume(long offset) {
+        return resumes.remove(offset);
+    }
+
+    synchronized boolean resumePending(long offset) {
+        return resumes.containsKey(offset);
+    }
+
+    synchronized void throwIfFailed() throws IOException {
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Waits until something changes (data, snapshot, failure) or the timeout passes. */
+    synchronized void await(long millis) throws InterruptedException {
+        wait(millis);
+    }
+
+    /** Reads committed stream bytes at {@code position} of generation {@code gen}; 0 when none yet. */
+    int read(int gen, long position, ByteBuffer into) throws IOException {
+        Path file;
+        long start;
+        long end;
+        synchronized (this) {
+            if (gen != generation) {
+                return 0;
+            }
+            Map.Entry<Long, Path> seg = segments.floorEntry(position);
+            if (seg == null || position >= committed) {
+                return 0;
+            }
+            Long next = segments.higherKey(position);
+            file = seg.getValue();
+            start = seg.getKey();
+            end = Math.min(committed, next == null ? Long.MAX_VALUE : next);
+        }
+        int want = (int) Math.min(into.remaining(), end - position);
+        if (want <= 0) {
+            return 0;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            into.limit(into.position() + want);
+            int total = 0;
+            while (total < want) {
+                int n = ch.read(into, position - start + total);
+                if (n < 0) {
+                    break;
+                }
+                total += n;
+            }
+            return total;
+        }
+    }
+
+    /** Deletes segments that end at or below {@code offset}, never the one being written. */
+    synchronized void release(long offset) {
+        while (segments.size() > 1) {
+            Map.Entry<Long, Path> first = segments.firstEntry();
+            Long next = segments.higherKey(first.getKey());
+            if (next > offset) {
+                return;
+            }
+            segments.pollFirstEntry();
+            try {
+                segmentBytesOnDisk -= Files.size(first.getValue());
+                Files.deleteIfExists(first.getValue());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete spool segment " + first.getValue(), e);
+            }
+        }
+    }
+
+    synchronized void deleteSnapshotFile(Snapshot s) throws IOException {
+        Files.deleteIfExists(s.file());
+    }
+
+    private void closeWriter() throws IOException {
+        if (writing != null) {
+            writing.close();
+            writing = null;
+        }
+    }
+
+    private synchronized void deleteAll() throws IOException {
+        for (Path p : segments.values()) {
+            Files.deleteIfExists(p);
+        }
+        segments.clear();
+        segmentBytesOnDisk = 0;
+        if (snapshot != null) {
+            Files.deleteIfExists(snapshot.file());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closeWriter();
+        deleteAll();
+    }
+}

@@ -1,0 +1,162 @@
+package io.slotferry.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.slotferry.fixture.RealServers;
+import io.slotferry.fixture.StandaloneRedis;
+import io.slotferry.rdb.RdbEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol;
+
+/** slotferry as a replica of a live Debian redis-server: full sync, stream, partial resync, slow consumer. */
+@ExtendWith(RealServers.class)
+class ReplicaIT {
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+
+    static long masterOffset(Jedis jedis) {
+        for (String line : jedis.info("replication").split("\r\n")) {
+            if (line.startsWith("master_repl_offset:")) {
+                return Long.parseLong(line.substring("master_repl_offset:".length()));
+            }
+        }
+        throw new IllegalStateException("no master_repl_offset");
+    }
+
+    static long stat(Jedis jedis, String name) {
+        for (String line : jedis.info("stats").split("\r\n")) {
+            if (line.startsWith(name + ":")) {
+                return Long.parseLong(line.substring(name.length() + 1));
+            }
+        }
+        throw new IllegalStateException("no stat " + name);
+    }
+
+    /** CLIENT KILL TYPE replica: the master drops every replica link. */
+    static long killReplicaLinks(Jedis jedis) {
+        return (Long) jedis.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "replica");
+    }
+
+    /** Reads events until the snapshot ends; returns the number of keys in it. */
+    static long readSnapshot(Replica replica) throws Exception {
+        ReplicationEvent first = replica.next();
+        assertInstanceOf(ReplicationEvent.SnapshotBegin.class, first);
+        long keys = 0;
+        while (true) {
+            ReplicationEvent e = replica.next();
+            if (e instanceof ReplicationEvent.SnapshotEnd) {
+                return keys;
+            }
+            if (e instanceof ReplicationEvent.SnapshotData d && d.event() instanceof RdbEvent.RawValue) {
+                keys++;
+            }
+        }
+    }
+
+    /** Reads commands until one named SET has {@code key}; returns everything read. */
+    static List<ReplicationEvent> readUntilSet(Replica replica, String key) throws Exception {
+        List<ReplicationEvent> seen = new ArrayList<>();
+        while (true) {
+            ReplicationEvent e = replica.next();
+            seen.add(e);
+            if (e instanceof ReplicationEvent.Command c && c.name().equals("SET")
+                    && new String(c.argv().get(1), StandardCharsets.UTF_8).equals(key)) {
+                return seen;
+            }
+        }
+    }
+
+    @Test
+    void fullSyncDeliversTheSnapshotThenTheLiveStreamWithExactOffsets(StandaloneRedis redis, @TempDir Path spool) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Jedis jedis = redis.jedis()) {
+                for (int i = 0; i < 500; i++) {
+                    jedis.set("seed:" + i, "v" + i);
+                }
+                jedis.rpush("seed:list", "a", "b", "c");
+                try (Replica replica = Replica.start(SourceEndpoint.plain(redis.host(), redis.port()), ReplicaOptions.defaults(spool))) {
+                    assertEquals(501, readSnapshot(replica));
+                    jedis.select(3);
+                    jedis.set("live:1", "x");
+                    jedis.incr("live:counter");
+                    jedis.set("live:end", "done");
+                    List<ReplicationEvent> events = readUntilSet(replica, "live:end");
+                    long previousEnd = -1;
+                    for (ReplicationEvent e : events) {
+                        ReplicationEvent.Command c = (ReplicationEvent.Command) e;
+                        if (previousEnd >= 0) {
+                            assertEquals(previousEnd, c.startOffset(), "commands are contiguous");
+                        }
+                        previousEnd = c.endOffset();
+                    }
+                    ReplicationEvent.Command last = (ReplicationEvent.Command) events.get(events.size() - 1);
+                    assertEquals(3, last.db(), "SELECT 3 was applied to the following commands");
+                    assertEquals(masterOffset(jedis), last.endOffset());
+                    assertTrue(events.stream().anyMatch(e -> ((ReplicationEvent.Command) e).name().equals("INCR")));
+                }
+            }
+        });
+    }
+
+    @Test
+    void writesDuringTheSnapshotArriveAsCommandsAfterIt(StandaloneRedis redis, @TempDir Path spool) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Jedis jedis = redis.jedis()) {
+                Pipeline p = jedis.pipelined();
+                for (int i = 0; i < 20_000; i++) {
+                    p.set("bulk:" + i, "value-" + i);
+                }
+                p.sync();
+                jedis.configSet("repl-diskless-sync-delay", "0");
+                jedis.configSet("rdb-key-save-delay", "50"); // microseconds per key: the snapshot takes ~1 s
+                try (Replica replica = Replica.start(SourceEndpoint.plain(redis.host(), redis.port()), ReplicaOptions.defaults(spool))) {
+                    // Write once the fork has happened: the key is then not in the snapshot, only in the stream.
+                    while (!jedis.info("persistence").contains("rdb_bgsave_in_progress:1")) {
+                        Thread.sleep(5);
+                    }
+                    jedis.set("during:snapshot", "1");
+                    assertEquals(20_000, readSnapshot(replica));
+                    jedis.set("after:snapshot", "1");
+                    List<ReplicationEvent> events = readUntilSet(replica, "after:snapshot");
+                    assertTrue(events.stream().anyMatch(e -> ((ReplicationEvent.Command) e).argv().size() > 1
+                            && new String(((ReplicationEvent.Command) e).argv().get(1), StandardCharsets.UTF_8).equals("during:snapshot")));
+                } finally {
+                    jedis.configSet("rdb-key-save-delay", "0");
+                }
+            }
+        });
+    }
+
+    @Test
+    void aKilledReplicaLinkMidStreamResumesWithContinue(StandaloneRedis redis, @TempDir Path spool) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Jedis jedis = redis.jedis()) {
+                jedis.set("seed", "1");
+                long fullSyncsBefore = stat(jedis, "sync_full");
+                try (Replica replica = Replica.start(SourceEndpoint.plain(redis.host(), redis.port()), ReplicaOptions.defaults(spool))) {
+                    readSnapshot(replica);
+                    jedis.set("before:kill", "1");
+                    readUntilSet(replica, "before:kill");
+                    assertEquals(1L, killReplicaLinks(jedis));
+                    jedis.set("after:kill", "1");
+                    List<ReplicationEvent> events = readUntilSet(replica, "after:kill");
+                    assertInstanceOf(ReplicationEvent.StreamResumed.class, events.get(0));
+                    assertTrue(events.stream().noneMatch(e -> e instanceof ReplicationEvent.SnapshotBegin));
+                    assertEquals(fullSyncsBefore + 1, stat(jedis, "sync_full"), "exactly one full sync");
+                    assertEquals(1, stat(jedis, "sync_partial_ok"));
+                }
+            }
+        });
+    }
+}
