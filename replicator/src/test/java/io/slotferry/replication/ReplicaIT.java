@@ -144,6 +144,7 @@ class ReplicaIT {
             try (Jedis jedis = redis.jedis()) {
                 jedis.set("seed", "1");
                 long fullSyncsBefore = stat(jedis, "sync_full");
+                long partialBefore = stat(jedis, "sync_partial_ok");
                 try (Replica replica = Replica.start(SourceEndpoint.plain(redis.host(), redis.port()), ReplicaOptions.defaults(spool))) {
                     readSnapshot(replica);
                     jedis.set("before:kill", "1");
@@ -154,7 +155,112 @@ class ReplicaIT {
                     assertInstanceOf(ReplicationEvent.StreamResumed.class, events.get(0));
                     assertTrue(events.stream().noneMatch(e -> e instanceof ReplicationEvent.SnapshotBegin));
                     assertEquals(fullSyncsBefore + 1, stat(jedis, "sync_full"), "exactly one full sync");
-                    assertEquals(1, stat(jedis, "sync_partial_ok"));
+                    assertEquals(partialBefore + 1, stat(jedis, "sync_partial_ok"));
+                }
+            }
+        });
+    }
+
+    @Test
+    void aLinkKilledMidRdbRestartsTheFullSyncAndDeliversOneSnapshot(StandaloneRedis redis, @TempDir Path spool) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Jedis jedis = redis.jedis()) {
+                Pipeline p = jedis.pipelined();
+                for (int i = 0; i < 20_000; i++) {
+                    p.set("bulk:" + i, "value-" + i);
+                }
+                p.sync();
+                jedis.configSet("repl-diskless-sync-delay", "0");
+                jedis.configSet("rdb-key-save-delay", "50"); // ~1 s of transfer: time to cut it
+                long fullSyncsBefore = stat(jedis, "sync_full");
+                try (Replica replica = Replica.start(SourceEndpoint.plain(redis.host(), redis.port()), ReplicaOptions.defaults(spool))) {
+                    while (!jedis.info("persistence").contains("rdb_bgsave_in_progress:1")) {
+                        Thread.sleep(5);
+                    }
+                    Thread.sleep(200);
+                    assertEquals(1L, killReplicaLinks(jedis));
+                    jedis.configSet("rdb-key-save-delay", "0");
+                    assertEquals(20_000, readSnapshot(replica), "the cut transfer never reaches the consumer");
+                    jedis.set("after", "1");
+                    List<ReplicationEvent> events = readUntilSet(replica, "after");
+                    assertTrue(events.stream().noneMatch(e -> e instanceof ReplicationEvent.SnapshotBegin));
+                    assertEquals(fullSyncsBefore + 2, stat(jedis, "sync_full"), "a half-received RDB cannot be continued");
+                } finally {
+                    jedis.configSet("rdb-key-save-delay", "0");
+                }
+            }
+        });
+    }
+
+    @Test
+    void aSlowConsumerBehindATinyOutputBufferNeverLoopsIntoFullSyncs(StandaloneRedis redis, @TempDir Path spool) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Jedis jedis = redis.jedis()) {
+                // The master drops a replica whose output buffer passes 256 KiB: far less than we write.
+                jedis.configSet("client-output-buffer-limit", "replica 262144 131072 1");
+                long fullSyncsBefore = stat(jedis, "sync_full");
+                try (Replica replica = Replica.start(SourceEndpoint.plain(redis.host(), redis.port()), ReplicaOptions.defaults(spool))) {
+                    readSnapshot(replica);
+                    byte[] value = new byte[1024];
+                    Pipeline p = jedis.pipelined();
+                    for (int i = 0; i < 30_000; i++) { // ~31 MB of stream while nobody consumes
+                        p.set(("heavy:" + i).getBytes(StandardCharsets.US_ASCII), value);
+                    }
+                    p.set("heavy:end", "1");
+                    p.sync();
+                    Thread.sleep(1500); // the consumer is slow: it starts reading only now
+                    List<ReplicationEvent> events = readUntilSet(replica, "heavy:end");
+                    long sets = events.stream().filter(e -> e instanceof ReplicationEvent.Command c && c.name().equals("SET")).count();
+                    assertEquals(30_001, sets);
+                    assertTrue(events.stream().noneMatch(e -> e instanceof ReplicationEvent.SnapshotBegin
+                            || e instanceof ReplicationEvent.StreamResumed), "the link was never lost");
+                    assertEquals(fullSyncsBefore + 1, stat(jedis, "sync_full"));
+                    assertEquals(masterOffset(jedis), replica.receivedOffset());
+                } finally {
+                    jedis.configSet("client-output-buffer-limit", "replica 268435456 67108864 60");
+                }
+            }
+        });
+    }
+
+    @Test
+    void aNewReplicaResumesFromACheckpointWithContinueAndKeepsTheDatabase(StandaloneRedis redis, @TempDir Path spool) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Jedis jedis = redis.jedis()) {
+                SourceEndpoint source = SourceEndpoint.plain(redis.host(), redis.port());
+                StreamPosition checkpoint;
+                try (Replica first = Replica.start(source, ReplicaOptions.defaults(spool.resolve("a")))) {
+                    readSnapshot(first);
+                    jedis.select(3);
+                    jedis.set("checkpointed", "1");
+                    readUntilSet(first, "checkpointed");
+                    checkpoint = first.deliveredPosition();
+                }
+                assertEquals(3, checkpoint.db());
+                jedis.set("while:away", "1"); // db 3, no new SELECT in the stream
+                long partialBefore = stat(jedis, "sync_partial_ok");
+                try (Replica second = Replica.resume(source, ReplicaOptions.defaults(spool.resolve("b")), checkpoint)) {
+                    ReplicationEvent first = second.next();
+                    assertEquals(new ReplicationEvent.StreamResumed(checkpoint.replid(), checkpoint.offset()), first);
+                    ReplicationEvent.Command c = (ReplicationEvent.Command) second.next();
+                    assertEquals("SET", c.name());
+                    assertEquals("while:away", new String(c.argv().get(1), StandardCharsets.UTF_8));
+                    assertEquals(3, c.db());
+                    assertEquals(checkpoint.offset(), c.startOffset());
+                }
+                assertEquals(partialBefore + 1, stat(jedis, "sync_partial_ok"));
+            }
+        });
+    }
+
+    @Test
+    void resumingWithAnUnknownReplicationIdFallsBackToASnapshot(StandaloneRedis redis, @TempDir Path spool) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Jedis jedis = redis.jedis()) {
+                jedis.set("k", "v");
+                StreamPosition stale = new StreamPosition(new ReplicationId("0123456789012345678901234567890123456789"), 42, 0);
+                try (Replica replica = Replica.resume(SourceEndpoint.plain(redis.host(), redis.port()), ReplicaOptions.defaults(spool), stale)) {
+                    assertEquals(1, readSnapshot(replica));
                 }
             }
         });
