@@ -37,6 +37,14 @@ final class Handshake {
      * @param from where to resume, or null for a full sync
      */
     SyncReply run(StreamPosition from, int listeningPort) throws IOException {
+        return run(from, listeningPort, false);
+    }
+
+    /**
+     * @param rdbOnly ask for the RDB only, no stream afterwards ({@code REPLCONF rdb-only 1}, Redis 7.0+;
+     *                older masters refuse it and are simply disconnected after the transfer)
+     */
+    SyncReply run(StreamPosition from, int listeningPort, boolean rdbOnly) throws IOException {
         RespValue pong = connection.call("PING");
         if (pong instanceof RespValue.Error e) {
             failOrRetry("PING", e);
@@ -47,6 +55,9 @@ final class Handshake {
         } else {
             // capa eof: we accept diskless transfers; psync2: we understand +CONTINUE <new id>.
             connection.call("REPLCONF", "capa", "eof", "capa", "psync2");
+            if (rdbOnly) {
+                connection.call("REPLCONF", "rdb-only", "1");
+            }
         }
         boolean partial = from != null && !from.replid().isNone();
         String[] psync = partial

@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** {@code migrate rdb}: the RDB file tools. */
 @Command(name = "rdb", mixinStandardHelpOptions = true,
-        subcommands = {InspectCommand.class, DumpCommand.class, ScanCommand.class},
+        subcommands = {InspectCommand.class, DumpCommand.class, ScanCommand.class, FetchCommand.class},
         description = {
             "Read RDB files of any Redis version (RDB 1-12, Valkey 80), plain or compressed (.gz, .bz2, .xz,",
             "detected by content), from a path or '-' for standard input.",
