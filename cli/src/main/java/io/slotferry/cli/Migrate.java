@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  * them into exit codes and one clear message on stderr.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true, versionProvider = Migrate.Version.class,
-        subcommands = {RdbCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RdbCommand.class, TailCommand.class, CommandLine.HelpCommand.class},
         description = {
             "slotferry: move live Redis data out of Codis and Twemproxy into a Redis Cluster",
             "(Amazon ElastiCache for Redis/Valkey in cluster mode), with no downtime.",
@@ -60,6 +60,8 @@ public final class Migrate implements Runnable {
     }
 
     public static void main(String[] args) {
+        // One line per log record, on stderr: time, level, message.
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %5$s%6$s%n");
         System.exit(commandLine().execute(args));
     }
 

@@ -75,6 +75,12 @@ public final class Replica implements SourceStream {
 
     @Override
     public ReplicationEvent next() throws IOException, InterruptedException {
+        return poll(Long.MAX_VALUE);
+    }
+
+    /** Like {@link #next()}, but gives up after {@code timeoutMillis}: null when nothing arrived by then. */
+    public ReplicationEvent poll(long timeoutMillis) throws IOException, InterruptedException {
+        long deadline = timeoutMillis == Long.MAX_VALUE ? Long.MAX_VALUE : System.currentTimeMillis() + timeoutMillis;
         while (true) {
             if (!pending.isEmpty()) {
                 return pending.poll();
@@ -90,7 +96,11 @@ public final class Replica implements SourceStream {
                 continue;
             }
             spool.throwIfFailed();
-            spool.await(100);
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return null;
+            }
+            spool.await(Math.min(100, left));
         }
     }
 
