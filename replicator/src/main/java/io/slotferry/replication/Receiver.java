@@ -67,6 +67,10 @@ final class Receiver implements Runnable {
             } catch (ReplicationException e) {
                 spool.fail(e);
                 return;
+            } catch (javax.net.ssl.SSLException e) {
+                // A certificate or protocol mismatch does not heal by retrying.
+                spool.fail(new ReplicationException("TLS with " + endpoint + " failed: " + e.getMessage(), e));
+                return;
             } catch (IOException e) {
                 if (closed) {
                     return;
