@@ -265,4 +265,66 @@ class ReplicaIT {
             }
         });
     }
+
+    @Test
+    void theMastersWaitCountsOurAcknowledgements(StandaloneRedis redis, @TempDir Path spool) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Jedis jedis = redis.jedis();
+                 Replica replica = Replica.start(SourceEndpoint.plain(redis.host(), redis.port()), ReplicaOptions.defaults(spool))) {
+                readSnapshot(replica);
+                jedis.set("acked", "1");
+                // WAIT makes the master send REPLCONF GETACK; it returns how many replicas acknowledged.
+                assertEquals(1L, jedis.waitReplicas(1, 5000));
+                List<ReplicationEvent> events = readUntilSet(replica, "acked");
+                assertTrue(events.size() >= 1);
+                jedis.set("acked:2", "1");
+                assertEquals(1L, jedis.waitReplicas(1, 5000));
+            }
+        });
+    }
+
+    @Test
+    void aTinySpoolQuotaPausesReadingWithoutLosingAByte(StandaloneRedis redis, @TempDir Path spool) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Jedis jedis = redis.jedis()) {
+                ReplicaOptions tiny = ReplicaOptions.defaults(spool).withSpoolLimits(2 << 20, 256 << 10);
+                long fullSyncsBefore = stat(jedis, "sync_full");
+                try (Replica replica = Replica.start(SourceEndpoint.plain(redis.host(), redis.port()), tiny)) {
+                    readSnapshot(replica);
+                    byte[] value = new byte[1000];
+                    Pipeline p = jedis.pipelined();
+                    for (int i = 0; i < 10_000; i++) { // ~10 MB: five times the quota
+                        p.set(("q:" + i).getBytes(StandardCharsets.US_ASCII), value);
+                    }
+                    p.set("q:end", "1");
+                    p.sync();
+                    Thread.sleep(1000);
+                    long receivedWhilePaused = replica.receivedOffset();
+                    assertTrue(masterOffset(jedis) - receivedWhilePaused > (4 << 20), "reading paused at the quota");
+                    long sets = 0;
+                    long expectedStart = -1;
+                    while (true) {
+                        ReplicationEvent e = replica.next();
+                        ReplicationEvent.Command c = (ReplicationEvent.Command) e;
+                        if (expectedStart >= 0) {
+                            assertEquals(expectedStart, c.startOffset(), "no gap in the stream");
+                        }
+                        expectedStart = c.endOffset();
+                        replica.applied(c.endOffset()); // frees segments, so the receiver resumes
+                        if (c.name().equals("SET")) {
+                            sets++;
+                            if (new String(c.argv().get(1), StandardCharsets.US_ASCII).equals("q:end")) {
+                                break;
+                            }
+                        }
+                    }
+                    assertEquals(10_001, sets);
+                    assertEquals(fullSyncsBefore + 1, stat(jedis, "sync_full"));
+                    try (var files = java.nio.file.Files.list(spool)) {
+                        assertTrue(files.count() <= 3, "applied segments are deleted");
+                    }
+                }
+            }
+        });
+    }
 }
