@@ -12,8 +12,10 @@ public sealed interface ReplicationEvent {
 
     /**
      * A full snapshot starts; it supersedes everything delivered before. {@code offset} is the
-     * replication offset the stream continues from after the snapshot (-1 when unknown: SYNC, files,
-     * SCAN); {@code rdbVersion} is the snapshot's RDB version (for RESTORE payloads).
+     * replication offset the stream continues from after the snapshot: 0 for a SYNC session (offsets
+     * then count from the snapshot and cannot be resumed, {@code replid} is {@link ReplicationId#NONE}),
+     * -1 for files and SCAN, which have no stream. {@code rdbVersion} is the snapshot's RDB version
+     * (for RESTORE payloads).
      */
     record SnapshotBegin(ReplicationId replid, long offset, int rdbVersion) implements ReplicationEvent {
     }
