@@ -1,4 +1,4 @@
-package io.slotferry.cli.rdb;
+package io.slotferry.replication.file;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -9,11 +9,19 @@ import java.nio.file.Path;
 import org.apache.commons.compress.compressors.CompressorException;
 import org.apache.commons.compress.compressors.CompressorStreamFactory;
 
-/** Opens an RDB input: a path or "-" (stdin), gzip/bzip2/xz detected from the first bytes. */
+/**
+ * Opens an RDB input: a path or "-" (stdin), gzip/bzip2/xz detected from the first bytes. Shared by
+ * the {@code migrate rdb} commands and {@link RdbFileSource}, so both accept the same inputs.
+ */
 public final class RdbFiles {
     private RdbFiles() {
     }
 
+    /**
+     * The file's bytes, decompressed when its content is gzip, bzip2 or xz.
+     *
+     * @throws NoSuchFileException when {@code file} (other than "-") does not exist
+     */
     public static InputStream open(String file) throws IOException {
         InputStream raw;
         if (file.equals("-")) {
