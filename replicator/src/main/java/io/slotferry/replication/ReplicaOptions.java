@@ -36,6 +36,11 @@ public record ReplicaOptions(Path spoolDir, long maxSpoolBytes, long segmentByte
                 transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort);
     }
 
+    public ReplicaOptions withAckInterval(Duration interval) {
+        return new ReplicaOptions(spoolDir, maxSpoolBytes, segmentBytes, rdbOptions, interval, connectTimeout,
+                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort);
+    }
+
     public ReplicaOptions withSpoolLimits(long maxBytes, long segmentSize) {
         return new ReplicaOptions(spoolDir, maxBytes, segmentSize, rdbOptions, ackInterval, connectTimeout,
                 transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort);

@@ -151,9 +151,14 @@ final class Spool implements AutoCloseable {
         notifyAll();
     }
 
-    /** True while the stream spool is at its quota. */
+    /**
+     * True while the complete commands spooled and not yet released reach the quota. The unfinished
+     * command being received does not count: it cannot be released before it is complete, so
+     * counting it would stall a command bigger than the quota forever.
+     */
     synchronized boolean full() {
-        return segmentBytesOnDisk >= maxBytes;
+        long partialTail = writing == null || committed < 0 ? 0 : writingEnd - committed;
+        return segmentBytesOnDisk - partialTail >= maxBytes;
     }
 
     // ---- consumer side ----------------------------------------------------------------------------
@@ -212,7 +217,18 @@ final class Spool implements AutoCloseable {
         if (want <= 0) {
             return 0;
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        FileChannel opened;
+        try {
+            opened = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (java.nio.file.NoSuchFileException e) {
+            synchronized (this) {
+                if (gen != generation) {
+                    return 0; // a full sync replaced this generation while we looked: the caller moves on
+                }
+            }
+            throw e;
+        }
+        try (FileChannel ch = opened) {
             into.limit(into.position() + want);
             int total = 0;
             while (total < want) {
