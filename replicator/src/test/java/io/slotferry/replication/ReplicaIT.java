@@ -43,6 +43,21 @@ class ReplicaIT {
         throw new IllegalStateException("no stat " + name);
     }
 
+    static void loadBulk(Jedis jedis, int keys) {
+        Pipeline p = jedis.pipelined();
+        for (int i = 0; i < keys; i++) {
+            p.set("bulk:" + i, "value-" + i);
+        }
+        p.sync();
+    }
+
+    /** Waits until the master has forked for the snapshot: later writes are in the stream, not the RDB. */
+    static void awaitFork(Jedis jedis) throws InterruptedException {
+        while (!jedis.info("persistence").contains("rdb_bgsave_in_progress:1")) {
+            Thread.sleep(5);
+        }
+    }
+
     /** CLIENT KILL TYPE replica: the master drops every replica link. */
     static long killReplicaLinks(Jedis jedis) {
         return (Long) jedis.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "replica");
@@ -113,18 +128,11 @@ class ReplicaIT {
     void writesDuringTheSnapshotArriveAsCommandsAfterIt(StandaloneRedis redis, @TempDir Path spool) {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (Jedis jedis = redis.jedis()) {
-                Pipeline p = jedis.pipelined();
-                for (int i = 0; i < 20_000; i++) {
-                    p.set("bulk:" + i, "value-" + i);
-                }
-                p.sync();
+                loadBulk(jedis, 20_000);
                 jedis.configSet("repl-diskless-sync-delay", "0");
                 jedis.configSet("rdb-key-save-delay", "50"); // microseconds per key: the snapshot takes ~1 s
                 try (Replica replica = Replica.start(SourceEndpoint.plain(redis.host(), redis.port()), ReplicaOptions.defaults(spool))) {
-                    // Write once the fork has happened: the key is then not in the snapshot, only in the stream.
-                    while (!jedis.info("persistence").contains("rdb_bgsave_in_progress:1")) {
-                        Thread.sleep(5);
-                    }
+                    awaitFork(jedis); // from now on the key goes to the stream, not the snapshot
                     jedis.set("during:snapshot", "1");
                     assertEquals(20_000, readSnapshot(replica));
                     jedis.set("after:snapshot", "1");
@@ -165,18 +173,12 @@ class ReplicaIT {
     void aLinkKilledMidRdbRestartsTheFullSyncAndDeliversOneSnapshot(StandaloneRedis redis, @TempDir Path spool) {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (Jedis jedis = redis.jedis()) {
-                Pipeline p = jedis.pipelined();
-                for (int i = 0; i < 20_000; i++) {
-                    p.set("bulk:" + i, "value-" + i);
-                }
-                p.sync();
+                loadBulk(jedis, 20_000);
                 jedis.configSet("repl-diskless-sync-delay", "0");
                 jedis.configSet("rdb-key-save-delay", "50"); // ~1 s of transfer: time to cut it
                 long fullSyncsBefore = stat(jedis, "sync_full");
                 try (Replica replica = Replica.start(SourceEndpoint.plain(redis.host(), redis.port()), ReplicaOptions.defaults(spool))) {
-                    while (!jedis.info("persistence").contains("rdb_bgsave_in_progress:1")) {
-                        Thread.sleep(5);
-                    }
+                    awaitFork(jedis);
                     Thread.sleep(200);
                     assertEquals(1L, killReplicaLinks(jedis));
                     jedis.configSet("rdb-key-save-delay", "0");
