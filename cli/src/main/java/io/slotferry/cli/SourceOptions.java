@@ -1,7 +1,7 @@
 package io.slotferry.cli;
 
-import io.slotferry.replication.SourceEndpoint;
-import io.slotferry.replication.TlsTrust;
+import io.slotferry.resp.RedisEndpoint;
+import io.slotferry.resp.TlsTrust;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -36,7 +36,7 @@ public final class SourceOptions {
     }
 
     /** Parses a source URI into an endpoint with TLS and credentials attached. */
-    public SourceEndpoint endpoint(String uri) {
+    public RedisEndpoint endpoint(String uri) {
         URI u;
         try {
             u = new URI(uri);
@@ -60,7 +60,7 @@ public final class SourceOptions {
                 throw new UncheckedIOException(e);
             }
         }
-        return new SourceEndpoint(u.getHost(), port, tls, user == null || user.isEmpty() ? null : user, password());
+        return new RedisEndpoint(u.getHost(), port, tls, user == null || user.isEmpty() ? null : user, password());
     }
 
     private Supplier<String> password() {

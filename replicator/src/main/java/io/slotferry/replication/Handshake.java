@@ -1,5 +1,6 @@
 package io.slotferry.replication;
 
+import io.slotferry.resp.RedisConnection;
 import io.slotferry.resp.RespValue;
 import java.io.IOException;
 
@@ -18,10 +19,10 @@ final class Handshake {
         }
     }
 
-    private final SourceConnection connection;
+    private final RedisConnection connection;
     private boolean acksSupported = true;
 
-    Handshake(SourceConnection connection) {
+    Handshake(RedisConnection connection) {
         this.connection = connection;
     }
 

@@ -1,5 +1,8 @@
 package io.slotferry.replication;
 
+import io.slotferry.resp.RedisConnection;
+import io.slotferry.resp.RedisEndpoint;
+import io.slotferry.resp.AuthenticationException;
 import io.slotferry.resp.CommandFramer;
 import io.slotferry.resp.CommandName;
 import io.slotferry.resp.RespWriter;
@@ -23,19 +26,19 @@ final class Receiver implements Runnable {
     /** Commands up to this many argument bytes are kept while framing (enough to spot GETACK). */
     private static final int KEEP_SMALL = 64;
 
-    private final SourceEndpoint endpoint;
+    private final RedisEndpoint endpoint;
     private final ReplicaOptions options;
     private final Spool spool;
 
     private volatile boolean closed;
-    private volatile SourceConnection connection;
+    private volatile RedisConnection connection;
     private volatile ReplicationId replid;
     /** End offset of the last complete command received and spooled. */
     private volatile long received;
     private int db;
     private boolean legacy;
 
-    Receiver(SourceEndpoint endpoint, ReplicaOptions options, Spool spool, StreamPosition from) {
+    Receiver(RedisEndpoint endpoint, ReplicaOptions options, Spool spool, StreamPosition from) {
         this.endpoint = endpoint;
         this.options = options;
         this.spool = spool;
@@ -67,6 +70,9 @@ final class Receiver implements Runnable {
             } catch (ReplicationException e) {
                 spool.fail(e);
                 return;
+            } catch (AuthenticationException e) {
+                spool.fail(new ReplicationException(e.getMessage(), e)); // the same credentials will not work later
+                return;
             } catch (javax.net.ssl.SSLException e) {
                 // A certificate or protocol mismatch does not heal by retrying.
                 spool.fail(new ReplicationException("TLS with " + endpoint + " failed: " + e.getMessage(), e));
@@ -92,7 +98,7 @@ final class Receiver implements Runnable {
 
     /** One connection, from handshake until it breaks. {@code onSynced} runs once the sync reply is handled. */
     private void session(Runnable onSynced) throws IOException {
-        try (SourceConnection c = SourceConnection.open(endpoint, options.connectTimeout())) {
+        try (RedisConnection c = RedisConnection.open(endpoint, options.connectTimeout())) {
             connection = c;
             if (closed) {
                 return;
@@ -140,7 +146,7 @@ final class Receiver implements Runnable {
         }
     }
 
-    private void stream(SourceConnection c, boolean acks, byte[] initial) throws IOException {
+    private void stream(RedisConnection c, boolean acks, byte[] initial) throws IOException {
         CommandFramer framer = new CommandFramer(received, KEEP_SMALL);
         CommandFramer.Listener listener = (start, end, argv) -> {
             if (acks && argv != null && argv.size() >= 2 && CommandName.is(argv.get(0), "REPLCONF")
@@ -201,7 +207,7 @@ final class Receiver implements Runnable {
         }
     }
 
-    private void ack(SourceConnection c, long offset) throws IOException {
+    private void ack(RedisConnection c, long offset) throws IOException {
         c.send(RespWriter.command("REPLCONF", "ACK", Long.toString(offset)));
     }
 
@@ -217,7 +223,7 @@ final class Receiver implements Runnable {
     /** Stops the thread: closing the socket unblocks a pending read. */
     void close() {
         closed = true;
-        SourceConnection c = connection;
+        RedisConnection c = connection;
         if (c != null) {
             try {
                 c.close();
@@ -229,7 +235,7 @@ final class Receiver implements Runnable {
 
     /** Drops the current connection (tests, and operators' "reconnect now"); the thread reconnects. */
     void dropConnection() throws IOException {
-        SourceConnection c = connection;
+        RedisConnection c = connection;
         if (c != null) {
             c.close();
         }

@@ -1,5 +1,6 @@
 package io.slotferry.replication;
 
+import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.rdb.RdbEvent;
 import io.slotferry.rdb.RdbReader;
 import io.slotferry.resp.CommandFramer;
@@ -42,7 +43,7 @@ public final class Replica implements SourceStream {
     private volatile long delivered;
     private ReplicationId streamReplid;
 
-    private Replica(SourceEndpoint source, ReplicaOptions options, StreamPosition from) throws IOException {
+    private Replica(RedisEndpoint source, ReplicaOptions options, StreamPosition from) throws IOException {
         this.options = options;
         this.spool = new Spool(options.spoolDir(), options.maxSpoolBytes(), options.segmentBytes());
         this.receiver = new Receiver(source, options, spool, from);
@@ -60,7 +61,7 @@ public final class Replica implements SourceStream {
     }
 
     /** Becomes a replica with a full sync ({@code PSYNC ? -1}, or SYNC on masters before 2.8). */
-    public static Replica start(SourceEndpoint source, ReplicaOptions options) throws IOException {
+    public static Replica start(RedisEndpoint source, ReplicaOptions options) throws IOException {
         return new Replica(source, options, null);
     }
 
@@ -69,7 +70,7 @@ public final class Replica implements SourceStream {
      * {@link ReplicationEvent.StreamResumed} when the master still has the backlog, or a new
      * snapshot ({@link ReplicationEvent.SnapshotBegin}) when it has not.
      */
-    public static Replica resume(SourceEndpoint source, ReplicaOptions options, StreamPosition from) throws IOException {
+    public static Replica resume(RedisEndpoint source, ReplicaOptions options, StreamPosition from) throws IOException {
         return new Replica(source, options, from);
     }
 

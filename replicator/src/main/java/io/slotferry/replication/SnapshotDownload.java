@@ -1,5 +1,7 @@
 package io.slotferry.replication;
 
+import io.slotferry.resp.RedisConnection;
+import io.slotferry.resp.RedisEndpoint;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -17,8 +19,8 @@ public final class SnapshotDownload {
     private SnapshotDownload() {
     }
 
-    public static Result fetch(SourceEndpoint source, OutputStream rdb, Duration timeout) throws IOException {
-        try (SourceConnection c = SourceConnection.open(source, timeout)) {
+    public static Result fetch(RedisEndpoint source, OutputStream rdb, Duration timeout) throws IOException {
+        try (RedisConnection c = RedisConnection.open(source, timeout)) {
             c.readTimeout(timeout);
             Handshake handshake = new Handshake(c);
             SyncReply reply = handshake.run(null, c.localPort(), true);

@@ -1,5 +1,6 @@
 package io.slotferry.replication;
 
+import io.slotferry.resp.RedisEndpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -87,7 +88,7 @@ class HandshakeRepliesTest {
                     "-LOADING Redis is loading the dataset in memory",
                     "-NOMASTERLINK Can't SYNC while not connected with my master",
                     "+FULLRESYNC " + REPLID + " 0"), smallRdb());
-                 Replica replica = Replica.start(SourceEndpoint.plain("127.0.0.1", master.server.getLocalPort()),
+                 Replica replica = Replica.start(RedisEndpoint.plain("127.0.0.1", master.server.getLocalPort()),
                          ReplicaOptions.defaults(spool))) {
                 ReplicationEvent first = replica.next();
                 assertInstanceOf(ReplicationEvent.SnapshotBegin.class, first);
@@ -101,7 +102,7 @@ class HandshakeRepliesTest {
     void anyOtherErrorStopsTheReplicaAtOnce(@TempDir Path spool) {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             try (ScriptedMaster master = new ScriptedMaster(List.of("-ERR Replica can't be master of itself"), smallRdb());
-                 Replica replica = Replica.start(SourceEndpoint.plain("127.0.0.1", master.server.getLocalPort()),
+                 Replica replica = Replica.start(RedisEndpoint.plain("127.0.0.1", master.server.getLocalPort()),
                          ReplicaOptions.defaults(spool))) {
                 ReplicationException e = assertThrows(ReplicationException.class, replica::next);
                 assertTrue(e.getMessage().contains("Replica can't be master of itself"), e.getMessage());

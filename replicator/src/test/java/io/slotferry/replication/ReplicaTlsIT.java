@@ -1,5 +1,7 @@
 package io.slotferry.replication;
 
+import io.slotferry.resp.TlsTrust;
+import io.slotferry.resp.RedisEndpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,7 +43,7 @@ class ReplicaTlsIT {
             }
             assertTrue(keys > 0);
             String password = cluster.password();
-            SourceEndpoint source = new SourceEndpoint(master.host(), master.port(), cluster.sslSocketFactory(), null, () -> password);
+            RedisEndpoint source = new RedisEndpoint(master.host(), master.port(), cluster.sslSocketFactory(), null, () -> password);
             try (Replica replica = Replica.start(source, ReplicaOptions.defaults(spool))) {
                 assertEquals(keys, ReplicaIT.readSnapshot(replica));
             }
@@ -52,7 +54,7 @@ class ReplicaTlsIT {
     void aWrongPasswordStopsTheReplicaWithoutRetrying(RedisClusterFixture cluster, @TempDir Path spool) {
         assertTimeoutPreemptively(LIMIT, () -> {
             ClusterNode master = cluster.masters().get(0);
-            SourceEndpoint source = new SourceEndpoint(master.host(), master.port(), cluster.sslSocketFactory(), null, () -> "not-the-password");
+            RedisEndpoint source = new RedisEndpoint(master.host(), master.port(), cluster.sslSocketFactory(), null, () -> "not-the-password");
             try (Replica replica = Replica.start(source, ReplicaOptions.defaults(spool))) {
                 ReplicationException e = assertThrows(ReplicationException.class, replica::next);
                 assertTrue(e.getMessage().contains("authentication"), e.getMessage());
@@ -66,7 +68,7 @@ class ReplicaTlsIT {
         assertTimeoutPreemptively(LIMIT, () -> {
             ClusterNode master = cluster.masters().get(0);
             String password = cluster.password();
-            SourceEndpoint source = new SourceEndpoint(master.host(), master.port(), TlsTrust.jvmDefault(), null, () -> password);
+            RedisEndpoint source = new RedisEndpoint(master.host(), master.port(), TlsTrust.jvmDefault(), null, () -> password);
             try (Replica replica = Replica.start(source, ReplicaOptions.defaults(spool))) {
                 ReplicationException e = assertThrows(ReplicationException.class, replica::next);
                 assertTrue(e.getMessage().contains("TLS"), e.getMessage());
@@ -79,7 +81,7 @@ class ReplicaTlsIT {
         assertTimeoutPreemptively(LIMIT, () -> {
             ClusterNode master = cluster.masters().get(1);
             String password = cluster.password();
-            SourceEndpoint source = new SourceEndpoint(master.host(), master.port(), TlsTrust.fromPem(cluster.caCertFile()), null, () -> password);
+            RedisEndpoint source = new RedisEndpoint(master.host(), master.port(), TlsTrust.fromPem(cluster.caCertFile()), null, () -> password);
             try (Replica replica = Replica.start(source, ReplicaOptions.defaults(spool))) {
                 assertInstanceOf(ReplicationEvent.SnapshotBegin.class, replica.next());
             }

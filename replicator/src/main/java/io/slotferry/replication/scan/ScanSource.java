@@ -5,8 +5,8 @@ import io.slotferry.rdb.RdbEvent;
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.replication.ReplicationException;
 import io.slotferry.replication.ReplicationId;
-import io.slotferry.replication.SourceConnection;
-import io.slotferry.replication.SourceEndpoint;
+import io.slotferry.resp.RedisConnection;
+import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.replication.SourceStream;
 import io.slotferry.resp.RespProtocolException;
 import io.slotferry.resp.RespValue;
@@ -74,7 +74,7 @@ public final class ScanSource implements SourceStream {
     private static final byte[] CURSOR_START = "0".getBytes(StandardCharsets.US_ASCII);
     private static final Pattern KEYSPACE_LINE = Pattern.compile("^db(\\d+):", Pattern.MULTILINE);
 
-    private final SourceConnection connection;
+    private final RedisConnection connection;
     private final ScanOptions options;
     private final KeyPacer pacer;
     private final ArrayDeque<ReplicationEvent> ready = new ArrayDeque<>();
@@ -98,7 +98,7 @@ public final class ScanSource implements SourceStream {
     private volatile long keys;
     private volatile long skippedVanished;
 
-    private ScanSource(SourceConnection connection, ScanOptions options) {
+    private ScanSource(RedisConnection connection, ScanOptions options) {
         this.connection = connection;
         this.options = options;
         this.pacer = new KeyPacer(options.maxKeysPerSecond());
@@ -108,8 +108,8 @@ public final class ScanSource implements SourceStream {
      * Connects (TLS and AUTH as the endpoint says) and prepares a walk; nothing is read until the
      * first {@link #next()}.
      */
-    public static ScanSource open(SourceEndpoint endpoint, ScanOptions options) throws IOException {
-        SourceConnection c = SourceConnection.open(endpoint, options.connectTimeout());
+    public static ScanSource open(RedisEndpoint endpoint, ScanOptions options) throws IOException {
+        RedisConnection c = RedisConnection.open(endpoint, options.connectTimeout());
         try {
             c.readTimeout(options.readTimeout());
             return new ScanSource(c, options);

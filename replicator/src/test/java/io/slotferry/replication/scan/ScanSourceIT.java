@@ -17,7 +17,7 @@ import io.slotferry.rdb.RdbType;
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.replication.ReplicationException;
 import io.slotferry.replication.ReplicationId;
-import io.slotferry.replication.SourceEndpoint;
+import io.slotferry.resp.RedisEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -184,7 +184,7 @@ class ScanSourceIT {
             jedis.aclSetUser("scan-no-dump", "reset", "on", ">" + password, "~*", "+@all", "-dump");
         }
         try {
-            SourceEndpoint endpoint = new SourceEndpoint(redis.host(), redis.port(), null, "scan-no-dump", () -> password);
+            RedisEndpoint endpoint = new RedisEndpoint(redis.host(), redis.port(), null, "scan-no-dump", () -> password);
             try (ScanSource source = ScanSource.open(endpoint, ScanOptions.defaults())) {
                 ReplicationException e = assertThrows(ReplicationException.class, source::next);
                 assertTrue(e.getMessage().contains("DUMP of key \"secret:1\" in db 0"), e.getMessage());
@@ -212,7 +212,7 @@ class ScanSourceIT {
 
     private static Walk walk(StandaloneRedis redis, ScanOptions options) throws Exception {
         Walk walk = new Walk();
-        try (ScanSource source = ScanSource.open(SourceEndpoint.plain(redis.host(), redis.port()), options)) {
+        try (ScanSource source = ScanSource.open(RedisEndpoint.plain(redis.host(), redis.port()), options)) {
             ReplicationEvent.SnapshotBegin begin = assertInstanceOf(ReplicationEvent.SnapshotBegin.class, source.next());
             assertEquals(ReplicationId.NONE, begin.replid());
             assertEquals(-1, begin.offset());

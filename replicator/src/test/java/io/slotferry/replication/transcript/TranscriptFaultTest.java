@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import io.slotferry.replication.Replica;
 import io.slotferry.replication.ReplicaOptions;
 import io.slotferry.replication.ReplicationEvent;
-import io.slotferry.replication.SourceEndpoint;
+import io.slotferry.resp.RedisEndpoint;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -119,7 +119,7 @@ class TranscriptFaultTest {
     }
 
     private static Replica startReplica(TranscriptMaster master, ReplicaOptions options) throws Exception {
-        return Replica.start(SourceEndpoint.plain("127.0.0.1", master.port()), options);
+        return Replica.start(RedisEndpoint.plain("127.0.0.1", master.port()), options);
     }
 
     /** Index of the longest stream command called {@code name}, the first one of ties. */

@@ -11,7 +11,7 @@ import io.slotferry.replication.Replica;
 import io.slotferry.replication.ReplicaOptions;
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.replication.ReplicationId;
-import io.slotferry.replication.SourceEndpoint;
+import io.slotferry.resp.RedisEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -71,7 +71,7 @@ class TranscriptReplayTest {
         MasterSession[] script = Stream.concat(Stream.of(capture), next.stream())
                 .map(t -> shape.apply(MasterSession.of(t))).toArray(MasterSession[]::new);
         try (TranscriptMaster master = TranscriptMaster.start(script);
-             Replica replica = Replica.start(SourceEndpoint.plain("127.0.0.1", master.port()),
+             Replica replica = Replica.start(RedisEndpoint.plain("127.0.0.1", master.port()),
                      options.apply(ReplicaOptions.defaults(spools.resolve(capture.name()))
                              .withAckInterval(Duration.ofMillis(100))))) {
             long start = checks.snapshot(capture, rdb, replica);

@@ -1,4 +1,4 @@
-package io.slotferry.replication;
+package io.slotferry.resp;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +16,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * TLS socket factories that verify the server: against the CA certificates of a PEM file (an
  * ElastiCache or self-managed CA bundle), or the JVM's default trust store. Hostname verification is
- * switched on by {@link SourceConnection}.
+ * switched on by {@link RedisConnection}.
  */
 public final class TlsTrust {
     private TlsTrust() {

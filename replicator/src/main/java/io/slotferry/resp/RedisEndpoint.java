@@ -1,11 +1,11 @@
-package io.slotferry.replication;
+package io.slotferry.resp;
 
 import java.util.Objects;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * How to reach and authenticate to a source instance. The password is a supplier so it is read
+ * How to reach and authenticate to a Redis server (a source instance or a target node). The password is a supplier so it is read
  * from its env var or file when needed and never stored in a printable field.
  *
  * @param host        host name or address
@@ -15,8 +15,8 @@ import javax.net.ssl.SSLSocketFactory;
  * @param user        ACL user for {@code AUTH user password}, or null for {@code AUTH password}
  * @param password    supplier of the password, or null when the source has none
  */
-public record SourceEndpoint(String host, int port, SSLSocketFactory tls, String user, Supplier<String> password) {
-    public SourceEndpoint {
+public record RedisEndpoint(String host, int port, SSLSocketFactory tls, String user, Supplier<String> password) {
+    public RedisEndpoint {
         Objects.requireNonNull(host, "host");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1-65535, got " + port);
@@ -24,8 +24,8 @@ public record SourceEndpoint(String host, int port, SSLSocketFactory tls, String
     }
 
     /** Plain TCP, no AUTH. */
-    public static SourceEndpoint plain(String host, int port) {
-        return new SourceEndpoint(host, port, null, null, null);
+    public static RedisEndpoint plain(String host, int port) {
+        return new RedisEndpoint(host, port, null, null, null);
     }
 
     /** For logs: never includes the password. */

@@ -1,8 +1,5 @@
-package io.slotferry.replication;
+package io.slotferry.resp;
 
-import io.slotferry.resp.RespReader;
-import io.slotferry.resp.RespValue;
-import io.slotferry.resp.RespWriter;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,17 +12,17 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One connection to a source instance: TCP or TLS (hostname verified), authenticated, with a
- * blocking request/reply API for handshakes and SCAN, and raw access for the RDB transfer.
+ * One connection to a Redis server (a source or a target node): TCP or TLS (host name verified),
+ * authenticated, with a blocking request/reply API and raw access to the reply stream (RDB transfer).
  */
-public final class SourceConnection implements AutoCloseable {
-    private final SourceEndpoint endpoint;
+public final class RedisConnection implements AutoCloseable {
+    private final RedisEndpoint endpoint;
     private final Socket socket;
     private final RespReader reader;
     private final OutputStream out;
     private final Object writeLock = new Object();
 
-    private SourceConnection(SourceEndpoint endpoint, Socket socket) throws IOException {
+    private RedisConnection(RedisEndpoint endpoint, Socket socket) throws IOException {
         this.endpoint = endpoint;
         this.socket = socket;
         this.reader = new RespReader(socket.getInputStream(), 1 << 16);
@@ -33,7 +30,7 @@ public final class SourceConnection implements AutoCloseable {
     }
 
     /** Connects and authenticates (AUTH password, or AUTH user password for an ACL user). */
-    public static SourceConnection open(SourceEndpoint endpoint, Duration connectTimeout) throws IOException {
+    public static RedisConnection open(RedisEndpoint endpoint, Duration connectTimeout) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -48,7 +45,7 @@ public final class SourceConnection implements AutoCloseable {
                 tls.startHandshake();
                 socket = tls;
             }
-            SourceConnection c = new SourceConnection(endpoint, socket);
+            RedisConnection c = new RedisConnection(endpoint, socket);
             c.authenticate();
             return c;
         } catch (IOException | RuntimeException e) {
@@ -65,7 +62,7 @@ public final class SourceConnection implements AutoCloseable {
         RespValue reply = endpoint.user() == null ? call("AUTH", password) : call("AUTH", endpoint.user(), password);
         if (reply instanceof RespValue.Error e) {
             // The reply never echoes the password; say which identity failed, not with what.
-            throw new ReplicationException("authentication to " + endpoint + " failed: " + e.message());
+            throw new AuthenticationException("authentication to " + endpoint + " failed: " + e.message());
         }
     }
 
@@ -103,7 +100,7 @@ public final class SourceConnection implements AutoCloseable {
         return reader;
     }
 
-    public SourceEndpoint endpoint() {
+    public RedisEndpoint endpoint() {
         return endpoint;
     }
 
