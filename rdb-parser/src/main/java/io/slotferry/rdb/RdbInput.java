@@ -107,14 +107,6 @@ final class RdbInput {
         return buf[pos++] & 0xff;
     }
 
-    /** Next byte without consuming it, or -1 at end of input. */
-    int peek() throws IOException {
-        if (pos == limit && !refill()) {
-            return -1;
-        }
-        return pos < limit ? buf[pos] & 0xff : -1;
-    }
-
     int readIntBE(String what) throws IOException {
         require(4, what);
         int v = (buf[pos] & 0xff) << 24 | (buf[pos + 1] & 0xff) << 16 | (buf[pos + 2] & 0xff) << 8 | (buf[pos + 3] & 0xff);

@@ -90,6 +90,10 @@ final class Receiver implements Runnable {
             try {
                 Thread.sleep(backoff);
             } catch (InterruptedException e) {
+                if (!closed) {
+                    // Not a close(): say so, or the consumer would wait for data that never comes.
+                    spool.fail(new ReplicationException("replication from " + endpoint + " was interrupted"));
+                }
                 return;
             }
             backoff = Math.min(backoff * 2, options.maxBackoff().toMillis());
@@ -232,13 +236,4 @@ final class Receiver implements Runnable {
             }
         }
     }
-
-    /** Drops the current connection (tests, and operators' "reconnect now"); the thread reconnects. */
-    void dropConnection() throws IOException {
-        RedisConnection c = connection;
-        if (c != null) {
-            c.close();
-        }
-    }
-
 }

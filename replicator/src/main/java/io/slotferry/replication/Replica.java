@@ -184,11 +184,6 @@ public final class Replica implements SourceStream {
         spool.release(Math.min(offset, delivered));
     }
 
-    /** Drops the replication link; the replica reconnects and resumes (for tests and operators). */
-    public void reconnect() throws IOException {
-        receiver.dropConnection();
-    }
-
     private void closeRdb() throws IOException {
         if (rdb != null) {
             rdb.close();

@@ -180,10 +180,6 @@ final class Spool implements AutoCloseable {
         return resumes.remove(offset);
     }
 
-    synchronized boolean resumePending(long offset) {
-        return resumes.containsKey(offset);
-    }
-
     synchronized void throwIfFailed() throws IOException {
         if (failure != null) {
             throw failure;

@@ -3,7 +3,6 @@ package io.slotferry.resp;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -162,14 +161,5 @@ public final class RespReader {
             b.append(c >= 32 && c < 127 ? String.valueOf(c) : String.format("\\x%02x", (int) c));
         }
         return b.toString();
-    }
-
-    /** Bytes already read from the stream but not yet consumed. */
-    public int buffered() {
-        return limit - pos;
-    }
-
-    public static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }
