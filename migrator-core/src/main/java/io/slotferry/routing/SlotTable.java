@@ -47,6 +47,11 @@ public final class SlotTable {
         return new SlotTable(primaries, owner);
     }
 
+    /** A standalone server (cluster mode disabled): it serves every slot. */
+    public static SlotTable single(RedisEndpoint server) {
+        return new SlotTable(List.of(server), new short[HashSlot.SLOTS]);
+    }
+
     /** The primary serving {@code slot}. */
     public RedisEndpoint primaryOf(int slot) {
         return primaries.get(owner[slot]);

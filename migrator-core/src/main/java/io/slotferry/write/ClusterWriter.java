@@ -1,0 +1,311 @@
+package io.slotferry.write;
+
+import io.slotferry.resp.RedisConnection;
+import io.slotferry.resp.RedisEndpoint;
+import io.slotferry.resp.RespValue;
+import io.slotferry.routing.ClusterTopology;
+import io.slotferry.routing.HashSlot;
+import io.slotferry.routing.SlotTable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * Writes into a Redis Cluster (or a standalone server) through one pipelined {@link ShardWriter}
+ * per primary.
+ *
+ * <p>Routing keeps per-slot order across topology changes: while a slot has writes in flight, new
+ * writes of that slot go to the same writer as the earlier ones (which forwards them, in order, if
+ * the slot has moved); only a slot with nothing in flight is routed by the current slot table.
+ * Redirects refresh the table, which is replaced whole.
+ *
+ * <p>Memory is bounded by {@link WriterOptions#maxInFlightBytes()}: {@link #submit} waits while the
+ * writes not yet settled hold that many encoded bytes. Uses only commands a managed service allows
+ * (no CONFIG, MIGRATE, SYNC, SAVE, DEBUG): the writes themselves, {@code MULTI/EXEC}, {@code ASKING},
+ * {@code WAIT}, {@code INFO}, {@code CLIENT SETNAME} and {@code CLUSTER SHARDS/SLOTS}.
+ */
+public final class ClusterWriter implements WriteSink, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ClusterWriter.class.getName());
+    private static final int MAX_REDIRECTS = 16;
+    private static final long MIN_REFRESH_NANOS = 100_000_000L;
+
+    private final RedisEndpoint seed;
+    private final boolean clusterMode;
+    private final WriterOptions options;
+    private final WriteListener listener;
+    private final RateLimit rateLimit;
+    private final AppliedOffsets offsets = new AppliedOffsets();
+    private final Map<String, ShardWriter> writers = new ConcurrentHashMap<>();
+    private final ShardWriter[] slotWriter = new ShardWriter[HashSlot.SLOTS];
+    private final AtomicIntegerArray slotInFlight = new AtomicIntegerArray(HashSlot.SLOTS);
+    private volatile SlotTable table;
+    private long lastRefreshNanos;
+
+    private final Object budget = new Object();
+    private long inFlightBytes;
+    private volatile WriteException failure;
+    private volatile boolean closed;
+
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong moved = new AtomicLong();
+    private final AtomicLong asked = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong probed = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong refreshes = new AtomicLong();
+    private final AtomicLong waitTimeouts = new AtomicLong();
+
+    private ClusterWriter(RedisEndpoint seed, boolean clusterMode, SlotTable table, WriterOptions options, WriteListener listener) {
+        this.seed = seed;
+        this.clusterMode = clusterMode;
+        this.table = table;
+        this.options = options;
+        this.listener = listener;
+        this.rateLimit = new RateLimit(options.maxOpsPerSecond(), options.maxBytesPerSecond());
+    }
+
+    /**
+     * Connects to {@code seed} (any node, or a configuration endpoint), tells cluster mode from
+     * standalone ({@code INFO cluster}), and reads the slot table; a slot no primary serves is a
+     * {@link io.slotferry.routing.TopologyException}.
+     */
+    public static ClusterWriter open(RedisEndpoint seed, WriterOptions options, WriteListener listener) throws IOException {
+        try (RedisConnection c = RedisConnection.open(seed, options.connectTimeout())) {
+            boolean cluster = clusterEnabled(c);
+            SlotTable table = cluster ? ClusterTopology.discover(c) : SlotTable.single(seed);
+            ClusterWriter w = new ClusterWriter(seed, cluster, table, options, listener);
+            LOG.info(() -> "target " + seed + ": " + (cluster ? "cluster with " + table.primaries().size() + " primaries"
+                    : "standalone server (cluster mode disabled)"));
+            return w;
+        }
+    }
+
+    private static boolean clusterEnabled(RedisConnection c) throws IOException {
+        RespValue info = c.call("INFO", "cluster");
+        if (info instanceof RespValue.Bulk b && b.bytes() != null) {
+            return new String(b.bytes(), StandardCharsets.UTF_8).contains("cluster_enabled:1");
+        }
+        throw new IOException("INFO cluster answered " + info + " on " + c.endpoint());
+    }
+
+    /** True for a cluster-mode target. */
+    public boolean clusterMode() {
+        return clusterMode;
+    }
+
+    /** The slot table in use. */
+    public SlotTable slotTable() {
+        return table;
+    }
+
+    @Override
+    public void submit(Write write) throws WriteException, InterruptedException {
+        checkFailure();
+        AppliedOffsets.Mark mark = offsets.register(write.sourceOffset());
+        Pending p = Pending.write(write, mark);
+        rateLimit.acquire(p.bytes());
+        synchronized (budget) {
+            while (inFlightBytes > 0 && inFlightBytes + p.bytes() > options.maxInFlightBytes() && failure == null && !closed) {
+                budget.wait(100);
+            }
+            checkFailure();
+            inFlightBytes += p.bytes();
+        }
+        int slot = write.slot();
+        ShardWriter w = slotInFlight.get(slot) > 0 ? slotWriter[slot] : null;
+        if (w == null) {
+            w = writerFor(table.primaryOf(slot));
+        }
+        slotWriter[slot] = w;
+        slotInFlight.incrementAndGet(slot);
+        w.enqueue(p);
+    }
+
+    @Override
+    public void drain() throws WriteException, InterruptedException {
+        synchronized (budget) {
+            while (inFlightBytes > 0 && failure == null && !closed) {
+                budget.wait(100);
+            }
+        }
+        checkFailure();
+    }
+
+    @Override
+    public long appliedOffset() {
+        return offsets.applied();
+    }
+
+    public WriterStats stats() {
+        long bytes;
+        synchronized (budget) {
+            bytes = inFlightBytes;
+        }
+        return new WriterStats(acknowledged.get(), refused.get(), moved.get(), asked.get(), retried.get(), probed.get(),
+                reconnects.get(), refreshes.get(), waitTimeouts.get(), bytes);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (ShardWriter w : writers.values()) {
+            w.close();
+        }
+        synchronized (budget) {
+            budget.notifyAll();
+        }
+    }
+
+    private void checkFailure() throws WriteException {
+        WriteException f = failure;
+        if (f != null) {
+            throw new WriteException(f.getMessage(), f);
+        }
+        if (closed) {
+            throw new WriteException("the writer is closed");
+        }
+    }
+
+    // ------------------------------------------------------------ called by shard writers
+
+    WriterOptions options() {
+        return options;
+    }
+
+    boolean failed() {
+        return failure != null || closed;
+    }
+
+    void fail(String message, Throwable cause) {
+        synchronized (budget) {
+            if (failure == null) {
+                failure = new WriteException(message, cause);
+                LOG.severe(message);
+            }
+            budget.notifyAll();
+        }
+    }
+
+    /** The writer of a primary (created, with its threads, on first use). */
+    ShardWriter writerFor(RedisEndpoint node) {
+        String address = node.host() + ":" + node.port();
+        return writers.computeIfAbsent(address, a -> new ShardWriter(this, node));
+    }
+
+    ShardWriter writerForSlot(int slot) {
+        return writerFor(table.primaryOf(slot));
+    }
+
+    /** True when the table names {@code w}'s node as a primary. */
+    boolean servesSlots(ShardWriter w) {
+        for (RedisEndpoint e : table.primaries()) {
+            if ((e.host() + ":" + e.port()).equals(w.address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Follows a {@code MOVED} ({@code asking} false) or {@code ASK} to the named node. */
+    void redirected(Pending p, String host, int port, boolean asking) {
+        if (++p.redirects > MAX_REDIRECTS) {
+            fail(p.describe() + " was redirected " + MAX_REDIRECTS + " times (last to " + host + ":" + port
+                    + "): the cluster's slot map does not settle", null);
+            return;
+        }
+        p.asking = asking;
+        if (asking) {
+            asked.incrementAndGet();
+        } else {
+            moved.incrementAndGet();
+            refreshTopology();
+        }
+        writerFor(new RedisEndpoint(host, port, seed.tls(), seed.user(), seed.password())).enqueue(p);
+    }
+
+    /**
+     * Reads the slot table again from the seed or any known primary; keeps the old one when none
+     * answers with a complete table. Rate-limited: callers in a burst share one refresh.
+     */
+    synchronized void refreshTopology() {
+        if (!clusterMode || System.nanoTime() - lastRefreshNanos < MIN_REFRESH_NANOS) {
+            return;
+        }
+        lastRefreshNanos = System.nanoTime();
+        Set<RedisEndpoint> candidates = new LinkedHashSet<>();
+        candidates.add(seed);
+        candidates.addAll(table.primaries());
+        List<String> problems = new ArrayList<>();
+        for (RedisEndpoint e : candidates) {
+            try (RedisConnection c = RedisConnection.open(e, options.connectTimeout())) {
+                table = ClusterTopology.discover(c);
+                refreshes.incrementAndGet();
+                return;
+            } catch (IOException ex) {
+                problems.add(e.host() + ":" + e.port() + ": " + ex.getMessage());
+            }
+        }
+        LOG.fine(() -> "slot table not refreshed: " + String.join("; ", problems));
+    }
+
+    /** {@code p} is applied (and confirmed): release its budget, its slot and its offset. */
+    void settle(Pending p) {
+        acknowledged.incrementAndGet();
+        listener.acknowledged(p.write);
+        release(p);
+    }
+
+    /** {@code p} was refused with a data error. */
+    void refused(Pending p, String reply) {
+        refused.incrementAndGet();
+        listener.refused(p.write, reply);
+        String message = p.describe() + " refused by the target: " + reply;
+        if (options.onDataError() == DataErrorPolicy.STOP) {
+            fail(message + " (stopping; pass the skip option for data errors to count and go on)", null);
+        } else {
+            LOG.warning(message);
+        }
+        release(p);
+    }
+
+    private void release(Pending p) {
+        offsets.settle(p.mark);
+        slotInFlight.decrementAndGet(p.write.slot());
+        synchronized (budget) {
+            inFlightBytes -= p.bytes();
+            budget.notifyAll();
+        }
+    }
+
+    void retried(int n) {
+        retried.addAndGet(n);
+    }
+
+    void probed() {
+        probed.incrementAndGet();
+    }
+
+    void reconnecting() {
+        reconnects.incrementAndGet();
+    }
+
+    void connected(ShardWriter w) {
+        LOG.fine(() -> "connected to " + w.address);
+    }
+
+    void waitTimedOut(String address, RespValue reply) {
+        if (waitTimeouts.incrementAndGet() % 100 == 1) {
+            LOG.warning("no replica of " + address + " confirmed our writes within " + options.waitTimeout().toMillis()
+                    + " ms (WAIT answered " + reply + "); a failover now could lose the latest writes");
+        }
+    }
+}

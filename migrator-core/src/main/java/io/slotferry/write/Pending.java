@@ -1,0 +1,112 @@
+package io.slotferry.write;
+
+import io.slotferry.resp.RespValue;
+import io.slotferry.resp.RespWriter;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A write on its way: its encoding, its place in the applied offsets, and its redirect/retry state. */
+final class Pending {
+    /** What a pipeline entry is: a write, a {@code WAIT} confirming earlier writes, or a write's probe. */
+    enum Kind { WRITE, WAIT, PROBE }
+
+    private static final byte[] ASKING = RespWriter.command("ASKING");
+    private static final byte[] MULTI = RespWriter.command("MULTI");
+    private static final byte[] EXEC = RespWriter.command("EXEC");
+
+    final Kind kind;
+    final Write write;
+    final byte[] encoded;
+    final AppliedOffsets.Mark mark;
+    /** The write this probe is for (PROBE only). */
+    final Pending subject;
+    /** Follow an {@code -ASK}: prefix {@code ASKING}. */
+    boolean asking;
+    /** Sent before a connection was lost: check its probe before sending it again. */
+    boolean inDoubt;
+    int redirects;
+    /** When the write first met a transient fault (0 = never), to give up after a while. */
+    long firstFaultNanos;
+    final List<RespValue> replies = new ArrayList<>(2);
+
+    private Pending(Kind kind, Write write, byte[] encoded, AppliedOffsets.Mark mark, Pending subject) {
+        this.kind = kind;
+        this.write = write;
+        this.encoded = encoded;
+        this.mark = mark;
+        this.subject = subject;
+    }
+
+    static Pending write(Write write, AppliedOffsets.Mark mark) {
+        return new Pending(Kind.WRITE, write, encode(write), mark, null);
+    }
+
+    static Pending waitFor(int replicas, long timeoutMillis) {
+        return new Pending(Kind.WAIT, null, RespWriter.command("WAIT", Integer.toString(replicas), Long.toString(timeoutMillis)),
+                null, null);
+    }
+
+    static Pending probe(Pending subject) {
+        return new Pending(Kind.PROBE, null, RespWriter.command(subject.write.probe().command()), null, subject);
+    }
+
+    /** Bytes this write holds of the in-flight budget. */
+    long bytes() {
+        return encoded.length;
+    }
+
+    /** Replies the target sends for one sending of this entry. */
+    int expectedReplies() {
+        int n = asking ? 1 : 0;
+        if (kind == Kind.WRITE && write.transaction()) {
+            return n + write.commands().size() + 2;
+        }
+        return n + 1;
+    }
+
+    /** The bytes to send now (with {@code ASKING} when following an {@code -ASK}). */
+    void writeTo(ByteArrayOutputStream out) {
+        if (asking) {
+            out.write(ASKING, 0, ASKING.length);
+        }
+        out.write(encoded, 0, encoded.length);
+    }
+
+    private static byte[] encode(Write w) {
+        if (!w.transaction()) {
+            return RespWriter.command(w.commands().get(0));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.write(MULTI, 0, MULTI.length);
+        for (List<byte[]> c : w.commands()) {
+            byte[] e = RespWriter.command(c);
+            out.write(e, 0, e.length);
+        }
+        out.write(EXEC, 0, EXEC.length);
+        return out.toByteArray();
+    }
+
+    /** The first command's name and the key, for messages; keys shown printable or as hex escapes. */
+    String describe() {
+        if (write == null) {
+            return kind.toString();
+        }
+        return new String(write.commands().get(write.transaction() ? 1 : 0).get(0), StandardCharsets.UTF_8)
+                + (write.transaction() ? " (in MULTI)" : "") + " on key " + printable(write.key());
+    }
+
+    static String printable(byte[] key) {
+        StringBuilder b = new StringBuilder(key.length + 2).append('"');
+        for (byte x : key) {
+            int c = x & 0xff;
+            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+                b.append((char) c);
+            } else {
+                b.append(String.format("\\x%02x", c));
+            }
+        }
+        return b.append('"').toString();
+    }
+}
