@@ -4,12 +4,7 @@ import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.resp.TlsTrust;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 import picocli.CommandLine.Option;
 
@@ -37,43 +32,16 @@ public final class SourceOptions {
 
     /** Parses a source URI into an endpoint with TLS and credentials attached. */
     public RedisEndpoint endpoint(String uri) {
-        URI u;
-        try {
-            u = new URI(uri);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a source URI: " + uri + " (expected redis://[user@]host:port)");
-        }
-        if (u.getHost() == null) {
-            throw new IllegalArgumentException("no host in source URI " + uri + " (expected redis://[user@]host:port)");
-        }
-        String user = u.getUserInfo();
-        if (user != null && user.contains(":")) {
-            throw new IllegalArgumentException("do not put the password in the source URI (it would show in process lists); "
-                    + "use " + PASSWORD_ENV + " or --source-password-file");
-        }
-        int port = u.getPort() == -1 ? 6379 : u.getPort();
+        RedisUri u = RedisUri.parse(uri, "source URI", PASSWORD_ENV + " or --source-password-file");
         SSLSocketFactory tls = null;
-        if (u.getScheme().equals("rediss")) {
+        if (u.tls()) {
             try {
                 tls = caCert != null ? TlsTrust.fromPem(caCert) : TlsTrust.jvmDefault();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return new RedisEndpoint(u.getHost(), port, tls, user == null || user.isEmpty() ? null : user, password());
-    }
-
-    private Supplier<String> password() {
-        if (passwordFile != null) {
-            return () -> {
-                try {
-                    return Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read --source-password-file " + passwordFile, e);
-                }
-            };
-        }
-        String env = System.getenv(PASSWORD_ENV);
-        return env == null || env.isEmpty() ? null : () -> env;
+        return new RedisEndpoint(u.host(), u.port(), tls, u.user(),
+                RedisUri.password(passwordFile, "--source-password-file", PASSWORD_ENV, System::getenv));
     }
 }

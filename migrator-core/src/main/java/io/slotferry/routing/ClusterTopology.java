@@ -97,7 +97,7 @@ public final class ClusterTopology {
 
     private static int indexOf(RedisEndpoint seed, String host, int port, Map<String, Integer> index, List<RedisEndpoint> primaries) {
         return index.computeIfAbsent(host + ":" + port, k -> {
-            primaries.add(new RedisEndpoint(host, port, seed.tls(), seed.user(), seed.password()));
+            primaries.add(seed.at(host, port));
             return primaries.size() - 1;
         });
     }

@@ -229,7 +229,7 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
             moved.incrementAndGet();
             refreshTopology();
         }
-        writerFor(new RedisEndpoint(host, port, seed.tls(), seed.user(), seed.password())).enqueue(p);
+        writerFor(seed.at(host, port)).enqueue(p);
     }
 
     /**

@@ -12,8 +12,9 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One connection to a Redis server (a source or a target node): TCP or TLS (host name verified),
- * authenticated, with a blocking request/reply API and raw access to the reply stream (RDB transfer).
+ * One connection to a Redis server (a source or a target node): TCP or TLS (host name verified unless
+ * the endpoint opts out), authenticated, with a blocking request/reply API and raw access to the reply
+ * stream (RDB transfer).
  */
 public final class RedisConnection implements AutoCloseable {
     private final RedisEndpoint endpoint;
@@ -39,9 +40,11 @@ public final class RedisConnection implements AutoCloseable {
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) connectTimeout.toMillis());
             if (endpoint.tls() != null) {
                 SSLSocket tls = (SSLSocket) endpoint.tls().createSocket(socket, endpoint.host(), endpoint.port(), true);
-                SSLParameters params = tls.getSSLParameters();
-                params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
-                tls.setSSLParameters(params);
+                if (endpoint.verifyHostname()) {
+                    SSLParameters params = tls.getSSLParameters();
+                    params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
+                    tls.setSSLParameters(params);
+                } // else the operator explicitly chose an unverified connection (--target-tls-insecure)
                 tls.startHandshake();
                 socket = tls;
             }

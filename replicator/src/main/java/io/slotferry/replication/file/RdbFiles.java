@@ -36,18 +36,65 @@ public final class RdbFiles {
         return decompressing(raw);
     }
 
-    /** Wraps {@code raw} in a decompressor when its first bytes are a gzip, bzip2 or xz signature. */
-    public static InputStream decompressing(InputStream raw) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+    /**
+     * A plain RDB file with the content of {@code file}, for readers that seek (a big value is
+     * decoded in a second pass at its offset): the file itself when it is a regular uncompressed
+     * file, otherwise its decompressed bytes copied (streamed) to a new file in {@code spoolDir},
+     * which the caller deletes when done ({@link SeekableRdb#close()}).
+     */
+    public static SeekableRdb seekable(String file, Path spoolDir) throws IOException {
+        if (!file.equals("-")) {
+            Path p = Path.of(file);
+            if (!Files.exists(p)) {
+                throw new NoSuchFileException(file, null, "no such RDB file");
+            }
+            if (Files.isRegularFile(p)) {
+                try (BufferedInputStream probe = new BufferedInputStream(Files.newInputStream(p), 16)) {
+                    if (compression(probe) == null) {
+                        return new SeekableRdb(p, false);
+                    }
+                }
+            }
+        }
+        Files.createDirectories(spoolDir);
+        Path copy = Files.createTempFile(spoolDir, "snapshot-", ".rdb");
+        try (InputStream in = open(file)) {
+            Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(copy);
+            throw e;
+        }
+        return new SeekableRdb(copy, true);
+    }
+
+    /** A plain RDB file on disk; {@code temporary} ones are deleted on close. */
+    public record SeekableRdb(Path path, boolean temporary) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            if (temporary) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /** The compression format of the stream's first bytes (gzip, bzip2, xz), or null; marks and resets. */
+    private static String compression(BufferedInputStream in) throws IOException {
         String format;
         try {
             format = CompressorStreamFactory.detect(in);
         } catch (CompressorException notCompressed) {
-            return in; // RDB magic, or garbage the parser will name with an offset
+            return null;
         }
-        if (!format.equals(CompressorStreamFactory.GZIP) && !format.equals(CompressorStreamFactory.BZIP2)
-                && !format.equals(CompressorStreamFactory.XZ)) {
-            return in;
+        return format.equals(CompressorStreamFactory.GZIP) || format.equals(CompressorStreamFactory.BZIP2)
+                || format.equals(CompressorStreamFactory.XZ) ? format : null;
+    }
+
+    /** Wraps {@code raw} in a decompressor when its first bytes are a gzip, bzip2 or xz signature. */
+    public static InputStream decompressing(InputStream raw) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+        String format = compression(in);
+        if (format == null) {
+            return in; // RDB magic, or garbage the parser will name with an offset
         }
         try {
             return new BufferedInputStream(new CompressorStreamFactory(true).createCompressorInputStream(format, in), 1 << 16);
