@@ -43,6 +43,8 @@ final class ShardWriter {
     private final ArrayDeque<Pending> unconfirmed = new ArrayDeque<>();
     private final List<Pending> retry = new ArrayList<>();
     private final Set<Integer> retrySlots = new HashSet<>();
+    /** Keys with a non-idempotent write sent and not answered: the key's next such write waits for it. */
+    private final Set<java.nio.ByteBuffer> unansweredKeys = new HashSet<>();
     private String retryReason;
     private boolean waitOutstanding;
     private long sentSinceWait;
@@ -180,6 +182,9 @@ final class ShardWriter {
             if (p.inDoubt && p.write.probe() != null) {
                 break; // probed once everything before it is answered
             }
+            if (p.write.probe() != null && !unansweredKeys.add(java.nio.ByteBuffer.wrap(p.write.key()))) {
+                break; // one non-idempotent write per key in flight: a fault can then never reorder them
+            }
             queue.pollFirst();
             p.inDoubt = false;
             p.replies.clear();
@@ -221,6 +226,9 @@ final class ShardWriter {
         }
         if (!queue.isEmpty()) {
             Pending head = queue.peekFirst();
+            if (head.write.probe() != null && unansweredKeys.contains(java.nio.ByteBuffer.wrap(head.write.key()))) {
+                return false;
+            }
             return !(head.inDoubt && head.write.probe() != null && (!sent.isEmpty() || waitOutstanding));
         }
         return replicas > 0 && !waitOutstanding && sentSinceWait > 0;
@@ -337,6 +345,7 @@ final class ShardWriter {
         retryReason = null;
         unconfirmed.clear();
         sent.clear();
+        unansweredKeys.clear();
         for (Pending p : back) {
             p.inDoubt = true;
             p.replies.clear();
@@ -497,6 +506,9 @@ final class ShardWriter {
                 if (sent.peekFirst() == p) {
                     sent.pollFirst();
                 }
+                if (p.kind == Pending.Kind.WRITE && p.write.probe() != null) {
+                    unansweredKeys.remove(java.nio.ByteBuffer.wrap(p.write.key()));
+                }
                 lock.notifyAll();
             }
         }
@@ -514,13 +526,11 @@ final class ShardWriter {
     private void completeWrite(Pending p) {
         Outcome outcome = Replies.classify(p.replies, p.asking, p.write.transaction());
         synchronized (lock) {
-            if (retrySlots.contains(p.write.slot())) {
-                // an earlier write of this slot failed and will be re-sent: this one must follow it
-                if (outcome instanceof Outcome.Applied && p.write.probe() != null) {
-                    cluster.fail(p.describe() + " was applied while an earlier write of its slot failed with "
-                            + retryReason + "; re-applying it would duplicate data, skipping it would reorder", null);
-                    return;
-                }
+            if (retrySlots.contains(p.write.slot())
+                    && !(outcome instanceof Outcome.Applied && p.write.probe() != null)) {
+                // An earlier write of this slot failed and will be re-sent: this one follows it (an
+                // idempotent one that applied is applied again after it). A non-idempotent one that
+                // applied stays applied: it is of another key, as a key has one such write in flight.
                 retry.add(p);
                 return;
             }

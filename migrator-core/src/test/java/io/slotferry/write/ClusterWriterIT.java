@@ -86,7 +86,7 @@ class ClusterWriterIT {
 
     /**
      * Loads one million keys (every tenth a three-element list of non-idempotent RPUSH writes with
-     * probes) while {@code fault} runs after the first 200,000, then checks every key is there and
+     * probes, its elements written in three rounds over all keys) while {@code fault} runs after the first 200,000, then checks every key is there and
      * every list holds its three elements exactly once, in order.
      */
     private WriterStats loadMillionWhile(RedisClusterFixture cluster, Runnable fault) throws Exception {
@@ -101,18 +101,20 @@ class ClusterWriterIT {
         WriterStats stats;
         try (ClusterWriter writer = open(cluster, WriterOptions.defaults())) {
             long offset = 0;
-            for (int i = 0; i < MILLION; i++) {
-                if (i == 200_000) {
-                    faultThread.start();
-                }
-                byte[] key = bytes("k:" + i);
-                if (i % 10 == 0) {
-                    for (int e = 0; e < 3; e++) {
-                        writer.submit(Write.of(key, offset++, List.of(bytes("RPUSH"), key, bytes("e" + e)))
-                                .withProbe(new Write.Probe(List.of(bytes("LLEN"), key), e + 1, e)));
+            // round 0 writes every key; rounds 1 and 2 append to the lists (a key's non-idempotent
+            // writes wait for each other, so they are spread out to keep the pipeline full)
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < MILLION; i += round == 0 ? 1 : 10) {
+                    if (round == 0 && i == 200_000) {
+                        faultThread.start();
                     }
-                } else {
-                    writer.submit(Write.of(key, offset++, List.of(bytes("SET"), key, bytes("v" + i))));
+                    byte[] key = bytes("k:" + i);
+                    if (i % 10 == 0) {
+                        writer.submit(Write.of(key, offset++, List.of(bytes("RPUSH"), key, bytes("e" + round)))
+                                .withProbe(new Write.Probe(List.of(bytes("LLEN"), key), round + 1, round)));
+                    } else {
+                        writer.submit(Write.of(key, offset++, List.of(bytes("SET"), key, bytes("v" + i))));
+                    }
                 }
             }
             writer.drain();
@@ -155,13 +157,13 @@ class ClusterWriterIT {
         WriterStats stats;
         try (ClusterWriter writer = open(cluster, WriterOptions.defaults())) {
             long offset = 0;
-            for (int i = 0; i < keys; i++) {
-                if (i == 50_000) {
-                    migration.start();
-                }
-                // every third key lives in the migrating slot; lists check order and exactly-once
-                byte[] key = bytes(i % 3 == 0 ? "{moving}:" + i : "other:" + i);
-                for (int e = 0; e < 2; e++) {
+            for (int e = 0; e < 2; e++) {
+                for (int i = 0; i < keys; i++) {
+                    if (e == 0 && i == 50_000) {
+                        migration.start();
+                    }
+                    // every third key lives in the migrating slot; lists check order and exactly-once
+                    byte[] key = bytes(i % 3 == 0 ? "{moving}:" + i : "other:" + i);
                     writer.submit(Write.of(key, offset++, List.of(bytes("RPUSH"), key, bytes("e" + e)))
                             .withProbe(new Write.Probe(List.of(bytes("LLEN"), key), e + 1, e)));
                 }

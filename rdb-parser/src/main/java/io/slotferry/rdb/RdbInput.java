@@ -34,9 +34,11 @@ final class RdbInput {
     private int captureFrom = -1;
     private long captureLimit;
 
-    RdbInput(InputStream in, int bufferSize, boolean checksummed) {
+    /** An input whose first byte is at absolute offset {@code startOffset} (0 for a file, more for a value read on its own). */
+    RdbInput(InputStream in, int bufferSize, boolean checksummed, long startOffset) {
         this.in = in;
         this.buf = new byte[bufferSize];
+        this.base = startOffset;
         this.checksum = checksummed ? new ChecksumWorker(bufferSize) : null;
     }
 

@@ -82,7 +82,7 @@ public final class RdbReader implements AutoCloseable {
     private static final int OP_SELECTDB = 0xFE;
     private static final int OP_EOF = 0xFF;
 
-    private enum State { HEADER, BODY, VALUE, DONE }
+    private enum State { HEADER, BODY, SINGLE_VALUE, VALUE, DONE }
 
     private final InputStream source;
     private final RdbInput in;
@@ -98,18 +98,48 @@ public final class RdbReader implements AutoCloseable {
     private int pendingFreq = -1;
     private KeyHeader currentKey;
     private ValueCursor cursor;
+    /** True for a reader of one value ({@link #value}): it ends after that key. */
+    private boolean singleValue;
 
-    private RdbReader(InputStream source, RdbOptions options) {
+    private RdbReader(InputStream source, RdbOptions options, long startOffset, int bufferSize) {
         this.source = source;
         this.options = options;
-        this.in = new RdbInput(source, 1 << 20, options.verifyChecksum());
+        this.in = new RdbInput(source, bufferSize, options.verifyChecksum(), startOffset);
         this.strings = new RdbStrings(in, options.maxElementBytes());
         this.skipper = new ValueSkipper(in, strings, options.validateBlobs());
     }
 
     /** A reader over {@code in} (not buffered further: the reader buffers itself). */
     public static RdbReader open(InputStream in, RdbOptions options) {
-        return new RdbReader(in, options);
+        return new RdbReader(in, options, 0, 1 << 20);
+    }
+
+    /**
+     * A decoded reader of one value read on its own, e.g. a value located in raw mode
+     * ({@link RdbEvent.RawValue#valueOffset()}) and read again from the file to be decoded: {@link #next()}
+     * returns {@link RdbEvent.KeyBegin}, the value's chunks, {@link RdbEvent.KeyEnd}, then null. Error
+     * offsets and {@link #offset()} are absolute, counted from {@code valueOffset}. No checksum is
+     * computed (it covers the whole file); the caller should check that {@link #offset()} after
+     * {@code KeyEnd} is the end of the value it located.
+     *
+     * @param positionedAtValue the bytes of the value (after the key), not buffered further
+     * @param key               the key the value belongs to; its {@link KeyHeader#type()} selects the decoding
+     * @param valueOffset       absolute offset of the value's first byte in the file
+     * @param rdbVersion        version of the file the value comes from
+     * @param options           {@link RdbOptions.Mode#DECODED} options (chunk sizes, element limit)
+     */
+    public static RdbReader value(InputStream positionedAtValue, KeyHeader key, long valueOffset, int rdbVersion,
+                                  RdbOptions options) {
+        if (options.mode() != RdbOptions.Mode.DECODED) {
+            throw new IllegalArgumentException("a single value is read in DECODED mode");
+        }
+        // A smaller buffer than a file reader's: a loader may open one per key it rewrites.
+        RdbReader reader = new RdbReader(positionedAtValue, options.withVerifyChecksum(false), valueOffset, 64 << 10);
+        reader.version = rdbVersion;
+        reader.currentKey = key;
+        reader.singleValue = true;
+        reader.state = State.SINGLE_VALUE;
+        return reader;
     }
 
     /** RDB version from the header (0 before the first event). */
@@ -146,12 +176,14 @@ public final class RdbReader implements AutoCloseable {
                     }
                     break;
                 }
+                case SINGLE_VALUE:
+                    return openValue(currentKey);
                 case VALUE: {
                     RdbEvent e = cursor.next();
                     if (e != null) {
                         return e;
                     }
-                    state = State.BODY;
+                    state = singleValue ? State.DONE : State.BODY;
                     cursor = null;
                     KeyHeader done = currentKey;
                     currentKey = null;
@@ -265,6 +297,12 @@ public final class RdbReader implements AutoCloseable {
             byte[] value = in.endCapture();
             return new RdbEvent.RawValue(header, value, valueOffset, in.capturedLength());
         }
+        return openValue(header);
+    }
+
+    /** Starts decoding the value of {@code header} at the current position. */
+    private RdbEvent openValue(KeyHeader header) throws IOException {
+        RdbType type = header.type();
         if (type.valueType() == ValueType.MODULE) {
             // Module values are opaque to us: report the module, skip its items, and end the key.
             ModuleType module = type == RdbType.MODULE_2 ? ModuleItems.skipValue(in, strings) : null;

@@ -1,0 +1,78 @@
+package io.slotferry.load;
+
+import io.slotferry.write.DataErrorPolicy;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * How a snapshot is loaded.
+ *
+ * @param mode                   RESTORE when possible (default), or always rewrite
+ * @param bigValueBytes          values whose serialized form is larger take the rewrite path (bounded
+ *                               memory, and no multi-second RESTORE blocking a target shard)
+ * @param chunkElements          rewrite path: most elements in one command
+ * @param chunkBytes             rewrite path: a command is closed once it holds about this many bytes
+ * @param keyMapping             which keys are loaded and under which name (default: database 0 as is)
+ * @param clock                  "now" for keys and hash fields whose expiry has passed
+ * @param onDataError            what a key that cannot be written faithfully does: stop the load, or
+ *                               count it and go on
+ * @param pendingEntriesInMemory rewrite path of streams: PEL entries (32 bytes each) held in memory before
+ *                               the rest spills to a temporary file
+ * @param spillDirectory         where that file goes
+ */
+public record LoadOptions(LoadMode mode, long bigValueBytes, int chunkElements, int chunkBytes, KeyMapping keyMapping,
+                          Clock clock, DataErrorPolicy onDataError, int pendingEntriesInMemory, Path spillDirectory) {
+
+    public LoadOptions {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(keyMapping, "keyMapping");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(onDataError, "onDataError");
+        Objects.requireNonNull(spillDirectory, "spillDirectory");
+        if (bigValueBytes < 0 || chunkElements < 1 || chunkBytes < 1 || pendingEntriesInMemory < 1) {
+            throw new IllegalArgumentException("sizes must be positive");
+        }
+    }
+
+    /** RESTORE when possible, 8 MiB big values, chunks of 1024 elements / 1 MiB, database 0, stop on data errors. */
+    public static LoadOptions defaults() {
+        return new LoadOptions(LoadMode.RESTORE, 8L << 20, 1024, 1 << 20, KeyMapping.onlyDatabase(0), Clock.systemUTC(),
+                DataErrorPolicy.STOP, 1 << 18, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    public LoadOptions withMode(LoadMode m) {
+        return new LoadOptions(m, bigValueBytes, chunkElements, chunkBytes, keyMapping, clock, onDataError,
+                pendingEntriesInMemory, spillDirectory);
+    }
+
+    public LoadOptions withBigValueBytes(long bytes) {
+        return new LoadOptions(mode, bytes, chunkElements, chunkBytes, keyMapping, clock, onDataError,
+                pendingEntriesInMemory, spillDirectory);
+    }
+
+    public LoadOptions withChunks(int elements, int bytes) {
+        return new LoadOptions(mode, bigValueBytes, elements, bytes, keyMapping, clock, onDataError,
+                pendingEntriesInMemory, spillDirectory);
+    }
+
+    public LoadOptions withKeyMapping(KeyMapping mapping) {
+        return new LoadOptions(mode, bigValueBytes, chunkElements, chunkBytes, mapping, clock, onDataError,
+                pendingEntriesInMemory, spillDirectory);
+    }
+
+    public LoadOptions withClock(Clock c) {
+        return new LoadOptions(mode, bigValueBytes, chunkElements, chunkBytes, keyMapping, c, onDataError,
+                pendingEntriesInMemory, spillDirectory);
+    }
+
+    public LoadOptions withDataErrorPolicy(DataErrorPolicy policy) {
+        return new LoadOptions(mode, bigValueBytes, chunkElements, chunkBytes, keyMapping, clock, policy,
+                pendingEntriesInMemory, spillDirectory);
+    }
+
+    public LoadOptions withPendingEntriesInMemory(int entries, Path directory) {
+        return new LoadOptions(mode, bigValueBytes, chunkElements, chunkBytes, keyMapping, clock, onDataError,
+                entries, directory);
+    }
+}

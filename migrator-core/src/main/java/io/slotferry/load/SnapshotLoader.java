@@ -1,0 +1,219 @@
+package io.slotferry.load;
+
+import io.slotferry.rdb.ChecksumStatus;
+import io.slotferry.rdb.KeyHeader;
+import io.slotferry.rdb.RdbEvent;
+import io.slotferry.rdb.RdbFormatException;
+import io.slotferry.rdb.RdbOptions;
+import io.slotferry.rdb.RdbReader;
+import io.slotferry.rdb.ValueType;
+import io.slotferry.routing.HashSlot;
+import io.slotferry.write.DataErrorPolicy;
+import io.slotferry.write.Write;
+import io.slotferry.write.WriteSink;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Loads a plain (uncompressed) RDB file into a {@link WriteSink}: the snapshot phase of a migration.
+ *
+ * <p>The file is read once in raw mode. Per key, in file order:
+ * <ul>
+ *   <li>a key the {@link KeyMapping} skips, or whose expiry has passed, is counted and never written;</li>
+ *   <li>in {@link LoadMode#RESTORE} mode, a value of at most {@link LoadOptions#bigValueBytes()} whose type
+ *       the target knows ({@link TargetCapabilities#restoreVersion}) is one {@code RESTORE ... REPLACE ABSTTL}
+ *       of its raw bytes ({@link RestorePayload});</li>
+ *   <li>any other value is decoded (from memory, or for a big value from the file again at its offset,
+ *       which is why this takes a seekable file) and written as chunked native commands: the first write
+ *       starts with {@code DEL}, the last carries the {@code PEXPIREAT} ({@link KeyWrites}).</li>
+ * </ul>
+ * Every write carries the key's RDB offset as its source offset. A key that cannot be written faithfully
+ * (a module value on the rewrite path, hash field TTLs on a target without them, ...) is a data error:
+ * counted and reported in {@link LoadStats}, and under {@link DataErrorPolicy#STOP} it ends the load with a
+ * {@link LoadException}. Cached scripts ({@code lua} AUX), function libraries and module AUX data are
+ * counted, not loaded.
+ *
+ * <p>Memory: one raw value of at most {@code bigValueBytes}, or two decoded chunks of one key, plus a
+ * stream's PEL index up to {@link LoadOptions#pendingEntriesInMemory()} entries.
+ */
+public final class SnapshotLoader {
+    private static final Logger LOG = Logger.getLogger(SnapshotLoader.class.getName());
+    private static final byte[] LUA = "lua".getBytes(StandardCharsets.US_ASCII);
+
+    private final Path file;
+    private final WriteSink sink;
+    private final TargetCapabilities target;
+    private final LoadOptions options;
+    private final LoadStats stats;
+    private final RdbOptions decoded;
+    private FileChannel values;
+    private int version;
+    private boolean valkeySource;
+
+    private SnapshotLoader(Path file, WriteSink sink, TargetCapabilities target, LoadOptions options, LoadStats stats) {
+        this.file = file;
+        this.sink = sink;
+        this.target = target;
+        this.options = options;
+        this.stats = stats;
+        this.decoded = RdbOptions.decoded().withChunks(options.chunkElements(), options.chunkBytes());
+    }
+
+    /**
+     * Loads {@code rdbFile} and waits until the sink acknowledged every write ({@link WriteSink#drain()}).
+     * {@code stats} should also be the sink's {@link io.slotferry.write.WriteListener}, or "written" stays 0.
+     *
+     * @throws RdbFormatException the file is not a valid RDB (keys before the error were submitted)
+     * @throws LoadException      a data error under {@link DataErrorPolicy#STOP}
+     * @throws io.slotferry.write.WriteException the writer stopped
+     */
+    public static LoadSummary load(Path rdbFile, WriteSink sink, TargetCapabilities target, LoadOptions options,
+                                   LoadStats stats) throws IOException, InterruptedException {
+        SnapshotLoader loader = new SnapshotLoader(rdbFile, sink, target, options, stats);
+        try {
+            return loader.run();
+        } finally {
+            if (loader.values != null) {
+                loader.values.close();
+            }
+        }
+    }
+
+    private LoadSummary run() throws IOException, InterruptedException {
+        stats.totalBytes(Files.size(file));
+        // Raw values are kept up to the big-value size in both modes: the rewrite path decodes them from
+        // memory instead of reading the file again. Blobs are validated only where they go to RESTORE as is.
+        RdbOptions raw = RdbOptions.raw().withMaxRawValueBytes(options.bigValueBytes())
+                .withValidateBlobs(options.mode() == LoadMode.RESTORE);
+        ChecksumStatus checksum = null;
+        try (InputStream in = Files.newInputStream(file); RdbReader reader = RdbReader.open(in, raw)) {
+            RdbEvent e;
+            while ((e = reader.next()) != null) {
+                if (e instanceof RdbEvent.RawValue v) {
+                    key(v);
+                } else if (e instanceof RdbEvent.Header h) {
+                    version = h.version();
+                    valkeySource = h.magic().equals("VALKEY");
+                } else if (e instanceof RdbEvent.Aux a && Arrays.equals(a.name(), LUA)) {
+                    stats.script();
+                } else if (e instanceof RdbEvent.FunctionLibrary) {
+                    stats.functionLibrary();
+                } else if (e instanceof RdbEvent.ModuleAux m) {
+                    stats.moduleAux();
+                    LOG.log(Level.WARNING, "module AUX data of module {0} (encoding version {1}) is not loaded",
+                            new Object[] {m.module().name(), m.module().encodingVersion()});
+                } else if (e instanceof RdbEvent.End end) {
+                    checksum = end.checksum();
+                }
+                stats.bytesRead(reader.offset());
+            }
+        }
+        sink.drain();
+        LoadStats.Snapshot counts = stats.snapshot();
+        if (counts.scripts() + counts.functionLibraries() > 0) {
+            LOG.log(Level.INFO, "{0}: {1} cached script(s) and {2} function librar(ies) were counted, not loaded",
+                    new Object[] {file.getFileName(), counts.scripts(), counts.functionLibraries()});
+        }
+        return new LoadSummary(version, checksum, counts);
+    }
+
+    private void key(RdbEvent.RawValue v) throws IOException, InterruptedException {
+        stats.keyRead();
+        KeyHeader h = v.key();
+        byte[] key = options.keyMapping().targetKey(h.db(), h.key());
+        if (key == null) {
+            stats.skippedOtherDb();
+            return;
+        }
+        long now = options.clock().millis();
+        if (h.hasExpire() && h.expireAtMs() <= now) {
+            stats.skippedExpired();
+            return;
+        }
+        if (options.mode() == LoadMode.RESTORE && v.captured()) {
+            int stamp = target.restoreVersion(h.type(), version, valkeySource);
+            if (stamp >= 0) {
+                RestorePayload payload = RestorePayload.of(h.type(), v.value(), stamp);
+                sink.submit(new Write(HashSlot.of(key), key, payload.commands(key, h.expireAtMs(), target), h.offset(),
+                        null, 1));
+                stats.restored();
+                return;
+            }
+        }
+        rewrite(v, key, now);
+    }
+
+    private void rewrite(RdbEvent.RawValue v, byte[] key, long now) throws IOException, InterruptedException {
+        KeyHeader h = v.key();
+        KeyWrites writes = new KeyWrites(sink, key, h.offset());
+        try {
+            if (h.type().valueType() == ValueType.STREAM) {
+                if (!target.streams()) {
+                    throw new DataError("the target (" + target + ") has no streams");
+                }
+                // First pass: the group PELs, needed before the entries are written (see StreamRewriter).
+                try (PendingIndex pel = PendingIndex.of(openValue(v), options.pendingEntriesInMemory(),
+                        options.spillDirectory())) {
+                    replay(v, new StreamRewriter(writes, key, target, pel));
+                }
+            } else {
+                replay(v, new ValueRewriter(writes, key, target, now));
+            }
+            writes.finish(h.expireAtMs());
+            stats.rewritten();
+        } catch (DataError e) {
+            writes.abandon();
+            dataError(key, h, e.getMessage());
+        }
+    }
+
+    private void replay(RdbEvent.RawValue v, Rewriter rewriter) throws DataError, IOException, InterruptedException {
+        try (RdbReader reader = openValue(v)) {
+            RdbEvent e;
+            while ((e = reader.next()) != null) {
+                if (!(e instanceof RdbEvent.KeyBegin) && !(e instanceof RdbEvent.KeyEnd)) {
+                    rewriter.accept(e);
+                }
+            }
+            long end = v.valueOffset() + v.valueLength();
+            if (reader.offset() != end) {
+                throw new RdbFormatException(reader.offset(), "the end of the value located at " + v.valueOffset()
+                        + " in raw mode (" + end + ")", "but decoding it ended here");
+            }
+        }
+        rewriter.end();
+    }
+
+    /** A decoded reader of one value: from its captured bytes, or from the file at its offset. */
+    private RdbReader openValue(RdbEvent.RawValue v) throws IOException {
+        InputStream in;
+        if (v.captured()) {
+            in = new ByteArrayInputStream(v.value());
+        } else {
+            if (values == null) {
+                values = FileChannel.open(file, StandardOpenOption.READ);
+            }
+            in = new FileSlice(values, v.valueOffset(), v.valueLength());
+        }
+        return RdbReader.value(in, v.key(), v.valueOffset(), version, decoded);
+    }
+
+    private void dataError(byte[] key, KeyHeader h, String why) throws LoadException {
+        String message = "key " + LoadStats.printable(key) + " (db " + h.db() + ", RDB offset " + h.offset() + ", type "
+                + h.type() + ") was not loaded: " + why;
+        stats.failure(key, why);
+        LOG.warning(message);
+        if (options.onDataError() == DataErrorPolicy.STOP) {
+            throw new LoadException(message);
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package io.slotferry.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import io.slotferry.fixture.RealServers;
+import io.slotferry.fixture.StandaloneRedis;
+import io.slotferry.resp.RedisConnection;
+import io.slotferry.resp.RedisEndpoint;
+import io.slotferry.write.DataErrorPolicy;
+import io.slotferry.write.Write;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The loader's writes applied to a real redis-server 7.0 (through {@link ConnectionSink}, which also
+ * checks every probe) read back like the source: a dataset of every type saved by the same server,
+ * and every file of the shared corpus compared with its manifest, in both load modes.
+ */
+@ExtendWith(RealServers.class)
+class SnapshotLoaderIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyTypeRewrittenAsCommandsReadsBackLikeTheOriginal(StandaloneRedis redis) throws Exception {
+        Map<String, JsonObject> original = saveDataset(redis);
+        // Small chunks and a tiny PEL memory bound: many chunks per key, and the PEL spills to a file.
+        LoadOptions options = LoadOptions.defaults().withMode(LoadMode.REWRITE).withChunks(100, 64 << 10)
+                .withPendingEntriesInMemory(64, dir);
+        LoadStats stats = new LoadStats();
+        try (ConnectionSink sink = new ConnectionSink(redis.host(), redis.port(), stats)) {
+            SnapshotLoader.load(dir.resolve("dataset.rdb"), sink, probe(redis), options, stats);
+            assertEquals(List.of(), sink.refusals);
+            assertTrue(sink.probesChecked > 100, "probes checked against the server: " + sink.probesChecked);
+        }
+        assertSameKeys(original, views(redis));
+        LoadStats.Snapshot s = stats.snapshot();
+        assertEquals(original.size(), s.keysWritten());
+        assertEquals(original.size(), s.rewritten());
+        assertEquals(0, s.restored());
+    }
+
+    @Test
+    void restoreModeRewritesOnlyValuesAboveTheBigValueSize(StandaloneRedis redis) throws Exception {
+        Map<String, JsonObject> original = saveDataset(redis);
+        LoadStats stats = new LoadStats();
+        try (ConnectionSink sink = new ConnectionSink(redis.host(), redis.port(), stats)) {
+            SnapshotLoader.load(dir.resolve("dataset.rdb"), sink, probe(redis), LoadOptions.defaults().withBigValueBytes(16 << 10),
+                    stats);
+            assertEquals(List.of(), sink.refusals);
+        }
+        assertSameKeys(original, views(redis));
+        LoadStats.Snapshot s = stats.snapshot();
+        assertTrue(s.restored() >= 10 && s.rewritten() >= 5, s.toString());
+        assertEquals(original.size(), s.restored() + s.rewritten());
+        assertEquals(original.size(), s.keysWritten());
+    }
+
+    @Test
+    void anXclaimOfAPlaceholderIsGuardedBecauseResendingItAfterTheXdelWouldDropThePendingEntry(StandaloneRedis redis)
+            throws Exception {
+        LoadOptions options = LoadOptions.defaults().withMode(LoadMode.REWRITE)
+                .withKeyMapping((db, key) -> db == 0 && ServerView.latin1(key).equals("stream:groups") ? key : null);
+        Write guarded;
+        try (ConnectionSink sink = new ConnectionSink(redis.host(), redis.port(), new LoadStats())) {
+            SnapshotLoader.load(CorpusFiles.file("redis-7.2.6.rdb"), sink, probe(redis), options, new LoadStats());
+            guarded = sink.applied.stream().filter(w -> w.probe() != null && w.probe().appliedWhen() == Long.MAX_VALUE)
+                    .findFirst().orElseThrow();
+        }
+        byte[] key = ServerView.ascii("stream:groups");
+        try (Jedis jedis = redis.jedis()) {
+            long xlen = jedis.xlen(ServerView.latin1(key));
+            assertTrue(xlen != guarded.probe().notAppliedWhen() && xlen < guarded.probe().appliedWhen(),
+                    "after the XDEL the probe answers neither: a writer stops instead of re-sending (XLEN " + xlen + ")");
+            assertEquals(6L, pendingCount(jedis), "g1 holds the pending entry of the deleted 3-1");
+            for (List<byte[]> command : guarded.commands()) { // what a blind re-send would do
+                jedis.sendCommand(() -> command.get(0), command.subList(1, command.size()).toArray(new byte[0][]));
+            }
+            assertEquals(5L, pendingCount(jedis), "Redis 7.0 XCLAIM drops pending entries of deleted IDs");
+        }
+    }
+
+    private static long pendingCount(Jedis jedis) {
+        List<?> summary = (List<?>) jedis.sendCommand(redis.clients.jedis.Protocol.Command.XPENDING,
+                ServerView.ascii("stream:groups"), ServerView.ascii("g1"));
+        return (Long) summary.get(0);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyCorpusFileLoadsToItsManifestInBothModes(StandaloneRedis redis) {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path manifestFile : CorpusFiles.manifests()) {
+            JsonObject manifest = CorpusFiles.manifest(manifestFile);
+            for (String name : manifest.getAsJsonObject("files").keySet()) {
+                for (LoadMode mode : LoadMode.values()) {
+                    tests.add(DynamicTest.dynamicTest(name + " " + mode,
+                            () -> loadAndCompare(redis, manifestFile.resolveSibling(name), manifest, mode)));
+                }
+            }
+        }
+        assertTrue(tests.size() >= 2 * 41, "files found: " + tests.size() / 2);
+        return tests.stream();
+    }
+
+    private void loadAndCompare(StandaloneRedis redis, Path rdb, JsonObject manifest, LoadMode mode) throws Exception {
+        redis.flushAll();
+        long now = System.currentTimeMillis();
+        LoadOptions options = LoadOptions.defaults().withMode(mode).withDataErrorPolicy(DataErrorPolicy.SKIP)
+                .withClock(Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC));
+        LoadStats stats = new LoadStats();
+        try (ConnectionSink sink = new ConnectionSink(redis.host(), redis.port(), stats)) {
+            SnapshotLoader.load(rdb, sink, probe(redis), options, stats);
+        }
+        Map<String, JsonObject> expected = new TreeMap<>();
+        Set<String> failing = new TreeSet<>();
+        expectedOnRedis70(manifest, now, expected, failing);
+
+        Map<String, JsonObject> actual = views(redis);
+        List<String> diffs = new ArrayList<>();
+        for (Map.Entry<String, JsonObject> e : expected.entrySet()) {
+            JsonObject got = actual.get(e.getKey());
+            JsonObject want = e.getValue();
+            if (got == null) {
+                diffs.add(e.getKey() + ": missing");
+            } else if (!got.get("type").equals(want.get("type")) || !got.get("expire_ms").equals(orNull(want.get("expire_ms")))) {
+                diffs.add(e.getKey() + ": type/expiry " + got.get("type") + " " + got.get("expire_ms") + ", want "
+                        + want.get("type") + " " + want.get("expire_ms"));
+            } else if (!matches(want.get("value"), got.get("value"), want.get("type").getAsString().equals("stream"))) {
+                diffs.add(e.getKey() + ":\n   got  " + got.get("value") + "\n   want " + want.get("value"));
+            }
+        }
+        Set<String> extra = new TreeSet<>(actual.keySet());
+        extra.removeAll(expected.keySet());
+        assertTrue(diffs.isEmpty() && extra.isEmpty(), rdb.getFileName() + " " + mode + ": extra keys " + extra + "\n"
+                + String.join("\n", diffs));
+        LoadStats.Snapshot s = stats.snapshot();
+        assertEquals(failing.size(), s.failed(), "failed keys " + failing + " but " + stats.recentFailures());
+        assertEquals(expected.size(), s.keysWritten());
+        assertEquals(s.keysRead(), s.keysWritten() + s.failed() + s.skippedExpired() + s.skippedOtherDb(),
+                "every key is written, failed or skipped");
+    }
+
+    /**
+     * The manifest's database 0 as a 7.0 target should hold it: keys whose expiry passed are absent, hash
+     * fields whose TTL passed are absent, and hashes with live field TTLs and module values cannot be
+     * written (7.0 has neither), so they are data errors.
+     */
+    private static void expectedOnRedis70(JsonObject manifest, long now, Map<String, JsonObject> expected, Set<String> failing) {
+        JsonObject db0 = manifest.getAsJsonObject("databases").getAsJsonObject("0");
+        for (String key : db0.keySet()) {
+            JsonObject k = db0.getAsJsonObject(key).deepCopy();
+            JsonElement expire = k.get("expire_ms");
+            if (expire != null && !expire.isJsonNull() && expire.getAsLong() <= now) {
+                continue;
+            }
+            if (k.get("type").getAsString().equals("module")) {
+                failing.add(key);
+                continue;
+            }
+            JsonObject fieldTtls = k.getAsJsonObject("field_expires_ms");
+            if (fieldTtls != null) {
+                boolean live = false;
+                for (String field : fieldTtls.keySet()) {
+                    if (fieldTtls.get(field).getAsLong() <= now) {
+                        k.getAsJsonObject("value").remove(field);
+                    } else {
+                        live = true;
+                    }
+                }
+                if (live) {
+                    failing.add(key);
+                    continue;
+                }
+            }
+            expected.put(key, k);
+        }
+    }
+
+    /** Equal, except that in a stream's value the server may report fields an older manifest does not have. */
+    private static boolean matches(JsonElement want, JsonElement got, boolean subset) {
+        if (!subset || !want.isJsonObject() && !want.isJsonArray()) {
+            return want.equals(got);
+        }
+        if (want.isJsonArray()) {
+            if (got == null || !got.isJsonArray() || got.getAsJsonArray().size() != want.getAsJsonArray().size()) {
+                return false;
+            }
+            for (int i = 0; i < want.getAsJsonArray().size(); i++) {
+                if (!matches(want.getAsJsonArray().get(i), got.getAsJsonArray().get(i), true)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (got == null || !got.isJsonObject()) {
+            return false;
+        }
+        for (Map.Entry<String, JsonElement> e : want.getAsJsonObject().entrySet()) {
+            JsonElement g = got.getAsJsonObject().get(e.getKey());
+            if (!matches(e.getValue(), g == null ? JsonNull.INSTANCE : g, true)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static JsonElement orNull(JsonElement e) {
+        return e == null ? JsonNull.INSTANCE : e;
+    }
+
+    /** Writes {@link Dataset}, saves it to {@code dir/dataset.rdb}, returns the keys' views, and empties the server. */
+    private Map<String, JsonObject> saveDataset(StandaloneRedis redis) throws Exception {
+        try (Jedis jedis = redis.jedis()) {
+            Dataset.write(jedis);
+            Files.copy(redis.save(), dir.resolve("dataset.rdb"));
+            Map<String, JsonObject> original = views(redis);
+            assertEquals(jedis.dbSize(), original.size());
+            jedis.flushAll();
+            return original;
+        }
+    }
+
+    private static Map<String, JsonObject> views(StandaloneRedis redis) {
+        Map<String, JsonObject> views = new HashMap<>();
+        try (Jedis jedis = redis.jedis()) {
+            for (byte[] key : ServerView.keys(jedis)) {
+                views.put(new String(key, StandardCharsets.ISO_8859_1), ServerView.of(jedis, key, true));
+            }
+        }
+        return views;
+    }
+
+    private static void assertSameKeys(Map<String, JsonObject> original, Map<String, JsonObject> loaded) {
+        assertEquals(new TreeSet<>(original.keySet()), new TreeSet<>(loaded.keySet()));
+        for (Map.Entry<String, JsonObject> e : original.entrySet()) {
+            assertEquals(e.getValue(), loaded.get(e.getKey()), e.getKey());
+        }
+    }
+
+    private static TargetCapabilities probe(StandaloneRedis redis) throws Exception {
+        try (RedisConnection c = RedisConnection.open(RedisEndpoint.plain(redis.host(), redis.port()), Duration.ofSeconds(5))) {
+            return TargetCapabilities.probe(c);
+        }
+    }
+}
