@@ -1,7 +1,9 @@
 package io.slotferry.cli;
 
 import io.slotferry.cli.rdb.RdbCommand;
+import io.slotferry.load.LoadException;
 import io.slotferry.rdb.RdbFormatException;
+import io.slotferry.write.WriteException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -12,13 +14,15 @@ import picocli.CommandLine.Command;
  * them into exit codes and one clear message on stderr.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true, versionProvider = Migrate.Version.class,
-        subcommands = {RdbCommand.class, TailCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, RdbCommand.class, TailCommand.class, CommandLine.HelpCommand.class},
         description = {
             "slotferry: move live Redis data out of Codis and Twemproxy into a Redis Cluster",
             "(Amazon ElastiCache for Redis/Valkey in cluster mode), with no downtime.",
             "",
-            "Today: inspect and dump RDB files of any Redis version (2.4 to 8.x, Valkey, codis-server).",
-            "Example:  migrate rdb inspect dump.rdb"},
+            "Today: load RDB files into a cluster (run); inspect and dump RDB files of any Redis version",
+            "(2.4 to 8.x, Valkey, codis-server); follow a live source's replication stream (tail).",
+            "Examples:  migrate run --source rdb:dump.rdb --target rediss://slotferry@cluster.example:6379",
+            "           migrate rdb inspect dump.rdb"},
         footer = {"", "Exit codes:",
             "  0  success",
             "  1  the command failed (message on stderr)",
@@ -47,6 +51,9 @@ public final class Migrate implements Runnable {
             line.getErr().println("migrate: " + cause.getMessage());
             if (cause instanceof RdbFormatException) {
                 return EXIT_FORMAT;
+            }
+            if (cause instanceof LoadException || cause instanceof WriteException) {
+                return 1; // the data or the target refused: not an I/O problem
             }
             if (cause instanceof IOException) {
                 return EXIT_IO;

@@ -1,2 +1,2 @@
-/** The migration itself: routing, splitting, writing, checkpoints and metrics (later issues). */
+/** Coordination of a migration: one worker per source instance, snapshot then stream, against one target. */
 package io.slotferry.migration;

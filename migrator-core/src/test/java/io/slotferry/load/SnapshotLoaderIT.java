@@ -134,11 +134,18 @@ class SnapshotLoaderIT {
         try (ConnectionSink sink = new ConnectionSink(redis.host(), redis.port(), stats)) {
             SnapshotLoader.load(rdb, sink, probe(redis), options, stats);
         }
+        assertMatchesManifest(manifest, now, views(redis), stats, rdb.getFileName() + " " + mode);
+    }
+
+    /**
+     * The keys a 7.0 target holds ({@code actual}, from {@link ServerView}) are exactly the manifest's
+     * database 0 as of {@code now}, and the load's counters add up. Shared with the cluster test.
+     */
+    static void assertMatchesManifest(JsonObject manifest, long now, Map<String, JsonObject> actual, LoadStats stats,
+                                      String label) {
         Map<String, JsonObject> expected = new TreeMap<>();
         Set<String> failing = new TreeSet<>();
         expectedOnRedis70(manifest, now, expected, failing);
-
-        Map<String, JsonObject> actual = views(redis);
         List<String> diffs = new ArrayList<>();
         for (Map.Entry<String, JsonObject> e : expected.entrySet()) {
             JsonObject got = actual.get(e.getKey());
@@ -154,7 +161,7 @@ class SnapshotLoaderIT {
         }
         Set<String> extra = new TreeSet<>(actual.keySet());
         extra.removeAll(expected.keySet());
-        assertTrue(diffs.isEmpty() && extra.isEmpty(), rdb.getFileName() + " " + mode + ": extra keys " + extra + "\n"
+        assertTrue(diffs.isEmpty() && extra.isEmpty(), label + ": extra keys " + extra + "\n"
                 + String.join("\n", diffs));
         LoadStats.Snapshot s = stats.snapshot();
         assertEquals(failing.size(), s.failed(), "failed keys " + failing + " but " + stats.recentFailures());

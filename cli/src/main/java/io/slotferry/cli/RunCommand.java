@@ -1,0 +1,206 @@
+package io.slotferry.cli;
+
+import io.slotferry.load.LoadMode;
+import io.slotferry.load.LoadOptions;
+import io.slotferry.load.LoadStats;
+import io.slotferry.load.LoadSummary;
+import io.slotferry.migration.Target;
+import io.slotferry.migration.Worker;
+import io.slotferry.source.SourceSpec;
+import io.slotferry.write.DataErrorPolicy;
+import io.slotferry.write.WriterOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code migrate run}: copy every source into the target; one worker per source. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Load each SOURCE into the target cluster (or standalone server); exit 0",
+            "once the target has acknowledged every key.",
+            "",
+            "Keys go as RESTORE (one command per key, TTL as an absolute time) when the",
+            "target accepts the source's encoding, and as native commands (RPUSH, HSET,",
+            "SADD, ZADD, XADD ...) otherwise, for values over --big-value-bytes, or with",
+            "--load-mode rewrite. Keys already expired are skipped and counted; keys of",
+            "databases other than 0 are skipped and counted (a cluster has only db 0).",
+            "Progress goes to stderr every --progress-interval, the summary to stdout.",
+            "",
+            "Examples:",
+            "  MIGRATE_TARGET_PASSWORD=... migrate run --source rdb:/backups/dump.rdb \\",
+            "    --target rediss://slotferry@clustercfg.my-cache.example.com:6379 \\",
+            "    --target-cacert /etc/ssl/certs/AmazonRootCA1.pem",
+            "  migrate run --source rdb:shard1.rdb.gz --source rdb:shard2.rdb.gz \\",
+            "    --target redis://10.0.0.5:6379 --load-mode rewrite --max-ops 20000",
+            ""},
+        footer = {"", "Exit codes:",
+            "  0  every key acknowledged",
+            "  1  keys failed, or a worker stopped (the message on stderr says why)",
+            "  2  invalid command line",
+            "  3  a malformed RDB file (the message gives the byte offset)",
+            "  4  an input/output or connection error"})
+public final class RunCommand implements java.util.concurrent.Callable<Integer> {
+
+    @Option(names = "--source", required = true, paramLabel = "SRC",
+            description = {"A source, repeatable: rdb:PATH (an RDB file, plain or .gz/.bz2/.xz; rdb:- reads stdin).",
+                "Example: --source rdb:/backups/codis-group1.rdb"})
+    List<String> sources;
+
+    @Mixin
+    TargetOptions targetOptions;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "migrate-state",
+            description = {"Working directory of the run: decompressed copies of compressed sources, stream PEL spill files.",
+                "Default: ${DEFAULT-VALUE}. Example: --state-dir /var/lib/slotferry/run1"})
+    Path stateDir;
+
+    @Option(names = "--load-mode", paramLabel = "MODE", defaultValue = "restore",
+            description = {"restore: RESTORE when the target accepts the value, native commands otherwise (default);",
+                "rewrite: always native commands (slower; for targets that refuse RESTORE payloads).",
+                "Example: --load-mode rewrite"})
+    String loadMode;
+
+    @Option(names = "--big-value-bytes", paramLabel = "BYTES", defaultValue = "8388608",
+            description = {"Values whose RDB encoding is larger are written in chunks of native commands, so",
+                "memory stays bounded and no single RESTORE blocks a shard for long. Default: ${DEFAULT-VALUE} (8 MiB)."})
+    long bigValueBytes;
+
+    @Option(names = "--on-data-error", paramLabel = "POLICY", defaultValue = "stop",
+            description = {"What a key the target refuses (WRONGTYPE, BUSYKEY, OOM, a rejected payload) does:",
+                "stop (default: the run stops and names the key) or skip (count it, log it, go on; exit 1 at the end).",
+                "Example: --on-data-error skip"})
+    String onDataError;
+
+    @Option(names = "--max-ops", paramLabel = "N", defaultValue = "0",
+            description = "Write at most N commands per second per source (0 = no limit). Example: --max-ops 50000")
+    long maxOps;
+
+    @Option(names = "--max-bytes", paramLabel = "N", defaultValue = "0",
+            description = "Write at most N bytes per second per source (0 = no limit). Example: --max-bytes 50000000")
+    long maxBytes;
+
+    @Option(names = "--max-in-flight-bytes", paramLabel = "N", defaultValue = "33554432",
+            description = "Bytes of writes per source sent or queued but not yet acknowledged (memory bound). Default: ${DEFAULT-VALUE}")
+    long maxInFlight;
+
+    @Option(names = "--progress-interval", paramLabel = "DURATION", defaultValue = "PT2S",
+            description = "How often a progress line is printed (ISO-8601). Default: ${DEFAULT-VALUE}")
+    Duration progressInterval;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        List<SourceSpec> specs = new ArrayList<>();
+        for (String s : sources) {
+            try {
+                specs.add(SourceSpec.parse(s));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        LoadMode mode = switch (loadMode.toLowerCase(Locale.ROOT)) {
+            case "restore" -> LoadMode.RESTORE;
+            case "rewrite" -> LoadMode.REWRITE;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--load-mode must be restore or rewrite, not " + loadMode);
+        };
+        DataErrorPolicy policy = switch (onDataError.toLowerCase(Locale.ROOT)) {
+            case "stop" -> DataErrorPolicy.STOP;
+            case "skip" -> DataErrorPolicy.SKIP;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--on-data-error must be stop or skip, not " + onDataError);
+        };
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        WriterOptions writerOptions = WriterOptions.defaults().withDataErrors(policy).withRateLimit(maxOps, maxBytes)
+                .withMaxInFlightBytes(maxInFlight);
+        Files.createDirectories(stateDir);
+        LoadOptions loadOptions = LoadOptions.defaults().withMode(mode).withBigValueBytes(bigValueBytes)
+                .withDataErrorPolicy(policy).withPendingEntriesInMemory(LoadOptions.defaults().pendingEntriesInMemory(), stateDir);
+
+        Target target;
+        try {
+            target = Target.probe(targetOptions.endpoint(), writerOptions);
+        } catch (SSLHandshakeException e) {
+            throw new IOException("TLS handshake with the target " + targetOptions.describe() + " failed: " + e.getMessage()
+                    + " (does --target-cacert name the CA that signed the target's certificate?)", e);
+        }
+        err.println("target " + targetOptions.describe() + ": " + target.capabilities());
+        err.flush();
+
+        List<Worker> workers = new ArrayList<>();
+        for (SourceSpec s : specs) {
+            workers.add(new Worker(s, target, loadOptions, stateDir));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(workers.size(), r -> {
+            Thread t = new Thread(r, "slotferry-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<LoadSummary>> results = new ArrayList<>();
+        for (Worker w : workers) {
+            results.add(pool.submit(w::run));
+        }
+        pool.shutdown();
+        Progress progress = new Progress(workers, err);
+        while (!pool.awaitTermination(progressInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+            progress.print();
+            if (results.stream().anyMatch(f -> f.isDone() && failed(f))) {
+                break; // one worker stopped: the run stops (its error is reported below)
+            }
+        }
+        pool.shutdownNow();
+
+        long failedKeys = 0;
+        Exception firstError = null;
+        for (int i = 0; i < workers.size(); i++) {
+            Worker w = workers.get(i);
+            LoadStats.Snapshot c = w.stats().snapshot();
+            failedKeys += c.failed();
+            try {
+                LoadSummary summary = results.get(i).get();
+                out.println(Progress.summary(w.source().name(), summary.counts()));
+            } catch (ExecutionException e) {
+                out.println(Progress.summary(w.source().name(), c) + " - stopped");
+                if (firstError == null && e.getCause() instanceof Exception cause) {
+                    firstError = cause;
+                }
+            }
+            for (String f : w.stats().recentFailures()) {
+                err.println("  failed: " + f);
+            }
+        }
+        out.flush();
+        if (firstError != null) {
+            throw firstError;
+        }
+        return failedKeys == 0 ? 0 : 1;
+    }
+
+    private static boolean failed(Future<?> f) {
+        try {
+            f.get();
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.slotferry.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.slotferry.fixture.ClusterNode;
+import io.slotferry.fixture.RealServers;
+import io.slotferry.fixture.RedisClusterFixture;
+import io.slotferry.fixture.StandaloneRedis;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import redis.clients.jedis.Jedis;
+
+/** {@code migrate run --source rdb:...} end to end, as an operator runs it, against real servers. */
+@ExtendWith(RealServers.class)
+class RunCommandIT {
+    private static final Path CORPUS = Path.of(System.getProperty("slotferry.shared.dir", "../../shared"), "rdb-corpus");
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = Migrate.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        String[] withCommand = new String[args.length + 1];
+        withCommand[0] = "run";
+        System.arraycopy(args, 0, withCommand, 1, args.length);
+        return cl.execute(withCommand);
+    }
+
+    private String[] clusterTarget(RedisClusterFixture cluster, String... more) throws Exception {
+        Path pw = Files.writeString(dir.resolve("pw"), cluster.aclPassword() + "\n", StandardCharsets.UTF_8);
+        ClusterNode seed = cluster.masters().get(0);
+        String[] base = {"--target", "rediss://" + cluster.aclUser() + "@" + seed.host() + ":" + seed.port(),
+            "--target-cacert", cluster.caCertFile().toString(), "--target-password-file", pw.toString(),
+            "--state-dir", dir.resolve("state").toString(), "--progress-interval", "PT0.2S"};
+        String[] all = new String[base.length + more.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    @Test
+    void loadsACompressedRdbIntoTheTlsClusterAndExitsZero(RedisClusterFixture cluster) throws Exception {
+        Path gz = dir.resolve("dump.rdb.gz");
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(CORPUS.resolve("redis-7.2.6.rdb"), o);
+        }
+        int code = run(clusterTarget(cluster, "--source", "rdb:" + gz));
+        assertEquals(0, code, out + "\n" + err);
+        Matcher m = Pattern.compile("loaded (\\d+) keys").matcher(out.toString());
+        assertTrue(m.find(), out.toString());
+        long total = 0;
+        for (ClusterNode master : cluster.masters()) {
+            try (Jedis j = cluster.jedis(master)) {
+                total += j.dbSize();
+            }
+        }
+        assertEquals(Long.parseLong(m.group(1)), total, out.toString());
+        assertTrue(out.toString().contains("failed 0"), out.toString());
+        assertTrue(Files.list(dir.resolve("state")).findAny().isEmpty(), "the decompressed copy is deleted");
+        assertTrue(!err.toString().contains(cluster.aclPassword()), "the password is never printed");
+    }
+
+    @Test
+    void stopsWithExitOneNamingAKeyTheTargetCannotHold(StandaloneRedis redis) {
+        // Redis 7.4 hashes with field TTLs: a 7.0 target has no HPEXPIREAT, so loading them would drop the TTLs.
+        int code = run("--source", "rdb:" + CORPUS.resolve("redis-7.4.1.rdb"), "--target", "redis://" + redis.host() + ":" + redis.port(),
+                "--state-dir", dir.toString());
+        assertEquals(1, code, out + "\n" + err);
+        assertTrue(err.toString().contains("hfe"), err.toString());
+    }
+
+    @Test
+    void countsKeysItCannotLoadAndGoesOnWhenToldTo(StandaloneRedis redis) {
+        int code = run("--source", "rdb:" + CORPUS.resolve("redis-7.4.1.rdb"), "--target", "redis://" + redis.host() + ":" + redis.port(),
+                "--state-dir", dir.toString(), "--on-data-error", "skip", "--load-mode", "rewrite");
+        assertEquals(1, code, out + "\n" + err);
+        Matcher m = Pattern.compile("loaded (\\d+) keys .* failed (\\d+)").matcher(out.toString());
+        assertTrue(m.find(), out.toString());
+        assertTrue(Long.parseLong(m.group(2)) > 0 && Long.parseLong(m.group(1)) > 50, out.toString());
+        try (Jedis j = redis.jedis()) {
+            assertEquals(Long.parseLong(m.group(1)), j.dbSize());
+        }
+    }
+
+    @Test
+    void explainsAnUntrustedCertificate(RedisClusterFixture cluster) throws Exception {
+        String[] args = clusterTarget(cluster, "--source", "rdb:" + CORPUS.resolve("redis-7.2.6.rdb"));
+        args[2] = "--target-user"; // drop --target-cacert: the JVM's trust store does not know the fixture's CA
+        args[3] = cluster.aclUser();
+        int code = run(args);
+        assertEquals(Migrate.EXIT_IO, code, out + "\n" + err);
+        assertTrue(err.toString().contains("--target-cacert"), err.toString());
+    }
+}
