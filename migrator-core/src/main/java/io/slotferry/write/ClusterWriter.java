@@ -123,7 +123,7 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         int slot = write.slot();
         ShardWriter w = slotInFlight.get(slot) > 0 ? slotWriter[slot] : null;
         if (w == null) {
-            w = writerFor(table.primaryOf(slot));
+            w = writerForSlot(slot);
         }
         slotWriter[slot] = w;
         slotInFlight.incrementAndGet(slot);
@@ -201,9 +201,24 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         return writers.computeIfAbsent(address, a -> new ShardWriter(this, node));
     }
 
+    /** The writer of the primary the current table names for {@code slot}. */
     ShardWriter writerForSlot(int slot) {
-        return writerFor(table.primaryOf(slot));
+        SlotTable t = table;
+        ShardWriter[] byIndex = primaryWriters;
+        if (byIndex == null || byIndexTable != t) {
+            // one writer per primary of this table, looked up by index: no per-write address strings
+            byIndex = new ShardWriter[t.primaries().size()];
+            for (int i = 0; i < byIndex.length; i++) {
+                byIndex[i] = writerFor(t.primaries().get(i));
+            }
+            primaryWriters = byIndex;
+            byIndexTable = t;
+        }
+        return byIndex[t.primaryIndexOf(slot)];
     }
+
+    private volatile ShardWriter[] primaryWriters;
+    private volatile SlotTable byIndexTable;
 
     /** True when the table names {@code w}'s node as a primary. */
     boolean servesSlots(ShardWriter w) {
@@ -281,8 +296,12 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         offsets.settle(p.mark);
         slotInFlight.decrementAndGet(p.write.slot());
         synchronized (budget) {
+            long before = inFlightBytes;
             inFlightBytes -= p.bytes();
-            budget.notifyAll();
+            // wake the submitter once room for a batch is back (or all is done), not on every write
+            if (inFlightBytes == 0 || before > options.maxInFlightBytes() * 3 / 4 && inFlightBytes <= options.maxInFlightBytes() * 3 / 4) {
+                budget.notifyAll();
+            }
         }
     }
 

@@ -2,7 +2,6 @@ package io.slotferry.write;
 
 import io.slotferry.resp.RespValue;
 import io.slotferry.resp.RespWriter;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +17,9 @@ final class Pending {
 
     final Kind kind;
     final Write write;
+    /** Encoded command(s) for WAIT and PROBE entries; writes are encoded by the sender, into its batch. */
     final byte[] encoded;
+    private final int length;
     final AppliedOffsets.Mark mark;
     /** The write this probe is for (PROBE only). */
     final Pending subject;
@@ -35,12 +36,13 @@ final class Pending {
         this.kind = kind;
         this.write = write;
         this.encoded = encoded;
+        this.length = encoded != null ? encoded.length : encodedLength(write);
         this.mark = mark;
         this.subject = subject;
     }
 
     static Pending write(Write write, AppliedOffsets.Mark mark) {
-        return new Pending(Kind.WRITE, write, encode(write), mark, null);
+        return new Pending(Kind.WRITE, write, null, mark, null);
     }
 
     static Pending waitFor(int replicas, long timeoutMillis) {
@@ -54,7 +56,7 @@ final class Pending {
 
     /** Bytes this write holds of the in-flight budget. */
     long bytes() {
-        return encoded.length;
+        return length;
     }
 
     /** Replies the target sends for one sending of this entry. */
@@ -66,26 +68,35 @@ final class Pending {
         return n + 1;
     }
 
-    /** The bytes to send now (with {@code ASKING} when following an {@code -ASK}). */
-    void writeTo(ByteArrayOutputStream out) {
+    /** Appends the bytes to send now (with {@code ASKING} when following an {@code -ASK}). */
+    void writeTo(Batch out) {
         if (asking) {
-            out.write(ASKING, 0, ASKING.length);
+            out.put(ASKING);
         }
-        out.write(encoded, 0, encoded.length);
+        if (encoded != null) {
+            out.put(encoded);
+            return;
+        }
+        if (write.transaction()) {
+            out.put(MULTI);
+        }
+        for (List<byte[]> c : write.commands()) {
+            out.put(c);
+        }
+        if (write.transaction()) {
+            out.put(EXEC);
+        }
     }
 
-    private static byte[] encode(Write w) {
-        if (!w.transaction()) {
-            return RespWriter.command(w.commands().get(0));
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(MULTI, 0, MULTI.length);
+    private static int encodedLength(Write w) {
+        long n = w.transaction() ? MULTI.length + EXEC.length : 0;
         for (List<byte[]> c : w.commands()) {
-            byte[] e = RespWriter.command(c);
-            out.write(e, 0, e.length);
+            n += RespWriter.encodedLength(c);
         }
-        out.write(EXEC, 0, EXEC.length);
-        return out.toByteArray();
+        if (n > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("a write of " + n + " bytes is too big to send");
+        }
+        return (int) n;
     }
 
     /** The first command's name and the key, for messages; keys shown printable or as hex escapes. */

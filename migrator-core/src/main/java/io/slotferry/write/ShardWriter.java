@@ -3,7 +3,6 @@ package io.slotferry.write;
 import io.slotferry.resp.RedisConnection;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.resp.RespValue;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +70,10 @@ final class ShardWriter {
     void enqueue(Pending p) {
         synchronized (lock) {
             queue.addLast(p);
-            lock.notifyAll();
+            int n = queue.size();
+            if (n == 1 || n == BATCH_ENTRIES / 4) {
+                lock.notifyAll(); // the sender waits only on an empty queue, or briefly for a fuller batch
+            }
         }
     }
 
@@ -125,9 +127,10 @@ final class ShardWriter {
     }
 
     private void sendBatch() throws InterruptedException {
-        ByteArrayOutputStream out = null;
+        List<Pending> entries = null;
         RedisConnection c;
         Pending probeFor = null;
+        IOException drop = null;
         synchronized (lock) {
             while (!closed && broken == null && !reconnectWanted && !sendable()) {
                 lock.wait(250);
@@ -137,47 +140,49 @@ final class ShardWriter {
             }
             c = conn;
             if (broken != null || reconnectWanted) {
-                IOException why = broken != null ? broken : new IOException("the node answered READONLY");
+                drop = broken != null ? broken : new IOException("the node answered READONLY");
                 reconnectWanted = false;
-                lock.notifyAll();
-                // released below: closing waits for the reader, which needs the lock
-                out = null;
-                c = null;
-                probeFor = null;
-                dropAfterUnlock = why;
             } else if (retrying()) {
                 requeueRetries();
             } else {
+                if (queue.size() < BATCH_ENTRIES / 4 && sent.size() >= BATCH_ENTRIES / 2) {
+                    // The server still has plenty to do: a moment's wait makes a fuller batch (fewer
+                    // system calls on both sides) without leaving it idle.
+                    lock.wait(0, 500_000);
+                }
                 Pending head = queue.peekFirst();
                 if (head != null && head.inDoubt && head.write.probe() != null) {
                     probeFor = queue.pollFirst();
                 } else {
-                    out = nextBatch();
+                    entries = nextBatch();
                 }
             }
         }
-        if (dropAfterUnlock != null) {
-            IOException why = dropAfterUnlock;
-            dropAfterUnlock = null;
-            dropConnection(why);
+        if (drop != null) {
+            dropConnection(drop);
         } else if (probeFor != null) {
             probe(c, probeFor);
-        } else if (out != null && out.size() > 0) {
+        } else if (entries != null && !entries.isEmpty()) {
+            // encoded outside the lock: the reply reader keeps going meanwhile
+            batch.clear();
+            for (Pending p : entries) {
+                p.writeTo(batch);
+            }
             try {
-                c.send(out.toByteArray());
+                c.send(batch.buffer(), 0, batch.size());
             } catch (IOException e) {
                 markBroken(c, e);
             }
         }
     }
 
-    private IOException dropAfterUnlock;
+    private final Batch batch = new Batch();
 
-    /** Takes queued writes up to the batch limits (stopping before one that must be probed) and a WAIT when due. */
-    private ByteArrayOutputStream nextBatch() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-        int n = 0;
-        while (!queue.isEmpty() && n < BATCH_ENTRIES && out.size() < BATCH_BYTES) {
+    /** Takes queued writes up to the batch limits (stopping before one that must wait) and a WAIT when due. */
+    private List<Pending> nextBatch() {
+        List<Pending> entries = new ArrayList<>(Math.min(queue.size() + 1, BATCH_ENTRIES + 1));
+        long bytes = 0;
+        while (!queue.isEmpty() && entries.size() < BATCH_ENTRIES && bytes < BATCH_BYTES) {
             Pending p = queue.peekFirst();
             if (p.inDoubt && p.write.probe() != null) {
                 break; // probed once everything before it is answered
@@ -188,19 +193,19 @@ final class ShardWriter {
             queue.pollFirst();
             p.inDoubt = false;
             p.replies.clear();
-            p.writeTo(out);
+            entries.add(p);
             sent.addLast(p);
             sentSinceWait += p.bytes();
-            n++;
+            bytes += p.bytes();
         }
         if (replicas > 0 && !waitOutstanding && sentSinceWait > 0 && (queue.isEmpty() || sentSinceWait >= WAIT_EVERY_BYTES)) {
             Pending w = Pending.waitFor(replicas, cluster.options().waitTimeout().toMillis());
-            w.writeTo(out);
+            entries.add(w);
             sent.addLast(w);
             waitOutstanding = true;
             sentSinceWait = 0;
         }
-        return out;
+        return entries;
     }
 
     /** Every reply of the pipeline is in: the failed writes go back to the head, after a pause. */
@@ -245,14 +250,14 @@ final class ShardWriter {
     private void probe(RedisConnection c, Pending p) throws InterruptedException {
         Pending probe = Pending.probe(p);
         probe.asking = p.asking;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Batch out = new Batch();
         probe.writeTo(out);
         synchronized (lock) {
             sent.addLast(probe);
             probeAnswer = null;
         }
         try {
-            c.send(out.toByteArray());
+            c.send(out.buffer(), 0, out.size());
         } catch (IOException e) {
             markBroken(c, e); // the probe is in 'sent': dropping the connection puts p back, in doubt
             return;
@@ -506,10 +511,14 @@ final class ShardWriter {
                 if (sent.peekFirst() == p) {
                     sent.pollFirst();
                 }
+                boolean wake = sent.isEmpty() || p.kind != Pending.Kind.WRITE;
                 if (p.kind == Pending.Kind.WRITE && p.write.probe() != null) {
                     unansweredKeys.remove(java.nio.ByteBuffer.wrap(p.write.key()));
+                    wake = true;
                 }
-                lock.notifyAll();
+                if (wake) {
+                    lock.notifyAll(); // the sender waits for these; other replies need no wake-up
+                }
             }
         }
     }

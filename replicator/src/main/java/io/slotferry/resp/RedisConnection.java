@@ -89,6 +89,14 @@ public final class RedisConnection implements AutoCloseable {
         }
     }
 
+    /** Writes {@code len} bytes of {@code buf} from {@code off} and flushes (one pipelined batch). */
+    public void send(byte[] buf, int off, int len) throws IOException {
+        synchronized (writeLock) {
+            out.write(buf, off, len);
+            out.flush();
+        }
+    }
+
     /** Sends several commands in one write (pipelining) without reading replies. */
     public void sendAll(List<byte[]> encodedCommands) throws IOException {
         synchronized (writeLock) {

@@ -32,6 +32,50 @@ public final class RespWriter {
         return command(argv);
     }
 
+    /** Bytes {@link #command(List)} produces for {@code argv}, computed without encoding. */
+    public static long encodedLength(List<byte[]> argv) {
+        long n = 1 + digits(argv.size()) + 2;
+        for (byte[] a : argv) {
+            n += 1 + digits(a.length) + 2 + a.length + 2;
+        }
+        return n;
+    }
+
+    /** Encodes {@code argv} at {@code buf[at]} (which has room: {@link #encodedLength}); returns the end. */
+    public static int encode(List<byte[]> argv, byte[] buf, int at) {
+        at = header(buf, at, '*', argv.size());
+        for (byte[] a : argv) {
+            at = header(buf, at, '$', a.length);
+            System.arraycopy(a, 0, buf, at, a.length);
+            at += a.length;
+            buf[at++] = '\r';
+            buf[at++] = '\n';
+        }
+        return at;
+    }
+
+    private static int header(byte[] buf, int at, char type, int n) {
+        buf[at++] = (byte) type;
+        int d = digits(n);
+        for (int i = at + d - 1; i >= at; i--) {
+            buf[i] = (byte) ('0' + n % 10);
+            n /= 10;
+        }
+        at += d;
+        buf[at++] = '\r';
+        buf[at++] = '\n';
+        return at;
+    }
+
+    private static int digits(int n) {
+        int d = 1;
+        while (n >= 10) {
+            n /= 10;
+            d++;
+        }
+        return d;
+    }
+
     private static void header(ByteArrayOutputStream out, char type, long n) {
         out.write(type);
         byte[] digits = Long.toString(n).getBytes(StandardCharsets.US_ASCII);
