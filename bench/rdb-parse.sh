@@ -22,6 +22,8 @@ ORIG_PWD="$PWD"
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=lib/common.sh
+source "$SCRIPT_DIR/lib/common.sh"
 
 MIGRATE_BIN="${MIGRATE_BIN:-./migrate}"
 RUNS="${RUNS:-3}"
@@ -63,16 +65,7 @@ REPORT="$ROOT/bench/out/rdb-parse-$(date +%Y%m%d-%H%M%S).txt"
 TIMEBIN=""
 [ -x /usr/bin/time ] && TIMEBIN=/usr/bin/time   # GNU time: max RSS
 
-now() { date +%s.%N; }
-calc() { awk "BEGIN { $1 }"; }
-json_get() {  # flat JSON: string or number value of key $2
-  printf '%s\n' "$1" | sed -n "s/.*\"$2\"[[:space:]]*:[[:space:]]*\"\{0,1\}\([^\",}]*\).*/\1/p" | head -1
-}
-# stats over a space separated list of numbers
-median() { printf '%s\n' $1 | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "nan"; exit } if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-maxof()  { printf '%s\n' $1 | sort -g | tail -1; }
-minof()  { printf '%s\n' $1 | sort -g | head -1; }
-fmt()    { if [ -z "$1" ] || [ "$1" = "nan" ]; then printf '%s' "-"; else awk -v v="$1" -v p="${2:-1}" 'BEGIN { printf "%.*f", p, v }'; fi; }
+# now, calc, json_get, median/maxof/minof, fmt, machine_lines: bench/lib/common.sh (sourced above)
 
 CMD_RAW="JAVA_OPTS=\"-Xmx$XMX\" $MIGRATE_BIN rdb scan $FILE --mode raw"
 CMD_DEC="JAVA_OPTS=\"-Xmx$XMX\" $MIGRATE_BIN rdb scan $FILE --mode decoded"
@@ -159,14 +152,9 @@ run_check() {  # run
 
 # ---------------------------------------------------------------- header
 {
-CPU=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo | head -1)
-MEM=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 echo "== RDB parse benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)  (repo: $ROOT, rev $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none))"
 echo "file:     $FILE  ($BYTES bytes = $(fmt "$(calc "print $BYTES / 1e6")") MB = $(fmt "$(calc "print $BYTES / 1048576")") MiB)"
-echo "machine:  nproc=$(nproc), CPU: ${CPU:-unknown}, RAM: $MEM, $(uname -sr)"
-echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min load average at start; other work on the box skews results)"
-echo "java:     $( (java -version 2>&1 || echo 'java not found') | paste -sd'|' | sed 's/|/ | /g')"
-echo "redis:    $(redis-server --version 2>/dev/null || echo 'redis-server not found')"
+machine_lines
 echo "commands (each run $RUNS times, interleaved, after warm-up 'cat $FILE > /dev/null', cwd $ROOT):"
 echo "  $CMD_RAW"
 echo "  $CMD_DEC"

@@ -34,6 +34,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 ORIG_PWD="$PWD"
 cd "$ROOT"
+# shellcheck source=lib/common.sh
+source "$SCRIPT_DIR/lib/common.sh"
 
 MIGRATE_BIN="${MIGRATE_BIN:-./migrate}"
 RUNS="${RUNS:-3}"
@@ -61,17 +63,8 @@ case "$MIGRATE_BIN" in
   *) command -v "$MIGRATE_BIN" >/dev/null 2>&1 || die "launcher '$MIGRATE_BIN' not found (set MIGRATE_BIN)";;
 esac
 
-now()    { date +%s.%N; }
-now_ms() { date +%s%3N; }
-calc()   { awk "BEGIN { $1 }"; }
-fsize()  { stat -c %s "$1"; }
-json_get() {  # flat JSON: string or number value of key $2
-  printf '%s\n' "$1" | sed -n "s/.*\"$2\"[[:space:]]*:[[:space:]]*\"\{0,1\}\([^\",}]*\).*/\1/p" | head -1
-}
-median() { printf '%s\n' $1 | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "nan"; exit } if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-maxof()  { printf '%s\n' $1 | sort -g | tail -1; }
-minof()  { printf '%s\n' $1 | sort -g | head -1; }
-fmt()    { if [ -z "$1" ] || [ "$1" = "nan" ]; then printf '%s' "-"; else awk -v v="$1" -v p="${2:-1}" 'BEGIN { printf "%.*f", p, v }'; fi; }
+# now, now_ms, calc, fsize, json_get, median/maxof/minof, fmt, stop_pid, port_in_use,
+# machine_lines: bench/lib/common.sh (sourced above)
 
 # ---------------------------------------------------------------- dataset
 SIZE_BYTES=$((SIZE_MB * 1000000))
@@ -95,14 +88,6 @@ REPORT="$ROOT/bench/out/replicate-$(date +%Y%m%d-%H%M%S).txt"
 TMPD="$(mktemp -d "$ROOT/bench/out/.replicate.XXXXXX")"
 SRV_PID=""; PORT=""; CUR_PID=""; TAIL_PID=""; BENCH_PID=""; SAMPLER_PID=""; TEE_PID=""
 
-stop_pid() {  # pid: TERM, wait up to 5 s, then KILL (only processes this script started)
-  local p="$1" _
-  [ -n "$p" ] && kill -0 "$p" 2>/dev/null || return 0
-  kill "$p" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$p" 2>/dev/null || true
-  wait "$p" 2>/dev/null || true
-}
 
 cleanup() {
   local rc=$?
@@ -139,7 +124,6 @@ timed() {
 }
 
 # ---------------------------------------------------------------- server
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 rcli() { redis-cli -h 127.0.0.1 -p "$PORT" "$@"; }
 info() { rcli INFO "$@" | tr -d '\r'; }      # info SECTION...
 field() { printf '%s\n' "$1" | sed -n "s/^$2://p" | head -1; }
@@ -193,8 +177,6 @@ exec > >(tee "$REPORT")
 TEE_PID=$!
 
 URI="redis://127.0.0.1:PORT"
-CPU=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo | head -1)
-MEM=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 T_BEGIN=$(now)
 
 log "temp dir $TMPD"
@@ -228,10 +210,7 @@ CMD_BENCH="redis-benchmark -h 127.0.0.1 -p $PORT $BENCH_ARGS"
 JO=""; [ -n "${JAVA_OPTS:-}" ] && JO="JAVA_OPTS=\"$JAVA_OPTS\" "
 
 echo "== replication benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)  (repo: $ROOT, rev $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none))"
-echo "machine:  nproc=$(nproc), CPU: ${CPU:-unknown}, RAM: $MEM, $(uname -sr)"
-echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min load average at start; other work on the box skews results)"
-echo "java:     $( (java -version 2>&1 || echo 'java not found') | paste -sd'|' | sed 's/|/ | /g')"
-echo "redis:    $(redis-server --version)"
+machine_lines
 echo "server:   redis-server --port $PORT --bind 127.0.0.1 --dir TMP --dbfilename dump.rdb --save \"\" --appendonly no"
 echo "dataset:  $DATA_DESC"
 echo "          loaded in ${LOAD_S} s; used_memory $USED_MEM; $KEYSPACE"

@@ -1,0 +1,617 @@
+#!/usr/bin/env bash
+# full-load.sh
+#
+# Full-load benchmark: an RDB file with a 1M-key mixed data set, loaded into a local
+# 3-master Redis Cluster
+#   - by `./migrate run --source rdb:FILE --target redis://127.0.0.1:PORT` (ours), and
+#   - by the "ideal native loader" (the ceiling): the same data set pre-split by hash slot into
+#     one RESP file per master (SET [PXAT], HSET, RPUSH, SADD, ZADD, PEXPIREAT), sent with
+#     `redis-cli --pipe` to all masters in parallel; optionally also as RESTORE commands.
+# Reports keys/s of each (median of RUNS runs), ours / ceiling, and our peak RSS.
+# See bench/README.md.
+#
+# Data set (bench/out/full-load.rdb, generated or reused; bench/lib/fullload.py): KEYS keys,
+# 70 % strings of 20-200 bytes, 9 % hashes, 7 % lists, 7 % sets, 7 % zsets of 5-20 elements;
+# 20 % of all keys expire 6-24 h after generation (absolute; the file is regenerated when the
+# earliest expiry is less than 1 h away).
+#
+# Environment:
+#   KEYS=N          keys in the data set (default 1000000)
+#   SEED=N          generator seed (default 42)
+#   RUNS=N          runs of each phase, interleaved (default 3)
+#   MASTERS=N       cluster masters (default 3)
+#   REPLICAS=N      replicas per master (default 0); the ceiling files then end with WAIT
+#   RESTORE=0       skip the RESTORE ceiling (default 1: measured too)
+#   OURS=0|1|auto   run `migrate run` (auto, the default: only if the launcher has it)
+#   MIGRATE_BIN     launcher (default ./migrate, relative to the repo root)
+#   MIGRATE_ARGS    extra arguments for `migrate run` (word-split)
+#   JAVA_OPTS       JVM options for ours; XMX=256m is short for JAVA_OPTS=-Xmx256m. Default:
+#                   neither, so the launcher's own default applies. The report shows the
+#                   options from the java process' command line.
+#   OURS_TIMEOUT=S  kill `migrate run` after S seconds (default 1800)
+#   SAMPLE=N        keys compared value by value after each load (default 1000)
+#   FORCE=1         regenerate the RDB even if it can be reused
+#   KEEP=1          keep the cluster running at the end (prints the ports; stop it yourself)
+#   STRICT=1        exit 1 when a goal is missed (by default only on errors)
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+cd "$ROOT"
+LOG_TAG=full-load
+# shellcheck source=lib/common.sh
+source "$SCRIPT_DIR/lib/common.sh"
+PY="$SCRIPT_DIR/lib/fullload.py"
+
+KEYS="${KEYS:-1000000}"
+SEED="${SEED:-42}"
+RUNS="${RUNS:-3}"
+MASTERS="${MASTERS:-3}"
+REPLICAS="${REPLICAS:-0}"
+RESTORE="${RESTORE:-1}"
+OURS="${OURS:-auto}"
+MIGRATE_BIN="${MIGRATE_BIN:-./migrate}"
+MIGRATE_ARGS="${MIGRATE_ARGS:-}"
+XMX="${XMX:-}"
+JOPTS="${JAVA_OPTS:-${XMX:+-Xmx$XMX}}"
+JOPTS_SHOWN="${JOPTS:+JAVA_OPTS=\"$JOPTS\" }"
+JVM_SEEN=""   # JVM options read from the java process' command line
+OURS_TIMEOUT="${OURS_TIMEOUT:-1800}"
+SAMPLE="${SAMPLE:-1000}"
+FORCE="${FORCE:-0}"
+KEEP="${KEEP:-0}"
+STRICT="${STRICT:-0}"
+RATIO_GOAL=50            # %, ours keys/s / native ceiling keys/s
+RSS_GOAL=300             # MB (1e6 bytes), peak RSS of ours
+MIN_TTL_LEFT_MS=3600000  # reuse the RDB only while its earliest possible expiry is >= 1 h away
+PIPE_TIMEOUT=900         # s, per redis-cli --pipe
+
+for v in KEYS RUNS MASTERS SAMPLE OURS_TIMEOUT; do
+  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, got '${!v}'"
+done
+[[ "$SEED" =~ ^[0-9]+$ ]] || die "SEED must be a non-negative integer"
+[[ "$REPLICAS" =~ ^[0-9]+$ ]] || die "REPLICAS must be a non-negative integer"
+[ "$MASTERS" -ge 3 ] || die "redis-cli --cluster create needs MASTERS >= 3"
+case "$OURS" in 0|1|auto) ;; *) die "OURS must be 0, 1 or auto";; esac
+need_tools redis-server redis-cli python3 awk stat timeout
+
+if [ "$KEYS" = 1000000 ] && [ "$SEED" = 42 ]; then RDB="bench/out/full-load.rdb"
+else RDB="bench/out/full-load-$KEYS-s$SEED.rdb"; fi
+INFO_FILE="$RDB.info"
+
+# ---------------------------------------------------------------- state, cleanup
+mkdir -p bench/out
+LOGDIR="$ROOT/bench/out/full-load-logs"
+mkdir -p "$LOGDIR"
+rm -f "$LOGDIR"/*.out "$LOGDIR"/*.err "$LOGDIR"/*.log "$LOGDIR"/*.json "$LOGDIR"/status 2>/dev/null || true
+STAMP=$(date +%Y%m%d-%H%M%S)
+REPORT="$ROOT/bench/out/full-load-$STAMP.txt"
+RESULTS="$ROOT/bench/out/full-load.results"
+TMPD="$(mktemp -d "$ROOT/bench/out/.full-load.XXXXXX")"
+NODE_PORTS=(); NODE_PIDS=(); MASTER_PORTS=(); REPLICA_PORTS=()
+GEN_PORT=""; GEN_PID=""; SRC_PORT=""; SRC_PID=""; CUR_PID=""; PIPE_PIDS=(); TEE_PID=""
+
+cleanup() {
+  local rc=$? j p
+  trap - EXIT INT TERM
+  trap '' PIPE
+  {
+    [ -z "$CUR_PID" ] || stop_tree "$CUR_PID"
+    for p in "${PIPE_PIDS[@]}"; do stop_tree "$p"; done
+    redis_stop "$GEN_PORT" "$GEN_PID"
+    redis_stop "$SRC_PORT" "$SRC_PID"
+    if [ "$KEEP" = 1 ] && [ "$rc" = 0 ] && [ ${#NODE_PIDS[@]} -gt 0 ]; then
+      rm -rf "$TMPD/split" "$TMPD/gen" "$TMPD/src" "$TMPD/state"
+    else
+      for j in "${!NODE_PIDS[@]}"; do redis_stop "${NODE_PORTS[$j]}" "${NODE_PIDS[$j]}"; done
+      for j in "${!NODE_PORTS[@]}"; do
+        p="${NODE_PORTS[$j]}"
+        [ -f "$TMPD/node-$p/redis.log" ] && cp -f "$TMPD/node-$p/redis.log" "$LOGDIR/node-$p.log"
+      done
+      rm -rf "$TMPD"
+    fi
+  } >/dev/null 2>&1
+  if [ "$KEEP" = 1 ] && [ "$rc" = 0 ] && [ ${#NODE_PIDS[@]} -gt 0 ]; then
+    echo "KEEP=1: the cluster is still running: 127.0.0.1 ports ${NODE_PORTS[*]} (masters ${MASTER_PORTS[*]}), pids ${NODE_PIDS[*]}, dir $TMPD"
+    echo "        stop it with: for p in ${NODE_PORTS[*]}; do redis-cli -p \$p SHUTDOWN NOSAVE; done; rm -rf $TMPD"
+  fi
+  if [ -n "$TEE_PID" ]; then
+    exec >&- 2>&-
+    for _ in $(seq 1 50); do kill -0 "$TEE_PID" 2>/dev/null || break; sleep 0.1; done
+    stop_pid "$TEE_PID"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ERRORS=0
+WARNINGS=()
+declare -A SECS KPS
+HWMS=""; RSSS=""
+T_BEGIN=$(now)
+TIME_START=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+since() { calc "printf \"%.1f\", $(now) - $1"; }
+ncli() { redis-cli -h 127.0.0.1 -p "$@"; }          # ncli PORT CMD...
+keyspace() {  # PORT -> "keys expires" of db0
+  ncli "$1" INFO keyspace | tr -d '\r' |
+    awk -F'[=,:]' '/^db0:/ { k = $3; e = $5 } END { print k + 0, e + 0 }'
+}
+# bg_wait OUT ERR CMD...: run CMD in the background (so that INT/TERM traps fire at once) with
+# stdout to OUT and stderr to ERR (ERR "-": to OUT too), and wait for it. The redirections are
+# on the background command, never on a function call: bash would keep a saved copy of the
+# report pipe open while a trap runs, and `tee` would never see EOF.
+bg_wait() {
+  local out="$1" err="$2" rc=0
+  shift 2
+  if [ "$err" = - ]; then "$@" >"$out" 2>&1 & else "$@" >"$out" 2>"$err" & fi
+  CUR_PID=$!
+  wait "$CUR_PID" || rc=$?
+  CUR_PID=""
+  return "$rc"
+}
+
+# ================================================================ 1. data set
+read -r GEN_PARAMS < <(python3 "$PY" params)
+GEN_VERSION=$(printf '%s\n' "$GEN_PARAMS" | sed -n 's/.*gen_version=\([0-9]*\).*/\1/p')
+TTL_MIN_MS=$(printf '%s\n' "$GEN_PARAMS" | sed -n 's/.*ttl_min_ms=\([0-9]*\).*/\1/p')
+info_param() { sed -n "s/^params: .*\b$1=\([0-9]*\).*/\1/p" "$INFO_FILE" 2>/dev/null | head -1; }
+
+dataset_reusable() {
+  [ "$FORCE" != 1 ] && [ -f "$RDB" ] && [ -f "$INFO_FILE" ] || return 1
+  [ "$(info_param keys)" = "$KEYS" ] && [ "$(info_param seed)" = "$SEED" ] &&
+    [ "$(info_param gen_version)" = "$GEN_VERSION" ] && [ "$(info_param rdb_bytes)" = "$(fsize "$RDB")" ] || {
+    log "$RDB does not match KEYS=$KEYS SEED=$SEED gen_version=$GEN_VERSION: regenerating"; return 1; }
+  local base left
+  base=$(info_param base_ms)
+  left=$(( base + TTL_MIN_MS - $(now_ms) ))
+  if [ "$left" -lt "$MIN_TTL_LEFT_MS" ]; then
+    log "$RDB was generated $(( ($(now_ms) - base) / 60000 )) min ago: its earliest expiry is $((left / 60000)) min away (< 60): regenerating"
+    return 1
+  fi
+  return 0
+}
+
+IFS= read -r -d '' COMP_LUA <<'LUA' || true
+local cursor = "0"
+local keys, elems = {}, {}
+local lenf = { string = "STRLEN", hash = "HLEN", list = "LLEN", set = "SCARD", zset = "ZCARD" }
+repeat
+  local r = redis.call("SCAN", cursor, "COUNT", 1000)
+  cursor = r[1]
+  for _, k in ipairs(r[2]) do
+    local t = redis.call("TYPE", k)["ok"]
+    local id = t .. "/" .. redis.call("OBJECT", "ENCODING", k)
+    keys[id] = (keys[id] or 0) + 1
+    local f = lenf[t]
+    if f then elems[id] = (elems[id] or 0) + redis.call(f, k) end
+  end
+until cursor == "0"
+local res = {}
+for id, n in pairs(keys) do table.insert(res, id .. " " .. n .. " " .. (elems[id] or 0)) end
+return res
+LUA
+
+generate_dataset() {
+  local gtmp="$TMPD/gen" t0 base summary ks want_exp want_cmds comp size
+  t0=$(now)
+  base=$(now_ms)
+  mkdir -p "$gtmp"
+  GEN_PORT=$(free_port) || die "no free port"
+  redis_start "$gtmp" "$GEN_PORT" --dbfilename dump.rdb --save "" --appendonly no \
+    --rdbcompression yes --rdbchecksum yes || die "could not start redis-server for the generation"
+  GEN_PID=$REDIS_PID
+  log "generating $KEYS keys (seed $SEED) into redis-server pid $GEN_PID on 127.0.0.1:$GEN_PORT ..."
+  if ! bg_wait "$LOGDIR/gen-pipe.log" - bash -c 'set -o pipefail; python3 "$1" gen --seed "$2" --keys "$3" --base-ms "$4" --stats "$5" |
+                      redis-cli -h 127.0.0.1 -p "$6" --pipe' _ \
+       "$PY" "$SEED" "$KEYS" "$base" "$gtmp/stats.json" "$GEN_PORT"; then
+    tail -20 "$LOGDIR/gen-pipe.log" >&2; die "generation failed (redis-cli --pipe)"
+  fi
+  want_exp=$(json_get "$(cat "$gtmp/stats.json")" expires)
+  want_cmds=$(json_get "$(cat "$gtmp/stats.json")" commands)
+  summary=$(grep -E 'errors: [0-9]+, replies: [0-9]+' "$LOGDIR/gen-pipe.log" | tail -1 || true)
+  [ "$summary" = "errors: 0, replies: $want_cmds" ] ||
+    die "generation: redis-cli --pipe says '${summary:-nothing}', expected 'errors: 0, replies: $want_cmds' (see $LOGDIR/gen-pipe.log)"
+  ks=$(keyspace "$GEN_PORT")
+  [ "$ks" = "$KEYS $want_exp" ] || die "generation: the server holds keys/expires '$ks', expected '$KEYS $want_exp'"
+  log "loaded in $(since "$t0") s; composition scan ..."
+  comp=$(ncli "$GEN_PORT" EVAL "$COMP_LUA" 0 | awk '
+    NF == 3 { k[$1] = $2; e[$1] = $3; tk += $2 }
+    END { for (id in k) printf "  %-18s %9d %6.2f%% %10d\n", id, k[id], 100 * k[id] / tk, e[id] }' | sort)
+  log "SAVE ..."
+  [ "$(ncli "$GEN_PORT" SAVE)" = OK ] || die "SAVE failed"
+  redis_stop "$GEN_PORT" "$GEN_PID"; GEN_PID=""
+  mv -f "$gtmp/dump.rdb" "$RDB"
+  size=$(fsize "$RDB")
+  {
+    echo "file:      $RDB ($size bytes = $(fmt "$(calc "print $size / 1e6")") MB)"
+    echo "keys:      $KEYS, with TTL: $want_exp (absolute: base + 6..24 h, base = $(date -u -d "@$((base / 1000))" +%Y-%m-%dT%H:%M:%SZ))"
+    echo "generated: $(date -u +%Y-%m-%dT%H:%M:%SZ) in $(since "$t0") s by $(redis-server --version | cut -d' ' -f1-3), bench/lib/fullload.py seed $SEED"
+    echo "composition (elems|bytes = collection elements, or string bytes for strings):"
+    printf '  %-18s %9s %7s %10s\n' "type/encoding" keys "%keys" "elems|bytes"
+    echo "$comp"
+    echo "params: keys=$KEYS seed=$SEED gen_version=$GEN_VERSION base_ms=$base expires=$want_exp commands=$want_cmds rdb_bytes=$size"
+    echo "stats: $(cat "$gtmp/stats.json")"
+  } >"$INFO_FILE"
+  rm -rf "$gtmp"
+  T_GEN=$(since "$t0")
+  log "generated $RDB in $T_GEN s"
+}
+
+# ================================================================ 2. cluster
+cluster_ok() {  # all nodes: state ok, all slots ok, all nodes known
+  local p ci
+  for p in "${NODE_PORTS[@]}"; do
+    ci=$(ncli "$p" CLUSTER INFO 2>/dev/null | tr -d '\r') || return 1
+    grep -q '^cluster_state:ok' <<<"$ci" && grep -q '^cluster_slots_ok:16384' <<<"$ci" &&
+      grep -q "^cluster_known_nodes:${#NODE_PORTS[@]}\$" <<<"$ci" || return 1
+  done
+}
+
+replicas_online() {
+  local p
+  [ "$REPLICAS" -gt 0 ] || return 0
+  for p in "${MASTER_PORTS[@]}"; do
+    [ "$(ncli "$p" INFO replication | tr -d '\r' | grep -c '^slave[0-9]*:.*state=online')" -ge "$REPLICAS" ] || return 1
+  done
+}
+
+start_cluster() {
+  local n=$((MASTERS * (1 + REPLICAS))) j p attempt t0 addrs=()
+  t0=$(now)
+  for j in $(seq 1 "$n"); do
+    for attempt in $(seq 1 10); do
+      p=$(free_port 1) || die "no free port"
+      mkdir -p "$TMPD/node-$p"
+      if redis_start "$TMPD/node-$p" "$p" --cluster-enabled yes --cluster-config-file nodes.conf \
+           --cluster-node-timeout 5000 --appendonly no --save "" --dbfilename dump.rdb; then
+        NODE_PORTS+=("$p"); NODE_PIDS+=("$REDIS_PID"); addrs+=("127.0.0.1:$p")
+        break
+      fi
+      rm -rf "$TMPD/node-$p"
+      [ "$attempt" -lt 10 ] || die "could not start cluster node $j"
+    done
+  done
+  log "cluster: $n nodes on ports ${NODE_PORTS[*]}; redis-cli --cluster create ... --cluster-replicas $REPLICAS"
+  if ! redis-cli --cluster create "${addrs[@]}" --cluster-replicas "$REPLICAS" --cluster-yes \
+       >"$LOGDIR/cluster-create.log" 2>&1; then
+    tail -20 "$LOGDIR/cluster-create.log" >&2; die "redis-cli --cluster create failed"
+  fi
+  for j in $(seq 1 600); do cluster_ok && break; sleep 0.1; done
+  cluster_ok || die "cluster_state not ok on all nodes after 60 s (see $LOGDIR/cluster-create.log)"
+  python3 "$PY" slots --port "${NODE_PORTS[0]}" --out "$TMPD/slots.txt" || die "CLUSTER SLOTS failed"
+  mapfile -t MASTER_PORTS < <(awk '!seen[$3]++ { print $3 }' "$TMPD/slots.txt")
+  [ "${#MASTER_PORTS[@]}" = "$MASTERS" ] || die "CLUSTER SLOTS names ${#MASTER_PORTS[@]} masters, expected $MASTERS"
+  for p in "${NODE_PORTS[@]}"; do
+    [[ " ${MASTER_PORTS[*]} " == *" $p "* ]] || REPLICA_PORTS+=("$p")
+  done
+  for j in $(seq 1 600); do replicas_online && break; sleep 0.1; done
+  replicas_online || die "replicas not online after 60 s"
+  T_CLUSTER=$(since "$t0")
+  log "cluster_state:ok in $T_CLUSTER s; masters ${MASTER_PORTS[*]}${REPLICA_PORTS:+; replicas ${REPLICA_PORTS[*]}}"
+}
+
+flush_cluster() {
+  local p
+  for p in "${MASTER_PORTS[@]}"; do
+    [ "$(ncli "$p" FLUSHALL SYNC)" = OK ] || die "FLUSHALL on $p failed"
+    if [ "$REPLICAS" -gt 0 ]; then
+      [ "$(ncli "$p" WAIT "$REPLICAS" 30000)" -ge "$REPLICAS" ] || die "WAIT after FLUSHALL on $p: replicas did not ack"
+    fi
+  done
+  for p in "${NODE_PORTS[@]}"; do
+    [ "$(ncli "$p" DBSIZE)" = 0 ] || die "node $p not empty after FLUSHALL"
+  done
+}
+
+# check the cluster after a load: keys and expires summed over the masters (and the replicas),
+# then SAMPLE keys value by value. Sets CHECK_MSG; returns 1 on a mismatch.
+verify_load() {  # tag
+  local tag="$1" p k e sk=0 se=0 rk=0 out rc=0
+  CHECK_MSG=""
+  for p in "${MASTER_PORTS[@]}"; do
+    read -r k e < <(keyspace "$p")
+    sk=$((sk + k)); se=$((se + e))
+  done
+  if [ "$sk" != "$KEYS" ] || [ "$se" != "$WANT_EXPIRES" ]; then
+    CHECK_MSG="keys/expires on the masters: $sk/$se, expected $KEYS/$WANT_EXPIRES"
+    return 1
+  fi
+  if [ "$REPLICAS" -gt 0 ]; then
+    for p in "${MASTER_PORTS[@]}"; do ncli "$p" WAIT "$REPLICAS" 30000 >/dev/null; done
+    for p in "${REPLICA_PORTS[@]}"; do rk=$((rk + $(ncli "$p" DBSIZE))); done
+    if [ "$rk" != $((KEYS * REPLICAS)) ]; then
+      CHECK_MSG="keys on the replicas: $rk, expected $((KEYS * REPLICAS))"
+      return 1
+    fi
+  fi
+  out=$(python3 "$PY" check --slots "$TMPD/slots.txt" --sample-in "$TMPD/sample.json" 2>&1) || rc=$?
+  printf '%s\n' "$out" >"$LOGDIR/check-$tag.json"
+  if [ "$rc" != 0 ]; then
+    CHECK_MSG="sample check failed: $(printf '%s\n' "$out" | tail -3 | tr '\n' ' ')"
+    return 1
+  fi
+  local drift
+  drift=$(json_get "$out" max_expiry_drift_ms)
+  [ "${drift:-0}" -le 2000 ] || WARNINGS+=("$tag: expiry times moved by up to $drift ms (relative TTLs?)")
+  CHECK_MSG="keys $sk, expires $se$([ "$REPLICAS" -gt 0 ] && echo ", replicas $rk"); sample $(json_get "$out" checked) keys equal (expiry drift <= ${drift} ms)"
+}
+
+# ================================================================ 3. ceiling
+# one redis-cli --pipe per master, all in parallel; time from start to the last one done
+pipe_phase() {  # kind run
+  local kind="$1" i="$2" j p t0 t1 tend per="" rc summary want
+  flush_cluster
+  PIPE_PIDS=()
+  t0=$(now)
+  for j in "${!MASTER_PORTS[@]}"; do
+    p="${MASTER_PORTS[$j]}"
+    ( rc=0; timeout "$PIPE_TIMEOUT" redis-cli -h 127.0.0.1 -p "$p" --pipe <"$TMPD/split/$kind-$p.resp" || rc=$?
+      echo "$rc $(now)" >"$TMPD/done-$kind-$p" ) >"$LOGDIR/$kind-$i-$p.log" 2>&1 &
+    PIPE_PIDS+=($!)
+  done
+  for j in "${!PIPE_PIDS[@]}"; do wait "${PIPE_PIDS[$j]}" || true; done
+  t1=$(now)
+  PIPE_PIDS=()
+  for p in "${MASTER_PORTS[@]}"; do
+    read -r rc tend <"$TMPD/done-$kind-$p"
+    per+=" $(fmt "$(calc "print $tend - $t0")" 2)"
+    want=$(awk -v k="$kind" -v p="$p" '$1 == k && $2 == p { print $3 }' "$TMPD/split/files.txt")
+    summary=$(grep -E 'errors: [0-9]+, replies: [0-9]+' "$LOGDIR/$kind-$i-$p.log" | tail -1 || true)
+    [ "$rc" = 0 ] && [ "$summary" = "errors: 0, replies: $want" ] ||
+      die "$kind run $i: redis-cli --pipe to $p: exit $rc, '${summary:-no summary}', expected 'errors: 0, replies: $want' (see $LOGDIR/$kind-$i-$p.log)"
+  done
+  local secs kps
+  secs=$(calc "printf \"%.3f\", $t1 - $t0")
+  kps=$(calc "printf \"%.0f\", $KEYS / $secs")
+  verify_load "$kind-$i" || die "$kind run $i: the ceiling load is wrong: $CHECK_MSG"
+  SECS[$kind]+="$secs "; KPS[$kind]+="$kps "
+  printf '  %-8s run %d: %8s s %10s keys/s   per master:%s s\n' "$kind" "$i" "$(fmt "$secs" 2)" "$kps" "$per"
+  printf '  %-8s        check: %s\n' "" "$CHECK_MSG"
+}
+
+# ================================================================ 4. ours
+# The only place that knows how `migrate run` is invoked. Runs it in the background and waits,
+# polling its RSS; sets OURS_CMD_SHOWN, WAIT_RC, PEAK_HWM_KB, PEAK_RSS_KB.
+run_ours() {  # run
+  local tag="ours-$1"
+  local -a cmd
+  # shellcheck disable=SC2206  # MIGRATE_ARGS is a list on purpose
+  mkdir -p "$TMPD/state"
+  cmd=("$MIGRATE_BIN" run --source "rdb:$RDB" --target "redis://127.0.0.1:${MASTER_PORTS[0]}"
+       --state-dir "$TMPD/state" $MIGRATE_ARGS)
+  OURS_CMD_SHOWN="$JOPTS_SHOWN${cmd[*]}"
+  if [ -n "$JOPTS" ]; then
+    JAVA_OPTS="$JOPTS" "${cmd[@]}" >"$LOGDIR/$tag.out" 2>"$LOGDIR/$tag.err" &
+  else
+    env -u JAVA_OPTS "${cmd[@]}" >"$LOGDIR/$tag.out" 2>"$LOGDIR/$tag.err" &
+  fi
+  CUR_PID=$!
+  wait_peak_rss "$CUR_PID" "$OURS_TIMEOUT"
+  CUR_PID=""
+  # the JVM options actually used: the words between the java binary and -jar
+  if [ "$PEAK_PROC" = java ]; then
+    JVM_SEEN=$(awk '{ for (i = 2; i <= NF && $i != "-jar"; i++) printf "%s%s", (i > 2 ? " " : ""), $i }' <<<"$PEAK_CMDLINE")
+    [ -n "$JVM_SEEN" ] || JVM_SEEN="(none)"
+  fi
+}
+
+ours_phase() {  # run
+  local i="$1" t0 secs kps hwm rss
+  flush_cluster
+  t0=$(now)
+  run_ours "$i"
+  secs=$(calc "printf \"%.3f\", $(now) - $t0")
+  hwm=$(calc "printf \"%.1f\", $PEAK_HWM_KB * 1024 / 1e6")
+  rss=$(calc "printf \"%.1f\", $PEAK_RSS_KB * 1024 / 1e6")
+  if [ "$WAIT_RC" != 0 ]; then
+    ERRORS=$((ERRORS + 1))
+    printf '  %-8s run %d: FAILED: exit %s%s after %s s (peak RSS %s MB), see %s\n' ours "$i" "$WAIT_RC" \
+      "$([ "$WAIT_RC" = 124 ] && echo ", killed after OURS_TIMEOUT=${OURS_TIMEOUT}s")" "$(fmt "$secs" 2)" "$hwm" \
+      "$LOGDIR/ours-$i.{out,err}"
+    tail -5 "$LOGDIR/ours-$i.err" | sed 's/^/      | /'
+    return 0
+  fi
+  kps=$(calc "printf \"%.0f\", $KEYS / $secs")
+  if ! verify_load "ours-$i"; then
+    ERRORS=$((ERRORS + 1))
+    printf '  %-8s run %d: %8s s, exit 0, but the DATA IS WRONG: %s\n' ours "$i" "$(fmt "$secs" 2)" "$CHECK_MSG"
+    return 0
+  fi
+  SECS[ours]+="$secs "; KPS[ours]+="$kps "; HWMS+="$hwm "; RSSS+="$rss "
+  printf '  %-8s run %d: %8s s %10s keys/s   peak RSS %s MB (VmHWM of %s; max VmRSS seen %s MB)\n' ours "$i" \
+    "$(fmt "$secs" 2)" "$kps" "$hwm" "$PEAK_PROC" "$rss"
+  printf '  %-8s        check: %s\n' "" "$CHECK_MSG"
+  printf '  %-8s        its summary: %s\n' "" "$(grep . "$LOGDIR/ours-$i.out" | tail -1 || true)"
+}
+
+# ================================================================ main
+exec > >(tee "$REPORT")
+TEE_PID=$!
+
+# does the launcher have `migrate run`? (builds the jar first if it is missing)
+HAVE_RUN=0
+if [ "$OURS" != 0 ]; then
+  case "$MIGRATE_BIN" in
+    */*) [ -x "$MIGRATE_BIN" ] || die "launcher '$MIGRATE_BIN' not found or not executable (set MIGRATE_BIN)";;
+    *) command -v "$MIGRATE_BIN" >/dev/null 2>&1 || die "launcher '$MIGRATE_BIN' not found (set MIGRATE_BIN)";;
+  esac
+  "$MIGRATE_BIN" --version >/dev/null 2>"$LOGDIR/launcher.err" || { cat "$LOGDIR/launcher.err" >&2; die "$MIGRATE_BIN --version failed"; }
+  RUN_HELP=$("$MIGRATE_BIN" run --help 2>&1 || true)
+  if grep -q 'Usage: migrate run' <<<"$RUN_HELP"; then HAVE_RUN=1
+  elif [ "$OURS" = 1 ]; then die "OURS=1 but '$MIGRATE_BIN run --help' shows no 'migrate run' command"
+  else log "'$MIGRATE_BIN run' does not exist yet: measuring the ceiling only (OURS=auto)"; fi
+fi
+
+T_GEN=""
+if dataset_reusable; then
+  log "reusing $RDB (FORCE=1 regenerates)"
+else
+  generate_dataset
+fi
+WANT_EXPIRES=$(info_param expires)
+RDB_BYTES=$(fsize "$RDB")
+BASE_MS=$(info_param base_ms)
+
+echo "== full-load benchmark  $TIME_START  (repo: $ROOT, rev $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none))"
+machine_lines
+echo "dataset:  $RDB ($RDB_BYTES bytes; $KEYS keys, $WANT_EXPIRES with TTL; $([ -n "$T_GEN" ] && echo "generated in $T_GEN s" || echo "reused, generated $(( ($(now_ms) - BASE_MS) / 60000 )) min ago"))"
+sed -n '/^composition/,/^params:/p' "$INFO_FILE" | grep -v '^params:' | sed 's/^/          /'
+
+start_cluster
+echo "cluster:  $MASTERS masters (127.0.0.1:${MASTER_PORTS[*]})$([ "$REPLICAS" -gt 0 ] && echo ", $REPLICAS replica(s) each (${REPLICA_PORTS[*]})"), redis-server --cluster-enabled yes --appendonly no --save \"\""
+
+# ---------------------------------------------------------------- ceiling files
+T_SPLIT0=$(now)
+RESTORE_ARGS=()
+if [ "$RESTORE" = 1 ]; then
+  log "RESTORE ceiling: loading a copy of $RDB into a standalone redis-server for DUMP ..."
+  mkdir -p "$TMPD/src"
+  cp "$RDB" "$TMPD/src/dump.rdb"
+  SRC_PORT=$(free_port) || die "no free port"
+  redis_start "$TMPD/src" "$SRC_PORT" --dbfilename dump.rdb --save "" --appendonly no ||
+    die "could not start the DUMP source server"
+  SRC_PID=$REDIS_PID
+  [ "$(keyspace "$SRC_PORT")" = "$KEYS $WANT_EXPIRES" ] || die "the DUMP source holds '$(keyspace "$SRC_PORT")' keys/expires, expected '$KEYS $WANT_EXPIRES'"
+  RESTORE_ARGS=(--restore-from "$SRC_PORT")
+fi
+log "writing one RESP file per master (routed by CRC16 slot via CLUSTER SLOTS)${RESTORE_ARGS:+, native and RESTORE} ..."
+if ! bg_wait "$LOGDIR/split.json" "$LOGDIR/split.err" python3 "$PY" split --seed "$SEED" --keys "$KEYS" --base-ms "$BASE_MS" --slots "$TMPD/slots.txt" \
+     --out "$TMPD/split" "${RESTORE_ARGS[@]}" --wait-replicas "$REPLICAS" \
+     --sample "$SAMPLE" --sample-out "$TMPD/sample.json"; then
+  cat "$LOGDIR/split.err" >&2; die "splitting the data set failed"
+fi
+redis_stop "$SRC_PORT" "$SRC_PID"; SRC_PID=""; rm -rf "$TMPD/src"
+SPLIT_KEYS=$(awk '$1 == "native" { s += $5 } END { print s + 0 }' "$TMPD/split/files.txt")
+SPLIT_EXP=$(awk '$1 == "native" { s += $6 } END { print s + 0 }' "$TMPD/split/files.txt")
+[ "$SPLIT_KEYS $SPLIT_EXP" = "$KEYS $WANT_EXPIRES" ] ||
+  die "the split files hold $SPLIT_KEYS keys / $SPLIT_EXP expires, the RDB $KEYS / $WANT_EXPIRES: generator mismatch"
+T_SPLIT=$(since "$T_SPLIT0")
+log "ceiling files written in $T_SPLIT s"
+
+KINDS=(native)
+[ "$RESTORE" = 1 ] && KINDS+=(restore)
+echo "ceiling files (written in $T_SPLIT s, not timed; kind port commands bytes keys expires):"
+sed 's/^/  /' "$TMPD/split/files.txt"
+echo "commands (cwd $ROOT; each phase $RUNS times, interleaved; FLUSHALL SYNC on every master before each):"
+for k in "${KINDS[@]}"; do
+  printf '  %-8s redis-cli -h 127.0.0.1 -p PORT --pipe < %s-PORT.resp    (all %s masters in parallel)\n' "$k:" "$k" "$MASTERS"
+done
+if [ "$HAVE_RUN" = 1 ]; then
+  OURS_CMD_SHOWN="$JOPTS_SHOWN$MIGRATE_BIN run --source rdb:$RDB --target redis://127.0.0.1:${MASTER_PORTS[0]} --state-dir TMP/state${MIGRATE_ARGS:+ $MIGRATE_ARGS}"
+  echo "  ours:    $OURS_CMD_SHOWN"
+  echo "           (peak RSS: VmHWM of the largest process in its tree, i.e. the JVM, polled every 0.1 s)"
+else
+  echo "  ours:    not run ($([ "$OURS" = 0 ] && echo "OURS=0" || echo "'$MIGRATE_BIN run' does not exist yet"))"
+fi
+echo "  page cache: '$RDB' is read once before the runs (cat > /dev/null)"
+echo "  after each load: keys and expires summed over the masters must be $KEYS / $WANT_EXPIRES; $SAMPLE sample keys"
+echo "  are compared value by value (TYPE, value, PTTL)"
+echo
+
+cat "$RDB" >/dev/null    # page cache warm for ours, as for the ceiling files (just written)
+declare -A T_PHASE
+echo "per run (keys/s = $KEYS / wall seconds; ours includes JVM start):"
+for i in $(seq 1 "$RUNS"); do
+  for k in "${KINDS[@]}"; do
+    log "run $i: $k ceiling ..."
+    t=$(now); pipe_phase "$k" "$i"; T_PHASE[$k]+="$(since "$t") "
+  done
+  if [ "$HAVE_RUN" = 1 ]; then
+    log "run $i: ours ..."
+    t=$(now); ours_phase "$i"; T_PHASE[ours]+="$(since "$t") "
+  fi
+done
+echo
+
+# ---------------------------------------------------------------- results
+NAT_MED=$(median "${KPS[native]:-}")
+echo "results (median of $RUNS runs; best = fastest; MB = 1e6 bytes):"
+printf '  %-22s %8s %8s %12s %12s %10s %12s\n' phase "s med" "s best" "keys/s med" "keys/s best" "vs native" "peak RSS MB"
+row() {  # key label
+  local k="$1" ratio="-" med
+  [ -n "${KPS[$k]:-}" ] || { printf '  %-22s %s\n' "$2" "no successful run"; return; }
+  med=$(median "${KPS[$k]}")
+  [ "$k" != native ] && [ "$NAT_MED" != nan ] && ratio="$(calc "printf \"%.1f %%\", 100 * $med / $NAT_MED")"
+  printf '  %-22s %8s %8s %12s %12s %10s %12s\n' "$2" "$(fmt "$(median "${SECS[$k]}")" 2)" \
+    "$(fmt "$(minof "${SECS[$k]}")" 2)" "$(fmt "$med" 0)" "$(fmt "$(maxof "${KPS[$k]}")" 0)" "$ratio" \
+    "$([ "$k" = ours ] && fmt "$(maxof "$HWMS")" || echo -)"
+}
+row native "ceiling: native cmds"
+[ "$RESTORE" = 1 ] && row restore "ceiling: RESTORE"
+[ "$HAVE_RUN" = 1 ] && row ours "ours: migrate run"
+if [ -n "${KPS[ours]:-}" ]; then
+  for k in "${KINDS[@]}"; do
+    [ -n "${KPS[$k]:-}" ] || continue
+    printf '  ours / %-8s ceiling: %5.1f %% median/median, %5.1f %% best/best\n' "$k" \
+      "$(calc "print 100 * $(median "${KPS[ours]}") / $(median "${KPS[$k]}")")" \
+      "$(calc "print 100 * $(maxof "${KPS[ours]}") / $(maxof "${KPS[$k]}")")"
+  done
+fi
+if [ "$HAVE_RUN" = 1 ]; then
+  if [ -n "$JOPTS" ]; then JO_NOTE="JAVA_OPTS=\"$JOPTS\""; else JO_NOTE="JAVA_OPTS unset: the launcher's default"; fi
+  echo "  JVM options: ${JVM_SEEN:-unknown}   (from the java command line; $JO_NOTE)"
+fi
+echo
+
+RATIO=""; PEAK=""
+if [ -n "${KPS[ours]:-}" ] && [ "$NAT_MED" != nan ]; then
+  RATIO=$(calc "printf \"%.1f\", 100 * $(median "${KPS[ours]}") / $NAT_MED")
+  PEAK=$(maxof "$HWMS")
+fi
+MISSES=0
+goal() {  # label value op target unit
+  local verdict
+  if [ -z "$2" ] || [ "$2" = "nan" ]; then verdict="MISS (no data)"
+  elif calc "exit !($2 $3 $4)"; then verdict=PASS
+  else verdict=MISS; fi
+  [ "$verdict" = PASS ] || MISSES=$((MISSES + 1))
+  printf '  %-46s %9s %-3s  %s\n' "$1 $3 $4 $5" "$(fmt "$2")" "$5" "$verdict"
+}
+if [ "$HAVE_RUN" = 1 ]; then
+  echo "goals (keys/s: median/median; RSS: max VmHWM over the runs):"
+  goal "ours keys/s vs native ceiling" "$RATIO" ">=" "$RATIO_GOAL" "%"
+  goal "ours peak RSS" "$PEAK" "<=" "$RSS_GOAL" "MB"
+  echo
+fi
+
+{
+  echo "time per phase (s, each run incl. FLUSHALL and checks): generate ${T_GEN:-reused}; cluster setup $T_CLUSTER;" \
+       "ceiling files $T_SPLIT$(for k in "${KINDS[@]}" ours; do [ -n "${T_PHASE[$k]:-}" ] && printf '; %s %s' "$k" "${T_PHASE[$k]% }"; done)"
+}
+if [ ${#WARNINGS[@]} -eq 0 ] && [ "$ERRORS" -eq 0 ]; then
+  echo "consistency: OK (every load: $KEYS keys / $WANT_EXPIRES expires on the masters, $SAMPLE sample keys equal)"
+else
+  for w in "${WARNINGS[@]}"; do echo "WARNING: $w"; done
+  [ "$ERRORS" -eq 0 ] || echo "ERRORS: $ERRORS failed run(s); logs in $LOGDIR"
+fi
+
+python3 - "$RESULTS" <<PY
+import json, sys
+def num(s):
+    try:
+        return float(s) if s not in ("", "nan") else None
+    except ValueError:
+        return None
+rec = {
+    "time": "$TIME_START", "rev": "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)",
+    "keys": $KEYS, "seed": $SEED, "rdb_bytes": $RDB_BYTES, "masters": $MASTERS, "replicas": $REPLICAS,
+    "runs": $RUNS, "nproc": $(nproc), "load_start": "$LOAD_START", "load_end": "$(cut -d' ' -f1-3 /proc/loadavg)",
+    "ceiling_native_kps": num("$NAT_MED"), "ceiling_native_s": num("$(median "${SECS[native]:-}")"),
+    "ceiling_restore_kps": num("$(median "${KPS[restore]:-}")"), "ceiling_restore_s": num("$(median "${SECS[restore]:-}")"),
+    "ours_kps": num("$(median "${KPS[ours]:-}")"), "ours_s": num("$(median "${SECS[ours]:-}")"),
+    "ratio_pct": num("$RATIO"), "peak_rss_mb": num("$PEAK"),
+    "java_opts": $(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$JVM_SEEN"),
+    "ours_run": $([ "$HAVE_RUN" = 1 ] && echo True || echo False), "errors": $ERRORS,
+}
+with open(sys.argv[1], "a") as f:
+    f.write(json.dumps(rec) + "\n")
+PY
+echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg); total time $(since "$T_BEGIN") s"
+echo "logs: $LOGDIR   report: $REPORT   results line appended to: $RESULTS"
+
+[ "$ERRORS" -eq 0 ] || exit 1
+[ "$STRICT" != "1" ] || [ "$MISSES" -eq 0 ] || exit 1
+exit 0
