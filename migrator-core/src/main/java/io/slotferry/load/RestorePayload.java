@@ -2,6 +2,7 @@ package io.slotferry.load;
 
 import io.slotferry.rdb.Crc64;
 import io.slotferry.rdb.RdbType;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,10 +44,17 @@ public record RestorePayload(byte[] bytes) {
      * on 5.0+; before that {@code RESTORE key 0 payload REPLACE} and {@code PEXPIREAT} (a relative TTL
      * would drift by the time the write waits), and before 3.0 a {@code DEL} first instead of REPLACE.
      */
+    private static final byte[] RESTORE = "RESTORE".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REPLACE = "REPLACE".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ABSTTL = "ABSTTL".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ZERO = {'0'};
+
     public List<List<byte[]>> commands(byte[] key, long expireAtMs, TargetCapabilities target) {
         List<List<byte[]>> commands = new ArrayList<>(3);
         if (target.restoreAbsTtl()) {
-            commands.add(Argv.of("RESTORE", key).add(Math.max(expireAtMs, 0)).add(bytes).add("REPLACE").add("ABSTTL").build());
+            // the hot path of a full load: constant words, no per-key string encoding
+            byte[] ttl = expireAtMs <= 0 ? ZERO : Long.toString(expireAtMs).getBytes(StandardCharsets.US_ASCII);
+            commands.add(List.of(RESTORE, key, ttl, bytes, REPLACE, ABSTTL));
             return commands;
         }
         if (!target.restoreReplace()) {

@@ -50,7 +50,9 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
     private long lastRefreshNanos;
 
     private final Object budget = new Object();
-    private long inFlightBytes;
+    private final AtomicLong inFlight = new AtomicLong();
+    private volatile boolean submitterWaiting;
+    private volatile boolean drainWaiting;
     private volatile WriteException failure;
     private volatile boolean closed;
 
@@ -113,13 +115,18 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         AppliedOffsets.Mark mark = offsets.register(write.sourceOffset());
         Pending p = Pending.write(write, mark);
         rateLimit.acquire(p.bytes());
-        synchronized (budget) {
-            while (inFlightBytes > 0 && inFlightBytes + p.bytes() > options.maxInFlightBytes() && failure == null && !closed) {
-                budget.wait(100);
+        long held = inFlight.get();
+        if (held > 0 && held + p.bytes() > options.maxInFlightBytes()) {
+            synchronized (budget) {
+                submitterWaiting = true;
+                while ((held = inFlight.get()) > 0 && held + p.bytes() > options.maxInFlightBytes() && failure == null && !closed) {
+                    budget.wait(10);
+                }
+                submitterWaiting = false;
             }
             checkFailure();
-            inFlightBytes += p.bytes();
         }
+        inFlight.addAndGet(p.bytes()); // one submitting thread: nothing else adds between the check and here
         int slot = write.slot();
         ShardWriter w = slotInFlight.get(slot) > 0 ? slotWriter[slot] : null;
         if (w == null) {
@@ -133,9 +140,11 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
     @Override
     public void drain() throws WriteException, InterruptedException {
         synchronized (budget) {
-            while (inFlightBytes > 0 && failure == null && !closed) {
-                budget.wait(100);
+            drainWaiting = true;
+            while (inFlight.get() > 0 && failure == null && !closed) {
+                budget.wait(10);
             }
+            drainWaiting = false;
         }
         checkFailure();
     }
@@ -146,10 +155,7 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
     }
 
     public WriterStats stats() {
-        long bytes;
-        synchronized (budget) {
-            bytes = inFlightBytes;
-        }
+        long bytes = inFlight.get();
         return new WriterStats(acknowledged.get(), refused.get(), moved.get(), asked.get(), retried.get(), probed.get(),
                 reconnects.get(), refreshes.get(), waitTimeouts.get(), bytes);
     }
@@ -295,11 +301,10 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
     private void release(Pending p) {
         offsets.settle(p.mark);
         slotInFlight.decrementAndGet(p.write.slot());
-        synchronized (budget) {
-            long before = inFlightBytes;
-            inFlightBytes -= p.bytes();
-            // wake the submitter once room for a batch is back (or all is done), not on every write
-            if (inFlightBytes == 0 || before > options.maxInFlightBytes() * 3 / 4 && inFlightBytes <= options.maxInFlightBytes() * 3 / 4) {
+        long now = inFlight.addAndGet(-p.bytes());
+        // wake a waiting submitter once room for a batch is back (or all is done), not on every write
+        if (submitterWaiting && now <= options.maxInFlightBytes() * 3 / 4 || drainWaiting && now == 0) {
+            synchronized (budget) {
                 budget.notifyAll();
             }
         }

@@ -68,12 +68,24 @@ final class ShardWriter {
 
     /** Appends an entry (a new write, or one redirected here). */
     void enqueue(Pending p) {
-        synchronized (lock) {
-            queue.addLast(p);
-            int n = queue.size();
-            if (n == 1 || n == BATCH_ENTRIES / 4) {
-                lock.notifyAll(); // the sender waits only on an empty queue, or briefly for a fuller batch
+        // Lock-free hand-off: the submitting thread never waits for the sender's or reader's lock.
+        incoming.add(p);
+        if (senderWaiting) {
+            synchronized (lock) {
+                lock.notifyAll();
             }
+        }
+    }
+
+    /** Writes handed over by {@link #enqueue}, moved into {@link #queue} by the sender, in order. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Pending> incoming = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile boolean senderWaiting;
+
+    /** Moves handed-over writes to the queue (holding the lock). */
+    private void takeIncoming() {
+        Pending p;
+        while ((p = incoming.poll()) != null) {
+            queue.addLast(p);
         }
     }
 
@@ -132,8 +144,15 @@ final class ShardWriter {
         Pending probeFor = null;
         IOException drop = null;
         synchronized (lock) {
+            takeIncoming();
             while (!closed && broken == null && !reconnectWanted && !sendable()) {
-                lock.wait(250);
+                senderWaiting = true; // set before the last look at 'incoming': enqueue then sees it and wakes us
+                takeIncoming();
+                if (!sendable()) {
+                    lock.wait(250);
+                }
+                senderWaiting = false;
+                takeIncoming();
             }
             if (closed) {
                 return;
@@ -149,6 +168,7 @@ final class ShardWriter {
                     // The server still has plenty to do: a moment's wait makes a fuller batch (fewer
                     // system calls on both sides) without leaving it idle.
                     lock.wait(0, 500_000);
+                    takeIncoming();
                 }
                 Pending head = queue.peekFirst();
                 if (head != null && head.inDoubt && head.write.probe() != null) {
@@ -331,6 +351,7 @@ final class ShardWriter {
     }
 
     private int requeueInDoubt() {
+        takeIncoming();
         List<Pending> back = new ArrayList<>(unconfirmed.size() + sent.size() + retry.size());
         back.addAll(unconfirmed);
         for (Pending p : sent) {
@@ -441,8 +462,15 @@ final class ShardWriter {
     private void forwardQueued() throws InterruptedException {
         List<Pending> batch = new ArrayList<>();
         synchronized (lock) {
+            takeIncoming();
             while (!closed && queue.isEmpty()) {
-                lock.wait(250);
+                senderWaiting = true;
+                takeIncoming();
+                if (queue.isEmpty()) {
+                    lock.wait(250);
+                }
+                senderWaiting = false;
+                takeIncoming();
             }
             batch.addAll(queue);
             queue.clear();

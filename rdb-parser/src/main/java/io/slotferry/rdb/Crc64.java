@@ -1,5 +1,9 @@
 package io.slotferry.rdb;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * CRC-64/Jones as Redis computes it for the RDB trailer and DUMP payloads: reflected polynomial
  * 0xad93d23594c935a9, initial value 0, no final xor ("123456789" gives 0xe9c6d914c4b8d9ca).
@@ -10,6 +14,7 @@ package io.slotferry.rdb;
 public final class Crc64 {
     private static final long POLY = 0x95ac9329ac4bc9b5L; // bit-reversed 0xad93d23594c935a9
     private static final long[][] TABLE = new long[8][256];
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     static {
         for (int n = 0; n < 256; n++) {
@@ -38,9 +43,7 @@ public final class Crc64 {
         int i = off;
         int end = off + len;
         while (end - i >= 8) {
-            c ^= (b[i] & 0xffL) | (b[i + 1] & 0xffL) << 8 | (b[i + 2] & 0xffL) << 16 | (b[i + 3] & 0xffL) << 24
-                    | (b[i + 4] & 0xffL) << 32 | (b[i + 5] & 0xffL) << 40 | (b[i + 6] & 0xffL) << 48
-                    | (b[i + 7] & 0xffL) << 56;
+            c ^= (long) LONG_LE.get(b, i); // one 8-byte load instead of eight byte loads and shifts
             c = t7[(int) (c & 0xff)] ^ t6[(int) ((c >>> 8) & 0xff)] ^ t5[(int) ((c >>> 16) & 0xff)]
                     ^ t4[(int) ((c >>> 24) & 0xff)] ^ t3[(int) ((c >>> 32) & 0xff)] ^ t2[(int) ((c >>> 40) & 0xff)]
                     ^ t1[(int) ((c >>> 48) & 0xff)] ^ t0[(int) (c >>> 56)];
