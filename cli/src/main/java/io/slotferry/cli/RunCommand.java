@@ -94,8 +94,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             description = "Write at most N bytes per second per source (0 = no limit). Example: --max-bytes 50000000")
     long maxBytes;
 
-    @Option(names = "--max-in-flight-bytes", paramLabel = "N", defaultValue = "33554432",
-            description = "Bytes of writes per source sent or queued but not yet acknowledged (memory bound). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--max-in-flight-bytes", paramLabel = "N", defaultValue = "16777216",
+            description = {"Memory bound of each source's writer: bytes of writes queued or sent but not yet",
+                "acknowledged (encoded size plus object overhead). Default: ${DEFAULT-VALUE} (16 MiB)."})
     long maxInFlight;
 
     @Option(names = "--progress-interval", paramLabel = "DURATION", defaultValue = "PT2S",
@@ -167,7 +168,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         pool.shutdownNow();
 
         long failedKeys = 0;
-        Exception firstError = null;
+        Throwable firstError = null;
         for (int i = 0; i < workers.size(); i++) {
             Worker w = workers.get(i);
             LoadStats.Snapshot c = w.stats().snapshot();
@@ -177,8 +178,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 out.println(Progress.summary(w.source().name(), summary.counts()));
             } catch (ExecutionException e) {
                 out.println(Progress.summary(w.source().name(), c) + " - stopped");
-                if (firstError == null && e.getCause() instanceof Exception cause) {
-                    firstError = cause;
+                if (firstError == null) {
+                    firstError = e.getCause(); // an Error too (OutOfMemoryError): never a silent exit 0
                 }
             }
             for (String f : w.stats().recentFailures()) {
@@ -186,8 +187,11 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             }
         }
         out.flush();
+        if (firstError instanceof Exception ex) {
+            throw ex;
+        }
         if (firstError != null) {
-            throw firstError;
+            throw new IllegalStateException("a worker failed: " + firstError, firstError);
         }
         return failedKeys == 0 ? 0 : 1;
     }

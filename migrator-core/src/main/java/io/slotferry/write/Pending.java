@@ -15,6 +15,11 @@ final class Pending {
     private static final byte[] MULTI = RespWriter.command("MULTI");
     private static final byte[] EXEC = RespWriter.command("EXEC");
 
+    /** Heap of a byte[] beyond its bytes (header, alignment) and its reference in a list. */
+    private static final int ARGUMENT_OVERHEAD = 24;
+    /** Heap of a write and its pending state beyond its commands. */
+    private static final int WRITE_OVERHEAD = 160;
+
     final Kind kind;
     final Write write;
     /** Encoded command(s) for WAIT and PROBE entries; writes are encoded by the sender, into its batch. */
@@ -54,7 +59,7 @@ final class Pending {
         return new Pending(Kind.PROBE, null, RespWriter.command(subject.write.probe().command()), null, subject);
     }
 
-    /** Bytes this write holds of the in-flight budget. */
+    /** Bytes this write holds of the in-flight budget (encoded length plus object overhead). */
     long bytes() {
         return length;
     }
@@ -88,10 +93,15 @@ final class Pending {
         }
     }
 
+    /**
+     * What the write holds of the in-flight budget: its encoded length plus the heap its objects
+     * take beyond their bytes (array headers, references, lists), so the budget bounds the heap
+     * even for a chunk of a million 20-byte members, where the overhead exceeds the data.
+     */
     private static int encodedLength(Write w) {
-        long n = w.transaction() ? MULTI.length + EXEC.length : 0;
+        long n = (w.transaction() ? MULTI.length + EXEC.length : 0) + WRITE_OVERHEAD;
         for (List<byte[]> c : w.commands()) {
-            n += RespWriter.encodedLength(c);
+            n += RespWriter.encodedLength(c) + (long) c.size() * ARGUMENT_OVERHEAD;
         }
         if (n > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("a write of " + n + " bytes is too big to send");

@@ -30,9 +30,9 @@ public record WriterOptions(long maxInFlightBytes, DataErrorPolicy onDataError, 
         }
     }
 
-    /** 32 MiB in flight, stop on data errors, 10 s connect, 30 s replies, retry faults for 5 minutes. */
+    /** 16 MiB in flight, stop on data errors, 10 s connect, 30 s replies, retry faults for 5 minutes. */
     public static WriterOptions defaults() {
-        return new WriterOptions(32L << 20, DataErrorPolicy.STOP, Duration.ofSeconds(10), Duration.ofSeconds(30),
+        return new WriterOptions(16L << 20, DataErrorPolicy.STOP, Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofMinutes(5), Duration.ofSeconds(2), 0, 0);
     }
 
