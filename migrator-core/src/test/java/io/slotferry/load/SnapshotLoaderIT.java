@@ -111,13 +111,24 @@ class SnapshotLoaderIT {
 
     @TestFactory
     Stream<DynamicTest> everyCorpusFileLoadsToItsManifestInBothModes(StandaloneRedis redis) {
+        return everyCorpusFileInBothModes((rdb, manifest, mode) -> loadAndCompare(redis, rdb, manifest, mode));
+    }
+
+    /** One load of a corpus file in one mode, checked against its manifest. */
+    @FunctionalInterface
+    interface CorpusLoad {
+        void run(Path rdb, JsonObject manifest, LoadMode mode) throws Exception;
+    }
+
+    /** A dynamic test per corpus file and load mode (at least 41 files). */
+    static Stream<DynamicTest> everyCorpusFileInBothModes(CorpusLoad load) {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path manifestFile : CorpusFiles.manifests()) {
             JsonObject manifest = CorpusFiles.manifest(manifestFile);
             for (String name : manifest.getAsJsonObject("files").keySet()) {
                 for (LoadMode mode : LoadMode.values()) {
                     tests.add(DynamicTest.dynamicTest(name + " " + mode,
-                            () -> loadAndCompare(redis, manifestFile.resolveSibling(name), manifest, mode)));
+                            () -> load.run(manifestFile.resolveSibling(name), manifest, mode)));
                 }
             }
         }
