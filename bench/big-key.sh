@@ -87,10 +87,10 @@ RESULTS="$ROOT/bench/out/big-key.results"
 GC_LOG="$LOGDIR/gc.log"
 JOPTS="${JAVA_OPTS:--Xmx$XMX -XX:+UseParallelGC -Xlog:gc:file=$GC_LOG}"
 TMPD="$(mktemp -d "$ROOT/bench/out/.big-key.XXXXXX")"
-NODE_PORTS=(); NODE_PIDS=(); GEN_PORT=""; GEN_PID=""; CUR_PID=""; WATCH_PID=""
+NODE_PORTS=(); NODE_PIDS=(); MASTER_PORTS=(); REPLICA_PORTS=(); GEN_PORT=""; GEN_PID=""; CUR_PID=""; WATCH_PID=""
 
 cleanup() {
-  local rc=$? j p
+  local rc=$?
   trap - EXIT INT TERM
   {
     [ -z "$CUR_PID" ] || stop_tree "$CUR_PID"
@@ -99,10 +99,7 @@ cleanup() {
     if [ "$KEEP" = 1 ] && [ ${#NODE_PIDS[@]} -gt 0 ]; then
       echo "KEEP=1: cluster left running: ports ${NODE_PORTS[*]}, pids ${NODE_PIDS[*]}, dir $TMPD" >&2
     else
-      for j in "${!NODE_PIDS[@]}"; do redis_stop "${NODE_PORTS[$j]}" "${NODE_PIDS[$j]}"; done
-      for p in "${NODE_PORTS[@]}"; do
-        [ -f "$TMPD/node-$p/redis.log" ] && cp -f "$TMPD/node-$p/redis.log" "$LOGDIR/node-$p.log"
-      done
+      cluster_stop "$TMPD" "$LOGDIR"
       rm -rf "$TMPD"
     fi
   } >/dev/null 2>&1
@@ -112,8 +109,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-since() { calc "printf \"%.1f\", $(now) - $1"; }
-ncli() { redis-cli -h 127.0.0.1 -p "$@"; }          # ncli PORT CMD...
 info_param() { sed -n "s/^params: .*\b$1=\([0-9-]*\).*/\1/p" "$INFO_FILE" 2>/dev/null | head -1; }
 # bg_wait OUT CMD...: CMD in the background (so INT/TERM traps fire at once), stdout+stderr to OUT
 bg_wait() {
@@ -448,10 +443,7 @@ generate_rdb() {
   base=$(now_ms)
   expire=$((base + TTL_MS))
   mkdir -p "$gtmp"
-  GEN_PORT=$(free_port) || die "no free port"
-  redis_start "$gtmp" "$GEN_PORT" --dbfilename dump.rdb --save "" --appendonly no \
-    --rdbcompression yes --rdbchecksum yes || die "could not start redis-server for the generation"
-  GEN_PID=$REDIS_PID
+  gen_server_start "$gtmp"
   log "generating: zset $ZSET_MEMBERS, list $LIST_LEN, hash $HASH_FIELDS, set $SET_MEMBERS (seed $SEED) into redis-server pid $GEN_PID on 127.0.0.1:$GEN_PORT ..."
   if ! bg_wait "$LOGDIR/gen-pipe.log" bash -c 'set -o pipefail; python3 -c "$1" gen "${@:2:6}" |
                       redis-cli -h 127.0.0.1 -p "$8" --pipe' _ \
@@ -471,10 +463,7 @@ generate_rdb() {
     cat "$LOGDIR/check-source.txt" >&2; die "the generated source does not pass the checks"
   fi
   used=$(ncli "$GEN_PORT" INFO memory | tr -d '\r' | sed -n 's/^used_memory_human://p')
-  log "SAVE ..."
-  [ "$(ncli "$GEN_PORT" SAVE)" = OK ] || die "SAVE failed"
-  redis_stop "$GEN_PORT" "$GEN_PID"; GEN_PID=""
-  mv -f "$gtmp/dump.rdb" "$RDB"
+  gen_server_save "$gtmp" "$RDB"
   size=$(fsize "$RDB")
   T_GEN=$(since "$t0")
   {
@@ -489,51 +478,11 @@ generate_rdb() {
   log "generated $RDB ($size bytes) in $T_GEN s"
 }
 
-# ================================================================ 2. cluster
-MASTER_PORTS=()
-cluster_ok() {
-  local p ci
-  for p in "${NODE_PORTS[@]}"; do
-    ci=$(ncli "$p" CLUSTER INFO 2>/dev/null | tr -d '\r') || return 1
-    grep -q '^cluster_state:ok' <<<"$ci" && grep -q '^cluster_slots_ok:16384' <<<"$ci" &&
-      grep -q "^cluster_known_nodes:${#NODE_PORTS[@]}\$" <<<"$ci" || return 1
-  done
-}
-
-start_cluster() {
-  local j p attempt t0 addrs=()
-  t0=$(now)
-  for j in 1 2 3; do
-    for attempt in $(seq 1 10); do
-      p=$(free_port 1) || die "no free port"
-      mkdir -p "$TMPD/node-$p"
-      if redis_start "$TMPD/node-$p" "$p" --cluster-enabled yes --cluster-config-file nodes.conf \
-           --cluster-node-timeout 5000 --appendonly no --save "" --dbfilename dump.rdb; then
-        NODE_PORTS+=("$p"); NODE_PIDS+=("$REDIS_PID"); addrs+=("127.0.0.1:$p")
-        break
-      fi
-      rm -rf "$TMPD/node-$p"
-      [ "$attempt" -lt 10 ] || die "could not start cluster node $j"
-    done
-  done
-  redis-cli --cluster create "${addrs[@]}" --cluster-replicas 0 --cluster-yes \
-    >"$LOGDIR/cluster-create.log" 2>&1 || { tail -20 "$LOGDIR/cluster-create.log" >&2; die "redis-cli --cluster create failed"; }
-  for j in $(seq 1 600); do cluster_ok && break; sleep 0.1; done
-  cluster_ok || die "cluster_state not ok on all nodes after 60 s (see $LOGDIR/cluster-create.log)"
-  MASTER_PORTS=("${NODE_PORTS[@]}")
-  T_CLUSTER=$(since "$t0")
-  log "cluster_state:ok in $T_CLUSTER s; masters ${MASTER_PORTS[*]}"
-}
-
 # ================================================================ main
 T_BEGIN=$(now)
 TIME_START=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)
-case "$MIGRATE_BIN" in
-  */*) [ -x "$MIGRATE_BIN" ] || die "launcher '$MIGRATE_BIN' not found or not executable (set MIGRATE_BIN)";;
-  *) command -v "$MIGRATE_BIN" >/dev/null 2>&1 || die "launcher '$MIGRATE_BIN' not found (set MIGRATE_BIN)";;
-esac
-"$MIGRATE_BIN" --version >/dev/null 2>"$LOGDIR/launcher.err" || { cat "$LOGDIR/launcher.err" >&2; die "$MIGRATE_BIN --version failed"; }
+need_launcher "$MIGRATE_BIN" "$LOGDIR/launcher.err"
 
 T_GEN=""
 if rdb_reusable; then log "reusing $RDB (FORCE=1 regenerates)"; else generate_rdb; fi
@@ -541,7 +490,8 @@ EXPIRE_MS=$(info_param expire_ms)
 RDB_BYTES=$(fsize "$RDB")
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
-start_cluster
+# ---------------------------------------------------------------- 2. cluster (bench/lib/common.sh)
+cluster_start "$TMPD" 3 0 "$LOGDIR/cluster-create.log"
 
 # ---------------------------------------------------------------- 3. migrate run
 mkdir -p "$TMPD/state"

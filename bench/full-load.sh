@@ -92,7 +92,7 @@ NODE_PORTS=(); NODE_PIDS=(); MASTER_PORTS=(); REPLICA_PORTS=()
 GEN_PORT=""; GEN_PID=""; SRC_PORT=""; SRC_PID=""; CUR_PID=""; PIPE_PIDS=(); TEE_PID=""
 
 cleanup() {
-  local rc=$? j p
+  local rc=$? p
   trap - EXIT INT TERM
   trap '' PIPE
   {
@@ -103,11 +103,7 @@ cleanup() {
     if [ "$KEEP" = 1 ] && [ "$rc" = 0 ] && [ ${#NODE_PIDS[@]} -gt 0 ]; then
       rm -rf "$TMPD/split" "$TMPD/gen" "$TMPD/src" "$TMPD/state"
     else
-      for j in "${!NODE_PIDS[@]}"; do redis_stop "${NODE_PORTS[$j]}" "${NODE_PIDS[$j]}"; done
-      for j in "${!NODE_PORTS[@]}"; do
-        p="${NODE_PORTS[$j]}"
-        [ -f "$TMPD/node-$p/redis.log" ] && cp -f "$TMPD/node-$p/redis.log" "$LOGDIR/node-$p.log"
-      done
+      cluster_stop "$TMPD" "$LOGDIR"
       rm -rf "$TMPD"
     fi
   } >/dev/null 2>&1
@@ -133,8 +129,6 @@ HWMS=""; RSSS=""
 T_BEGIN=$(now)
 TIME_START=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
-since() { calc "printf \"%.1f\", $(now) - $1"; }
-ncli() { redis-cli -h 127.0.0.1 -p "$@"; }          # ncli PORT CMD...
 keyspace() {  # PORT -> "keys expires" of db0
   ncli "$1" INFO keyspace | tr -d '\r' |
     awk -F'[=,:]' '/^db0:/ { k = $3; e = $5 } END { print k + 0, e + 0 }'
@@ -199,10 +193,7 @@ generate_dataset() {
   t0=$(now)
   base=$(now_ms)
   mkdir -p "$gtmp"
-  GEN_PORT=$(free_port) || die "no free port"
-  redis_start "$gtmp" "$GEN_PORT" --dbfilename dump.rdb --save "" --appendonly no \
-    --rdbcompression yes --rdbchecksum yes || die "could not start redis-server for the generation"
-  GEN_PID=$REDIS_PID
+  gen_server_start "$gtmp"
   log "generating $KEYS keys (seed $SEED) into redis-server pid $GEN_PID on 127.0.0.1:$GEN_PORT ..."
   if ! bg_wait "$LOGDIR/gen-pipe.log" - bash -c 'set -o pipefail; python3 "$1" gen --seed "$2" --keys "$3" --base-ms "$4" --stats "$5" |
                       redis-cli -h 127.0.0.1 -p "$6" --pipe' _ \
@@ -220,10 +211,7 @@ generate_dataset() {
   comp=$(ncli "$GEN_PORT" EVAL "$COMP_LUA" 0 | awk '
     NF == 3 { k[$1] = $2; e[$1] = $3; tk += $2 }
     END { for (id in k) printf "  %-18s %9d %6.2f%% %10d\n", id, k[id], 100 * k[id] / tk, e[id] }' | sort)
-  log "SAVE ..."
-  [ "$(ncli "$GEN_PORT" SAVE)" = OK ] || die "SAVE failed"
-  redis_stop "$GEN_PORT" "$GEN_PID"; GEN_PID=""
-  mv -f "$gtmp/dump.rdb" "$RDB"
+  gen_server_save "$gtmp" "$RDB"
   size=$(fsize "$RDB")
   {
     echo "file:      $RDB ($size bytes = $(fmt "$(calc "print $size / 1e6")") MB)"
@@ -241,56 +229,12 @@ generate_dataset() {
 }
 
 # ================================================================ 2. cluster
-cluster_ok() {  # all nodes: state ok, all slots ok, all nodes known
-  local p ci
-  for p in "${NODE_PORTS[@]}"; do
-    ci=$(ncli "$p" CLUSTER INFO 2>/dev/null | tr -d '\r') || return 1
-    grep -q '^cluster_state:ok' <<<"$ci" && grep -q '^cluster_slots_ok:16384' <<<"$ci" &&
-      grep -q "^cluster_known_nodes:${#NODE_PORTS[@]}\$" <<<"$ci" || return 1
-  done
-}
-
-replicas_online() {
-  local p
-  [ "$REPLICAS" -gt 0 ] || return 0
-  for p in "${MASTER_PORTS[@]}"; do
-    [ "$(ncli "$p" INFO replication | tr -d '\r' | grep -c '^slave[0-9]*:.*state=online')" -ge "$REPLICAS" ] || return 1
-  done
-}
-
+# cluster_start (bench/lib/common.sh), then the slot table that the split and the checks route by
 start_cluster() {
-  local n=$((MASTERS * (1 + REPLICAS))) j p attempt t0 addrs=()
-  t0=$(now)
-  for j in $(seq 1 "$n"); do
-    for attempt in $(seq 1 10); do
-      p=$(free_port 1) || die "no free port"
-      mkdir -p "$TMPD/node-$p"
-      if redis_start "$TMPD/node-$p" "$p" --cluster-enabled yes --cluster-config-file nodes.conf \
-           --cluster-node-timeout 5000 --appendonly no --save "" --dbfilename dump.rdb; then
-        NODE_PORTS+=("$p"); NODE_PIDS+=("$REDIS_PID"); addrs+=("127.0.0.1:$p")
-        break
-      fi
-      rm -rf "$TMPD/node-$p"
-      [ "$attempt" -lt 10 ] || die "could not start cluster node $j"
-    done
-  done
-  log "cluster: $n nodes on ports ${NODE_PORTS[*]}; redis-cli --cluster create ... --cluster-replicas $REPLICAS"
-  if ! redis-cli --cluster create "${addrs[@]}" --cluster-replicas "$REPLICAS" --cluster-yes \
-       >"$LOGDIR/cluster-create.log" 2>&1; then
-    tail -20 "$LOGDIR/cluster-create.log" >&2; die "redis-cli --cluster create failed"
-  fi
-  for j in $(seq 1 600); do cluster_ok && break; sleep 0.1; done
-  cluster_ok || die "cluster_state not ok on all nodes after 60 s (see $LOGDIR/cluster-create.log)"
+  cluster_start "$TMPD" "$MASTERS" "$REPLICAS" "$LOGDIR/cluster-create.log"
   python3 "$PY" slots --port "${NODE_PORTS[0]}" --out "$TMPD/slots.txt" || die "CLUSTER SLOTS failed"
-  mapfile -t MASTER_PORTS < <(awk '!seen[$3]++ { print $3 }' "$TMPD/slots.txt")
-  [ "${#MASTER_PORTS[@]}" = "$MASTERS" ] || die "CLUSTER SLOTS names ${#MASTER_PORTS[@]} masters, expected $MASTERS"
-  for p in "${NODE_PORTS[@]}"; do
-    [[ " ${MASTER_PORTS[*]} " == *" $p "* ]] || REPLICA_PORTS+=("$p")
-  done
-  for j in $(seq 1 600); do replicas_online && break; sleep 0.1; done
-  replicas_online || die "replicas not online after 60 s"
-  T_CLUSTER=$(since "$t0")
-  log "cluster_state:ok in $T_CLUSTER s; masters ${MASTER_PORTS[*]}${REPLICA_PORTS:+; replicas ${REPLICA_PORTS[*]}}"
+  [ "$(awk '!seen[$3]++ { print $3 }' "$TMPD/slots.txt" | paste -sd' ')" = "${MASTER_PORTS[*]}" ] ||
+    die "CLUSTER SLOTS and CLUSTER NODES disagree on the masters (${MASTER_PORTS[*]})"
 }
 
 flush_cluster() {
@@ -434,11 +378,7 @@ TEE_PID=$!
 # does the launcher have `migrate run`? (builds the jar first if it is missing)
 HAVE_RUN=0
 if [ "$OURS" != 0 ]; then
-  case "$MIGRATE_BIN" in
-    */*) [ -x "$MIGRATE_BIN" ] || die "launcher '$MIGRATE_BIN' not found or not executable (set MIGRATE_BIN)";;
-    *) command -v "$MIGRATE_BIN" >/dev/null 2>&1 || die "launcher '$MIGRATE_BIN' not found (set MIGRATE_BIN)";;
-  esac
-  "$MIGRATE_BIN" --version >/dev/null 2>"$LOGDIR/launcher.err" || { cat "$LOGDIR/launcher.err" >&2; die "$MIGRATE_BIN --version failed"; }
+  need_launcher "$MIGRATE_BIN" "$LOGDIR/launcher.err"
   RUN_HELP=$("$MIGRATE_BIN" run --help 2>&1 || true)
   if grep -q 'Usage: migrate run' <<<"$RUN_HELP"; then HAVE_RUN=1
   elif [ "$OURS" = 1 ]; then die "OURS=1 but '$MIGRATE_BIN run --help' shows no 'migrate run' command"

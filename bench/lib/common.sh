@@ -8,7 +8,11 @@
 #
 #   log MSG / die MSG          "[TAG HH:MM:SS] MSG" on stderr; die exits 1
 #   need_tools TOOL...         die unless every TOOL is in PATH
+#   need_launcher BIN ERRFILE  die unless BIN (a path, or a command in PATH) runs `BIN --version`
+#                              (its stderr in ERRFILE, shown on failure)
 #   now / now_ms / calc EXPR   epoch seconds (ns precision) / ms; awk BEGIN { EXPR }
+#   since T0                   seconds since T0 (a `now` value), 1 decimal
+#   ncli PORT CMD..            redis-cli -h 127.0.0.1 -p PORT CMD..
 #   fsize FILE                 size in bytes
 #   json_get JSON KEY          string or number value of KEY in a flat JSON object
 #   median|maxof|minof "N N.." statistics over a space separated list ("nan" if empty)
@@ -24,6 +28,23 @@
 #                              (a loading server answers -LOADING; up to REDIS_START_TIMEOUT s,
 #                              default 900). Returns 1, with the server stopped, if it fails.
 #   redis_stop PORT PID        SHUTDOWN NOSAVE, wait up to 10 s, then stop_pid
+#   gen_server_start DIR       a standalone redis-server on a free port in DIR for writing an RDB
+#                              (dump.rdb, no save points, no AOF, compression and checksum on);
+#                              sets GEN_PORT and GEN_PID (declare them first, for a cleanup trap
+#                              to redis_stop). Dies on failure.
+#   gen_server_save DIR RDB    SAVE on it, stop it (GEN_PID=""), move DIR/dump.rdb to RDB
+#   cluster_start DIR MASTERS REPLICAS CREATE_LOG
+#                              a Redis Cluster on free 127.0.0.1 ports: MASTERS * (1 + REPLICAS)
+#                              redis-servers (DIR/node-PORT; --cluster-enabled yes --appendonly no
+#                              --save ""), `redis-cli --cluster create --cluster-replicas REPLICAS`
+#                              (output in CREATE_LOG), then up to 60 s each for cluster_state:ok,
+#                              all slots ok and all nodes known on every node, and for REPLICAS
+#                              online replicas on every master. Appends to NODE_PORTS / NODE_PIDS
+#                              as the nodes start (declare them first, so that a cleanup trap can
+#                              cluster_stop them); sets MASTER_PORTS (in slot order), REPLICA_PORTS
+#                              and T_CLUSTER (seconds). Dies on failure.
+#   cluster_stop DIR LOGDIR    redis_stop every node of NODE_PORTS / NODE_PIDS, then copy each
+#                              DIR/node-PORT/redis.log to LOGDIR/node-PORT.log
 #   proc_tree PID              PID and its descendants, one a line
 #   wait_peak_rss PID [LIMIT_S]
 #                              waits for PID (a child of this shell) to exit while polling
@@ -44,9 +65,19 @@ need_tools() {
   for t in "$@"; do command -v "$t" >/dev/null 2>&1 || die "'$t' not found in PATH"; done
 }
 
+need_launcher() {
+  case "$1" in
+    */*) [ -x "$1" ] || die "launcher '$1' not found or not executable (set MIGRATE_BIN)";;
+    *) command -v "$1" >/dev/null 2>&1 || die "launcher '$1' not found (set MIGRATE_BIN)";;
+  esac
+  "$1" --version >/dev/null 2>"$2" || { cat "$2" >&2; die "$1 --version failed"; }
+}
+
 now()    { date +%s.%N; }
 now_ms() { date +%s%3N; }
 calc()   { awk "BEGIN { $1 }"; }
+since()  { calc "printf \"%.1f\", $(now) - $1"; }
+ncli()   { redis-cli -h 127.0.0.1 -p "$@"; }
 fsize()  { stat -c %s "$1"; }
 json_get() {  # flat JSON: string or number value of key $2
   printf '%s\n' "$1" | sed -n "s/.*\"$2\"[[:space:]]*:[[:space:]]*\"\{0,1\}\([^\",}]*\).*/\1/p" | head -1
@@ -105,6 +136,84 @@ redis_stop() {
   redis-cli -h 127.0.0.1 -p "$port" SHUTDOWN NOSAVE >/dev/null 2>&1 || true
   for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   stop_pid "$pid"
+}
+
+gen_server_start() {
+  GEN_PORT=$(free_port) || die "no free port"
+  redis_start "$1" "$GEN_PORT" --dbfilename dump.rdb --save "" --appendonly no \
+    --rdbcompression yes --rdbchecksum yes || die "could not start redis-server for the generation"
+  GEN_PID=$REDIS_PID
+}
+
+gen_server_save() {
+  log "SAVE ..."
+  [ "$(ncli "$GEN_PORT" SAVE)" = OK ] || die "SAVE failed"
+  redis_stop "$GEN_PORT" "$GEN_PID"; GEN_PID=""
+  mv -f "$1/dump.rdb" "$2"
+}
+
+cluster_ok() {  # all nodes: state ok, all slots ok, all nodes known
+  local p ci
+  for p in "${NODE_PORTS[@]}"; do
+    ci=$(ncli "$p" CLUSTER INFO 2>/dev/null | tr -d '\r') || return 1
+    grep -q '^cluster_state:ok' <<<"$ci" && grep -q '^cluster_slots_ok:16384' <<<"$ci" &&
+      grep -q "^cluster_known_nodes:${#NODE_PORTS[@]}\$" <<<"$ci" || return 1
+  done
+}
+
+replicas_online() {  # REPLICAS: every master has that many replicas with state=online
+  local p
+  [ "$1" -gt 0 ] || return 0
+  for p in "${MASTER_PORTS[@]}"; do
+    [ "$(ncli "$p" INFO replication | tr -d '\r' | grep -c '^slave[0-9]*:.*state=online')" -ge "$1" ] || return 1
+  done
+}
+
+cluster_start() {
+  local dir="$1" masters="$2" replicas="$3" create_log="$4" n j p attempt t0 addrs=()
+  n=$((masters * (1 + replicas)))
+  t0=$(now)
+  for j in $(seq 1 "$n"); do
+    for attempt in $(seq 1 10); do
+      p=$(free_port 1) || die "no free port"
+      mkdir -p "$dir/node-$p"
+      if redis_start "$dir/node-$p" "$p" --cluster-enabled yes --cluster-config-file nodes.conf \
+           --cluster-node-timeout 5000 --appendonly no --save "" --dbfilename dump.rdb; then
+        NODE_PORTS+=("$p"); NODE_PIDS+=("$REDIS_PID"); addrs+=("127.0.0.1:$p")
+        break
+      fi
+      rm -rf "$dir/node-$p"
+      [ "$attempt" -lt 10 ] || die "could not start cluster node $j"
+    done
+  done
+  log "cluster: $n nodes on ports ${NODE_PORTS[*]}; redis-cli --cluster create ... --cluster-replicas $replicas"
+  if ! redis-cli --cluster create "${addrs[@]}" --cluster-replicas "$replicas" --cluster-yes \
+       >"$create_log" 2>&1; then
+    tail -20 "$create_log" >&2; die "redis-cli --cluster create failed"
+  fi
+  for j in $(seq 1 600); do cluster_ok && break; sleep 0.1; done
+  cluster_ok || die "cluster_state not ok on all nodes after 60 s (see $create_log)"
+  # the masters in the order of their lowest slot (CLUSTER NODES: id addr flags master ... slots)
+  mapfile -t MASTER_PORTS < <(ncli "${NODE_PORTS[0]}" CLUSTER NODES | tr -d '\r' |
+    awk '$3 ~ /master/ && NF >= 9 { split($9, r, "-"); a = $2; sub(/@.*/, "", a); sub(/.*:/, "", a); print r[1] + 0, a }' |
+    sort -n | awk '{ print $2 }')
+  [ "${#MASTER_PORTS[@]}" = "$masters" ] || die "CLUSTER NODES names ${#MASTER_PORTS[@]} masters, expected $masters"
+  REPLICA_PORTS=()
+  for p in "${NODE_PORTS[@]}"; do
+    [[ " ${MASTER_PORTS[*]} " == *" $p "* ]] || REPLICA_PORTS+=("$p")
+  done
+  for j in $(seq 1 600); do replicas_online "$replicas" && break; sleep 0.1; done
+  replicas_online "$replicas" || die "replicas not online after 60 s"
+  T_CLUSTER=$(since "$t0")
+  log "cluster_state:ok in $T_CLUSTER s; masters ${MASTER_PORTS[*]}${REPLICA_PORTS:+; replicas ${REPLICA_PORTS[*]}}"
+}
+
+cluster_stop() {
+  local dir="$1" logdir="$2" j p
+  for j in "${!NODE_PIDS[@]}"; do redis_stop "${NODE_PORTS[$j]}" "${NODE_PIDS[$j]}"; done
+  for p in "${NODE_PORTS[@]}"; do
+    [ ! -f "$dir/node-$p/redis.log" ] || cp -f "$dir/node-$p/redis.log" "$logdir/node-$p.log"
+  done
 }
 
 proc_tree() {  # PID and all its descendants
