@@ -130,20 +130,8 @@ public final class LoadStats implements WriteListener {
         totalBytes.set(size);
     }
 
-    /** A key for messages: bytes as ISO-8859-1, non-printable ones escaped, long keys cut. */
+    /** A key for messages ({@link io.slotferry.resp.KeyText#printable}). */
     static String printable(byte[] key) {
-        StringBuilder b = new StringBuilder("'");
-        for (int i = 0; i < key.length && i < 200; i++) {
-            int c = key[i] & 0xff;
-            if (c >= 32 && c < 127 && c != '\'' && c != '\\') {
-                b.append((char) c);
-            } else {
-                b.append(String.format("\\x%02x", c));
-            }
-        }
-        if (key.length > 200) {
-            b.append("...(").append(key.length).append(" bytes)");
-        }
-        return b.append('\'').toString();
+        return io.slotferry.resp.KeyText.printable(key, '\'');
     }
 }

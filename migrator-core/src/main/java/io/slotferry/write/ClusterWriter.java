@@ -104,11 +104,6 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         return clusterMode;
     }
 
-    /** The slot table in use. */
-    public SlotTable slotTable() {
-        return table;
-    }
-
     @Override
     public void submit(Write write) throws WriteException, InterruptedException {
         checkFailure();

@@ -1,5 +1,6 @@
 package io.slotferry.write;
 
+import io.slotferry.resp.KeyText;
 import io.slotferry.resp.RespValue;
 import io.slotferry.resp.RespWriter;
 import java.nio.charset.StandardCharsets;
@@ -115,19 +116,6 @@ final class Pending {
             return kind.toString();
         }
         return new String(write.commands().get(write.transaction() ? 1 : 0).get(0), StandardCharsets.UTF_8)
-                + (write.transaction() ? " (in MULTI)" : "") + " on key " + printable(write.key());
-    }
-
-    static String printable(byte[] key) {
-        StringBuilder b = new StringBuilder(key.length + 2).append('"');
-        for (byte x : key) {
-            int c = x & 0xff;
-            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-                b.append((char) c);
-            } else {
-                b.append(String.format("\\x%02x", c));
-            }
-        }
-        return b.append('"').toString();
+                + (write.transaction() ? " (in MULTI)" : "") + " on key " + KeyText.printable(write.key());
     }
 }

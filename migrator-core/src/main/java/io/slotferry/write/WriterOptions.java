@@ -50,9 +50,4 @@ public record WriterOptions(long maxInFlightBytes, DataErrorPolicy onDataError, 
         return new WriterOptions(bytes, onDataError, connectTimeout, replyTimeout, giveUpAfter, waitTimeout,
                 maxOpsPerSecond, maxBytesPerSecond);
     }
-
-    public WriterOptions withGiveUpAfter(Duration d) {
-        return new WriterOptions(maxInFlightBytes, onDataError, connectTimeout, replyTimeout, d, waitTimeout,
-                maxOpsPerSecond, maxBytesPerSecond);
-    }
 }

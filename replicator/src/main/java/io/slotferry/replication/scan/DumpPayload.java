@@ -47,19 +47,6 @@ record DumpPayload(RdbType type, byte[] value, int rdbVersion) {
 
     /** {@code key "user:\x01" in db 3}: bytes outside printable ASCII escaped, long keys cut. */
     static String describe(byte[] key, int db) {
-        StringBuilder s = new StringBuilder("key \"");
-        int shown = Math.min(key.length, 200);
-        for (int i = 0; i < shown; i++) {
-            int b = key[i] & 0xff;
-            if (b >= 32 && b < 127 && b != '"' && b != '\\') {
-                s.append((char) b);
-            } else {
-                s.append(String.format("\\x%02x", b));
-            }
-        }
-        if (shown < key.length) {
-            s.append("...(").append(key.length).append(" bytes)");
-        }
-        return s.append("\" in db ").append(db).toString();
+        return "key " + io.slotferry.resp.KeyText.printable(key) + " in db " + db;
     }
 }
