@@ -164,7 +164,7 @@ final class Receiver implements Runnable {
         long lastData = lastAck;
         byte[] buf = new byte[1 << 16];
         if (initial.length > 0) {
-            consume(framer, listener, initial, initial.length);
+            consume(framer, listener, initial, initial.length, System.currentTimeMillis());
         }
         boolean warnedFull = false;
         while (!closed) {
@@ -193,21 +193,23 @@ final class Receiver implements Runnable {
                 throw new EOFException("the master closed the replication link");
             }
             if (n > 0) {
-                consume(framer, listener, buf, n);
+                // Taken as the read returns: the time a command was received, which TTL conversion needs.
                 lastData = System.currentTimeMillis();
+                consume(framer, listener, buf, n, lastData);
             } else if (System.currentTimeMillis() - lastData > options.replTimeout().toMillis()) {
                 throw new SocketTimeoutException("no data from the master for " + options.replTimeout().toSeconds() + " s");
             }
         }
     }
 
-    private void consume(CommandFramer framer, CommandFramer.Listener listener, byte[] b, int n) throws IOException {
+    private void consume(CommandFramer framer, CommandFramer.Listener listener, byte[] b, int n, long receivedAt)
+            throws IOException {
         spool.append(b, 0, n);
         framer.feed(b, 0, n, listener);
         long boundary = framer.commandBoundary();
         if (boundary != received) {
             received = boundary;
-            spool.commit(boundary);
+            spool.commit(boundary, receivedAt);
         }
     }
 

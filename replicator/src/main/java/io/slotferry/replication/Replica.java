@@ -42,6 +42,7 @@ public final class Replica implements SourceStream {
     private int db;
     private volatile long delivered;
     private ReplicationId streamReplid;
+    private long lastReceivedAt;
 
     private Replica(RedisEndpoint source, ReplicaOptions options, StreamPosition from) throws IOException {
         this.options = options;
@@ -152,7 +153,14 @@ public final class Replica implements SourceStream {
             if (argv.size() == 2 && CommandName.is(argv.get(0), "SELECT")) {
                 db = Integer.parseInt(new String(argv.get(1), StandardCharsets.US_ASCII));
             }
-            pending.add(new ReplicationEvent.Command(db, argv, start, end));
+            long at = spool.receivedAt(generation, end);
+            if (at < 0) {
+                // A full sync replaced this generation between our read and now; these commands are
+                // followed by its SnapshotBegin. Now is the closest bound left, and keeps times non-decreasing.
+                at = Math.max(lastReceivedAt, System.currentTimeMillis());
+            }
+            lastReceivedAt = at;
+            pending.add(new ReplicationEvent.Command(db, argv, start, end, at));
             delivered = end;
         });
         return true;

@@ -43,8 +43,13 @@ public sealed interface ReplicationEvent {
      * @param argv        arguments as raw bytes, the command name first
      * @param startOffset replication offset of the command's first byte
      * @param endOffset   replication offset just after its last byte (what a replica acknowledges)
+     * @param receivedAtMillis wall clock (epoch ms) when the socket read that completed the command's
+     *                    bytes returned: the base for relative expiries (EXPIRE, SETEX, SET EX/PX) of
+     *                    old masters' streams, so time spent in the spool does not stretch a TTL. Never
+     *                    decreases along the stream.
      */
-    record Command(int db, List<byte[]> argv, long startOffset, long endOffset) implements ReplicationEvent {
+    record Command(int db, List<byte[]> argv, long startOffset, long endOffset, long receivedAtMillis)
+            implements ReplicationEvent {
         /** The command name, upper-cased (ASCII). */
         public String name() {
             return new String(argv.get(0), java.nio.charset.StandardCharsets.US_ASCII).toUpperCase(java.util.Locale.ROOT);

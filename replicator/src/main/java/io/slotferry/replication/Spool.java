@@ -34,6 +34,7 @@ final class Spool implements AutoCloseable {
     private final TreeMap<Long, Path> segments = new TreeMap<>();
     private long committed = -1;
     private final TreeMap<Long, ReplicationId> resumes = new TreeMap<>();
+    private final ReceiveMarks marks = new ReceiveMarks();
     private IOException failure;
     private long segmentBytesOnDisk;
 
@@ -58,6 +59,7 @@ final class Spool implements AutoCloseable {
         snapshot = null;
         committed = -1;
         resumes.clear();
+        marks.clear();
         return dir.resolve("snapshot-" + generation + ".rdb");
     }
 
@@ -135,9 +137,14 @@ final class Spool implements AutoCloseable {
         }
     }
 
-    /** Everything up to {@code offset} is complete commands: the consumer may read it. */
-    synchronized void commit(long offset) {
+    /**
+     * Everything up to {@code offset} is complete commands: the consumer may read it. {@code receivedAt}
+     * is when the socket read that completed them returned; it is recorded with the commit, so no
+     * committed command is ever without its time.
+     */
+    synchronized void commit(long offset, long receivedAt) {
         committed = offset;
+        marks.record(offset, receivedAt);
         notifyAll();
     }
 
@@ -173,6 +180,14 @@ final class Spool implements AutoCloseable {
 
     synchronized long committed() {
         return committed;
+    }
+
+    /**
+     * When the command of generation {@code gen} ending at {@code end} was received (epoch ms), or -1
+     * when a full sync replaced that generation meanwhile. Asked in stream order; frees older marks.
+     */
+    synchronized long receivedAt(int gen, long end) {
+        return gen == generation ? marks.receivedAt(end) : -1;
     }
 
     /** The replication id of a resume recorded exactly at {@code offset}, consumed once. */

@@ -134,6 +134,44 @@ class ReplicaIT {
     }
 
     @Test
+    void eachCommandCarriesTheTimeItWasReceivedNotTheTimeItWasDelivered(StandaloneRedis redis, @TempDir Path spool) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Jedis jedis = redis.jedis();
+                 Replica replica = Replica.start(RedisEndpoint.plain(redis.host(), redis.port()), ReplicaOptions.defaults(spool))) {
+                readSnapshot(replica);
+                long[] writtenAt = new long[3];
+                for (int i = 0; i < 3; i++) {
+                    writtenAt[i] = System.currentTimeMillis();
+                    jedis.setex("ttl:" + i, 100, "v");
+                    Thread.sleep(150);
+                }
+                Thread.sleep(500); // a lagging consumer: the spool holds the commands meanwhile
+                long consumedFrom = System.currentTimeMillis();
+                List<ReplicationEvent> events = readUntilSet(replica, "ttl:2");
+                long delivered = System.currentTimeMillis();
+                long previous = Long.MIN_VALUE;
+                int found = 0;
+                for (ReplicationEvent e : events) {
+                    ReplicationEvent.Command c = (ReplicationEvent.Command) e;
+                    assertTrue(c.receivedAtMillis() >= previous, "receive times never decrease: " + c);
+                    assertTrue(c.receivedAtMillis() <= delivered, "received before it was delivered");
+                    previous = c.receivedAtMillis();
+                    if (c.name().equals("SET") || c.name().equals("SETEX")) {
+                        String key = new String(c.argv().get(1), StandardCharsets.UTF_8);
+                        int i = Integer.parseInt(key.substring("ttl:".length()));
+                        assertTrue(c.receivedAtMillis() >= writtenAt[i], key + " received after it was written");
+                        long upper = i < 2 ? writtenAt[i + 1] : consumedFrom;
+                        assertTrue(c.receivedAtMillis() < upper, key + " received before the next write ("
+                                + c.receivedAtMillis() + " vs " + upper + "), not when the lagging consumer read it");
+                        found++;
+                    }
+                }
+                assertEquals(3, found);
+            }
+        });
+    }
+
+    @Test
     void writesDuringTheSnapshotArriveAsCommandsAfterIt(StandaloneRedis redis, @TempDir Path spool) {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (Jedis jedis = redis.jedis()) {

@@ -25,6 +25,8 @@ final class ReplicaChecks {
     static final Duration WAIT = Duration.ofSeconds(10);
 
     private volatile String progress = "nothing delivered yet";
+    /** Before any master of these checks was started: no command can have been received earlier. */
+    private final long createdAt = System.currentTimeMillis();
 
     /** Runs {@code body}, failing after {@link #LIMIT} with the last step that checked out. */
     void within(Executable body) {
@@ -72,6 +74,7 @@ final class ReplicaChecks {
     long commands(Transcript capture, Replica replica, long start, int from, int to) throws Exception {
         List<Transcript.StreamCommand> expected = capture.streamCommands();
         long previousEnd = start;
+        long previousReceivedAt = createdAt;
         for (int i = from; i < to; i++) {
             Transcript.StreamCommand want = expected.get(i);
             String where = capture.name() + " command " + i + " (.bin offset " + want.off() + ", " + want.args() + ")";
@@ -85,6 +88,10 @@ final class ReplicaChecks {
             // SYNC has no master offset: the replica counts from its own origin; command lengths still add up.
             long end = capture.isSync() ? previousEnd + want.len() : want.replOffsetAfter();
             assertEquals(end, got.endOffset(), where + ": end offset");
+            assertTrue(got.receivedAtMillis() >= previousReceivedAt, where + ": received at " + got.receivedAtMillis()
+                    + ", before the previous command (" + previousReceivedAt + ") or before the test started");
+            assertTrue(got.receivedAtMillis() <= System.currentTimeMillis(), where + ": received in the future");
+            previousReceivedAt = got.receivedAtMillis();
             previousEnd = got.endOffset();
             replica.applied(previousEnd); // what a consumer does as it goes; it frees spool segments
             progress = where + ", ending at offset " + previousEnd;
