@@ -139,6 +139,10 @@ class ReplicaIT {
             try (Jedis jedis = redis.jedis();
                  Replica replica = Replica.start(RedisEndpoint.plain(redis.host(), redis.port()), ReplicaOptions.defaults(spool))) {
                 readSnapshot(replica);
+                // After a diskless transfer the master streams only once it has handled an ACK, which can
+                // be the periodic one a second later: wait until the stream flows before timing writes.
+                jedis.set("flowing", "1");
+                readUntilSet(replica, "flowing");
                 long[] writtenAt = new long[3];
                 for (int i = 0; i < 3; i++) {
                     writtenAt[i] = System.currentTimeMillis();
@@ -162,7 +166,10 @@ class ReplicaIT {
                         assertTrue(c.receivedAtMillis() >= writtenAt[i], key + " received after it was written");
                         long upper = i < 2 ? writtenAt[i + 1] : consumedFrom;
                         assertTrue(c.receivedAtMillis() < upper, key + " received before the next write ("
-                                + c.receivedAtMillis() + " vs " + upper + "), not when the lagging consumer read it");
+                                + c.receivedAtMillis() + " vs " + upper + "), not when the lagging consumer read it; written at "
+                                + java.util.Arrays.toString(writtenAt) + ", consumed from " + consumedFrom + ": " + events.stream()
+                                .map(x -> ((ReplicationEvent.Command) x).name() + "@" + ((ReplicationEvent.Command) x).startOffset()
+                                        + "=" + ((ReplicationEvent.Command) x).receivedAtMillis()).toList());
                         found++;
                     }
                 }
