@@ -2,6 +2,7 @@ package io.slotferry.replication;
 
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.rdb.RdbEvent;
+import io.slotferry.rdb.RdbOptions;
 import io.slotferry.rdb.RdbReader;
 import io.slotferry.resp.CommandFramer;
 import io.slotferry.resp.CommandName;
@@ -17,15 +18,18 @@ import java.util.Deque;
  * slotferry as a replica of one source instance. A {@link Receiver} thread keeps the replication
  * link (handshake, RDB, stream, ACKs, reconnects) and spools everything to local files; this class
  * turns the spool into {@link ReplicationEvent}s at the consumer's pace:
- * {@code SnapshotBegin, SnapshotData..., SnapshotEnd, Command...} after a full sync, or
- * {@code StreamResumed, Command...} after a partial one.
+ * {@code SnapshotBegin, SnapshotData..., SnapshotEnd, Command...} after a full sync (with
+ * {@link ReplicaOptions#withSnapshotFile(boolean) withSnapshotFile(true)}:
+ * {@code SnapshotBegin, SnapshotFile, SnapshotEnd, Command...}), or {@code StreamResumed, Command...}
+ * after a partial one.
  *
  * <p>The offset acknowledged to the master is the offset <em>received</em>
  * ({@link #receivedOffset()}); what the target has applied is the consumer's to report through
  * {@link #applied(long)}, which frees spooled segments below it.
  */
 public final class Replica implements SourceStream {
-    private enum Phase { WAITING, SNAPSHOT, STREAM }
+    /** SNAPSHOT parses the RDB into events; FILE_* hand the file over (begin, file, end); STREAM frames commands. */
+    private enum Phase { WAITING, SNAPSHOT, FILE_BEGIN, FILE_HANDOUT, FILE_END, STREAM }
 
     private final Spool spool;
     private final Receiver receiver;
@@ -43,6 +47,7 @@ public final class Replica implements SourceStream {
     private volatile long delivered;
     private ReplicationId streamReplid;
     private long lastReceivedAt;
+    private int fileRdbVersion;
 
     private Replica(RedisEndpoint source, ReplicaOptions options, StreamPosition from) throws IOException {
         this.options = options;
@@ -83,16 +88,35 @@ public final class Replica implements SourceStream {
     /** Like {@link #next()}, but gives up after {@code timeoutMillis}: null when nothing arrived by then. */
     public ReplicationEvent poll(long timeoutMillis) throws IOException, InterruptedException {
         long deadline = timeoutMillis == Long.MAX_VALUE ? Long.MAX_VALUE : System.currentTimeMillis() + timeoutMillis;
+        if (phase == Phase.FILE_END) {
+            spool.letGo(); // the consumer has read the file SnapshotFile named: that was the contract
+        }
         while (true) {
             if (!pending.isEmpty()) {
                 return pending.poll();
             }
             Spool.Snapshot newest = spool.snapshot();
-            if (newest != null && newest.generation() > generation) {
-                beginSnapshot(newest);
+            if (newest != null && newest.generation() > generation && !beginSnapshot(newest)) {
+                continue; // an even newer full sync replaced it while we looked
             }
-            if (phase == Phase.SNAPSHOT) {
-                return nextSnapshotEvent();
+            switch (phase) {
+                case SNAPSHOT -> {
+                    return nextSnapshotEvent();
+                }
+                case FILE_BEGIN -> {
+                    phase = Phase.FILE_HANDOUT;
+                    return new ReplicationEvent.SnapshotBegin(snapshot.replid(), snapshot.offset(), fileRdbVersion);
+                }
+                case FILE_HANDOUT -> {
+                    phase = Phase.FILE_END;
+                    return new ReplicationEvent.SnapshotFile(snapshot.replid(), snapshot.offset(), snapshot.file());
+                }
+                case FILE_END -> {
+                    return endSnapshot();
+                }
+                default -> {
+                    // WAITING or STREAM: read on below
+                }
             }
             if (phase == Phase.STREAM && spool.generation() == generation && readStream()) {
                 continue;
@@ -106,13 +130,55 @@ public final class Replica implements SourceStream {
         }
     }
 
-    private void beginSnapshot(Spool.Snapshot s) throws IOException {
+    /** Switches to snapshot {@code s}; false when a newer full sync replaced it before we could hold its file. */
+    private boolean beginSnapshot(Spool.Snapshot s) throws IOException {
+        if (options.deliverSnapshotFile()) {
+            // Holding the new file lets go of an older one; until then the older stays readable, since
+            // a failed hold leaves us delivering the older snapshot's events.
+            if (!spool.hold(s)) {
+                return false;
+            }
+            db = 0;
+            snapshot = s;
+            generation = s.generation();
+            readFileHeader(s);
+            phase = Phase.FILE_BEGIN;
+            return true;
+        }
         closeRdb();
+        db = 0;
         snapshot = s;
         generation = s.generation();
         rdb = RdbReader.open(new BufferedInputStream(Files.newInputStream(s.file()), 1 << 16), options.rdbOptions());
-        db = 0;
         phase = Phase.SNAPSHOT;
+        return true;
+    }
+
+    /**
+     * Reads only what file mode needs from the RDB's start: the version (for SnapshotBegin) and the
+     * {@code repl-stream-db} AUX field (the stream's db at the snapshot point). Masters write their AUX
+     * fields before any database, so reading stops at the first other event.
+     */
+    private void readFileHeader(Spool.Snapshot s) throws IOException {
+        try (RdbReader header = RdbReader.open(new BufferedInputStream(Files.newInputStream(s.file()), 1 << 16),
+                RdbOptions.raw())) {
+            RdbEvent e;
+            while ((e = header.next()) != null) {
+                if (e instanceof RdbEvent.Header h) {
+                    fileRdbVersion = h.version();
+                } else if (e instanceof RdbEvent.Aux a) {
+                    streamDbFrom(a);
+                } else {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void streamDbFrom(RdbEvent.Aux a) {
+        if (new String(a.name(), StandardCharsets.US_ASCII).equals("repl-stream-db")) {
+            db = Integer.parseInt(new String(a.value(), StandardCharsets.US_ASCII)); // the stream's db at the snapshot point
+        }
     }
 
     private ReplicationEvent nextSnapshotEvent() throws IOException {
@@ -120,20 +186,25 @@ public final class Replica implements SourceStream {
         if (e == null) {
             closeRdb();
             spool.deleteSnapshotFile(snapshot);
-            phase = Phase.STREAM;
-            framer = new CommandFramer(snapshot.offset(), Long.MAX_VALUE);
-            delivered = snapshot.offset();
-            streamReplid = snapshot.replid();
-            return new ReplicationEvent.SnapshotEnd(snapshot.replid(), snapshot.offset());
+            return endSnapshot();
         }
         if (e instanceof RdbEvent.Header h) {
             pending.add(new ReplicationEvent.SnapshotData(h));
             return new ReplicationEvent.SnapshotBegin(snapshot.replid(), snapshot.offset(), h.version());
         }
-        if (e instanceof RdbEvent.Aux a && new String(a.name(), StandardCharsets.US_ASCII).equals("repl-stream-db")) {
-            db = Integer.parseInt(new String(a.value(), StandardCharsets.US_ASCII)); // the stream's db at the snapshot point
+        if (e instanceof RdbEvent.Aux a) {
+            streamDbFrom(a);
         }
         return new ReplicationEvent.SnapshotData(e);
+    }
+
+    /** The snapshot is delivered: the stream starts at its offset. */
+    private ReplicationEvent endSnapshot() {
+        phase = Phase.STREAM;
+        framer = new CommandFramer(snapshot.offset(), Long.MAX_VALUE);
+        delivered = snapshot.offset();
+        streamReplid = snapshot.replid();
+        return new ReplicationEvent.SnapshotEnd(snapshot.replid(), snapshot.offset());
     }
 
     /** Decodes committed stream bytes into pending events; false when none were available. */

@@ -19,30 +19,47 @@ import java.time.Duration;
  * @param minBackoff      first reconnect delay; doubles up to {@code maxBackoff}
  * @param maxBackoff      longest reconnect delay
  * @param listeningPort   port announced with {@code REPLCONF listening-port}; 0 = the connection's local port
+ * @param deliverSnapshotFile after a full sync, hand the spooled RDB file to the consumer
+ *                        ({@link ReplicationEvent.SnapshotFile}) instead of parsing it into
+ *                        {@link ReplicationEvent.SnapshotData} events; for consumers that read the file
+ *                        themselves, e.g. with seeks back to big values
  */
 public record ReplicaOptions(Path spoolDir, long maxSpoolBytes, long segmentBytes, RdbOptions rdbOptions,
                              Duration ackInterval, Duration connectTimeout, Duration transferTimeout,
-                             Duration replTimeout, Duration minBackoff, Duration maxBackoff, int listeningPort) {
+                             Duration replTimeout, Duration minBackoff, Duration maxBackoff, int listeningPort,
+                             boolean deliverSnapshotFile) {
 
-    /** 8 GiB stream spool in 64 MiB segments, raw snapshot keys, ACK every second, reconnect 0.1-5 s. */
+    /**
+     * 8 GiB stream spool in 64 MiB segments, raw snapshot keys parsed into events, ACK every second,
+     * reconnect 0.1-5 s.
+     */
     public static ReplicaOptions defaults(Path spoolDir) {
         return new ReplicaOptions(spoolDir, 8L << 30, 64L << 20, RdbOptions.raw(), Duration.ofSeconds(1),
                 Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMillis(100),
-                Duration.ofSeconds(5), 0);
+                Duration.ofSeconds(5), 0, false);
     }
 
     public ReplicaOptions withRdbOptions(RdbOptions options) {
         return new ReplicaOptions(spoolDir, maxSpoolBytes, segmentBytes, options, ackInterval, connectTimeout,
-                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort);
+                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort, deliverSnapshotFile);
     }
 
     public ReplicaOptions withAckInterval(Duration interval) {
         return new ReplicaOptions(spoolDir, maxSpoolBytes, segmentBytes, rdbOptions, interval, connectTimeout,
-                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort);
+                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort, deliverSnapshotFile);
     }
 
     public ReplicaOptions withSpoolLimits(long maxBytes, long segmentSize) {
         return new ReplicaOptions(spoolDir, maxBytes, segmentSize, rdbOptions, ackInterval, connectTimeout,
-                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort);
+                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort, deliverSnapshotFile);
+    }
+
+    /**
+     * With {@code true}, a full sync is delivered as {@code SnapshotBegin, SnapshotFile, SnapshotEnd}:
+     * the consumer reads the spooled RDB file itself ({@link ReplicationEvent.SnapshotFile}).
+     */
+    public ReplicaOptions withSnapshotFile(boolean deliver) {
+        return new ReplicaOptions(spoolDir, maxSpoolBytes, segmentBytes, rdbOptions, ackInterval, connectTimeout,
+                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort, deliver);
     }
 }

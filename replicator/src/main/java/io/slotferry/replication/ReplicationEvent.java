@@ -1,6 +1,7 @@
 package io.slotferry.replication;
 
 import io.slotferry.rdb.RdbEvent;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -22,6 +23,18 @@ public sealed interface ReplicationEvent {
 
     /** One event of the snapshot as the RDB parser produced it (keys, AUX fields, SELECTDB, ...). */
     record SnapshotData(RdbEvent event) implements ReplicationEvent {
+    }
+
+    /**
+     * The snapshot as the RDB file the master sent, byte for byte, delivered instead of
+     * {@link SnapshotData} events when {@link ReplicaOptions#deliverSnapshotFile()} is set; it comes
+     * between {@link SnapshotBegin} and {@link SnapshotEnd}. The consumer reads the file (as often and
+     * wherever it likes) before calling {@code next()} again: the next call to {@code next()},
+     * {@code poll()} or {@code close()} deletes it. A full sync that starts meanwhile does not touch
+     * it; that next call then returns the new snapshot's {@link SnapshotBegin} instead of this one's
+     * {@link SnapshotEnd}, as in parsed mode.
+     */
+    record SnapshotFile(ReplicationId replid, long offset, Path file) implements ReplicationEvent {
     }
 
     /** The snapshot is complete; commands from {@code offset} follow (for streaming sources). */

@@ -31,6 +31,8 @@ final class Spool implements AutoCloseable {
     // Guarded by this.
     private int generation;
     private Snapshot snapshot;
+    /** The snapshot whose file the consumer reads itself: kept through later full syncs until it lets go. */
+    private Snapshot held;
     private final TreeMap<Long, Path> segments = new TreeMap<>();
     private long committed = -1;
     private final TreeMap<Long, ReplicationId> resumes = new TreeMap<>();
@@ -275,6 +277,28 @@ final class Spool implements AutoCloseable {
         Files.deleteIfExists(s.file());
     }
 
+    /**
+     * The consumer takes {@code s}'s file for itself: no full sync deletes it until {@link #letGo()}
+     * or the next hold, which deletes the file held before. False when a newer full sync already
+     * replaced {@code s} (its file may be gone); the file held before is then kept.
+     */
+    synchronized boolean hold(Snapshot s) throws IOException {
+        if (s != snapshot) {
+            return false;
+        }
+        letGo();
+        held = s;
+        return true;
+    }
+
+    /** The consumer is done with the file it held (if any): deletes it. */
+    synchronized void letGo() throws IOException {
+        if (held != null) {
+            Files.deleteIfExists(held.file());
+            held = null;
+        }
+    }
+
     private void closeWriter() throws IOException {
         if (writing != null) {
             writing.close();
@@ -288,7 +312,7 @@ final class Spool implements AutoCloseable {
         }
         segments.clear();
         segmentBytesOnDisk = 0;
-        if (snapshot != null) {
+        if (snapshot != null && snapshot != held) {
             Files.deleteIfExists(snapshot.file());
         }
     }
@@ -297,5 +321,6 @@ final class Spool implements AutoCloseable {
     public void close() throws IOException {
         closeWriter();
         deleteAll();
+        letGo();
     }
 }

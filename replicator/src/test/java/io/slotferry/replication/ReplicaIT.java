@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.StandaloneRedis;
+import io.slotferry.rdb.ChecksumStatus;
 import io.slotferry.rdb.RdbEvent;
+import io.slotferry.rdb.RdbOptions;
+import io.slotferry.rdb.RdbReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -174,6 +177,60 @@ class ReplicaIT {
                     }
                 }
                 assertEquals(3, found);
+            }
+        });
+    }
+
+    @Test
+    void fileModeHandsOverTheSpooledRdbThenTheSameCommandsAsParsedMode(StandaloneRedis redis, @TempDir Path spool) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Jedis jedis = redis.jedis()) {
+                for (int i = 0; i < 500; i++) {
+                    jedis.set("seed:" + i, "v" + i);
+                }
+                jedis.rpush("seed:list", "a", "b", "c");
+                jedis.select(2); // keys in two databases
+                jedis.set("seed:db2", "x");
+                jedis.select(0);
+                try (Replica replica = Replica.start(RedisEndpoint.plain(redis.host(), redis.port()),
+                        ReplicaOptions.defaults(spool).withSnapshotFile(true))) {
+                    ReplicationEvent.SnapshotBegin begin = assertInstanceOf(ReplicationEvent.SnapshotBegin.class, replica.next());
+                    ReplicationEvent.SnapshotFile file = assertInstanceOf(ReplicationEvent.SnapshotFile.class, replica.next());
+                    assertEquals(begin.replid(), file.replid());
+                    assertEquals(begin.offset(), file.offset());
+                    long keys = 0;
+                    boolean checked = false;
+                    try (RdbReader rdb = RdbReader.open(java.nio.file.Files.newInputStream(file.file()), RdbOptions.raw())) {
+                        RdbEvent e;
+                        while ((e = rdb.next()) != null) {
+                            if (e instanceof RdbEvent.Header h) {
+                                assertEquals(begin.rdbVersion(), h.version());
+                            } else if (e instanceof RdbEvent.RawValue) {
+                                keys++;
+                            } else if (e instanceof RdbEvent.End end) {
+                                checked = end.checksum() == ChecksumStatus.VALID;
+                            }
+                        }
+                    }
+                    assertEquals(502, keys, "every key of the master is in the file");
+                    assertTrue(checked, "the file is the whole RDB: its CRC-64 checks out");
+                    ReplicationEvent.SnapshotEnd end = assertInstanceOf(ReplicationEvent.SnapshotEnd.class, replica.next());
+                    assertEquals(begin.offset(), end.offset());
+                    assertTrue(java.nio.file.Files.notExists(file.file()), "deleted by the call after SnapshotFile");
+                    jedis.set("live:0", "in db 0");
+                    jedis.select(3);
+                    jedis.set("live:end", "done");
+                    List<ReplicationEvent> events = readUntilSet(replica, "live:end");
+                    long previousEnd = end.offset();
+                    for (ReplicationEvent e : events) {
+                        ReplicationEvent.Command c = (ReplicationEvent.Command) e;
+                        assertEquals(previousEnd, c.startOffset(), "commands are contiguous from the snapshot's offset");
+                        previousEnd = c.endOffset();
+                    }
+                    assertEquals(3, ((ReplicationEvent.Command) events.get(events.size() - 1)).db());
+                    assertTrue(events.stream().map(e -> (ReplicationEvent.Command) e)
+                            .anyMatch(c -> c.name().equals("SET") && c.db() == 0), "the stream's SELECT 0 was applied");
+                }
             }
         });
     }

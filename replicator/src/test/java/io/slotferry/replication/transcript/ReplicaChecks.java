@@ -1,6 +1,7 @@
 package io.slotferry.replication.transcript;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,6 +59,30 @@ final class ReplicaChecks {
         assertEquals(begin.replid(), end.replid(), "replid of SnapshotEnd");
         assertEquals(begin.offset(), end.offset(), "offset of SnapshotEnd");
         progress = capture.name() + ": " + end + " after " + keys.size() + " keys";
+        return end.offset();
+    }
+
+    /**
+     * Checks SnapshotBegin, SnapshotFile (its bytes are the capture's RDB slice: size and sha256 of the
+     * manifest) and SnapshotEnd in file mode; returns the stream's start offset. The file must be gone
+     * once the call after SnapshotFile returned.
+     */
+    long snapshotFile(Transcript capture, Replica replica) throws Exception {
+        ReplicationEvent.SnapshotBegin begin = assertInstanceOf(ReplicationEvent.SnapshotBegin.class, replica.next());
+        progress = capture.name() + ": " + begin;
+        assertEquals(capture.replicationId(), begin.replid(), "replid of SnapshotBegin");
+        assertEquals(capture.rdb().rdbVersion(), begin.rdbVersion(), "RDB version");
+        ReplicationEvent.SnapshotFile file = assertInstanceOf(ReplicationEvent.SnapshotFile.class, replica.next());
+        assertEquals(begin.replid(), file.replid(), "replid of SnapshotFile");
+        assertEquals(begin.offset(), file.offset(), "offset of SnapshotFile");
+        byte[] bytes = java.nio.file.Files.readAllBytes(file.file());
+        assertEquals(capture.rdb().length(), bytes.length, "size of the snapshot file");
+        assertEquals(capture.rdb().sha256(), Transcript.sha256Hex(bytes, 0, bytes.length), "sha256 of the snapshot file");
+        ReplicationEvent.SnapshotEnd end = assertInstanceOf(ReplicationEvent.SnapshotEnd.class, replica.next());
+        assertFalse(java.nio.file.Files.exists(file.file()), "the file is deleted by the call after SnapshotFile");
+        assertEquals(begin.replid(), end.replid(), "replid of SnapshotEnd");
+        assertEquals(begin.offset(), end.offset(), "offset of SnapshotEnd");
+        progress = capture.name() + ": " + end + " after the snapshot file";
         return end.offset();
     }
 
