@@ -2,6 +2,7 @@ package io.slotferry.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +59,23 @@ class ReceiveMarksTest {
         ReceiveMarks marks = new ReceiveMarks();
         marks.record(10, 1);
         assertThrows(IllegalArgumentException.class, () -> marks.record(5, 2));
+    }
+
+    @Test
+    void atTheCapMarksMergeTowardsEarlierTimesAndStillCoverEveryCommand() {
+        ReceiveMarks marks = new ReceiveMarks(8);
+        for (int i = 1; i <= 100; i++) {
+            marks.record(i * 10L, 1_000 + i); // the read completing offset i*10 returned at 1000+i
+        }
+        assertTrue(marks.size() <= 8, "held " + marks.size());
+        long previous = Long.MIN_VALUE;
+        for (int i = 1; i <= 100; i++) {
+            long at = marks.receivedAt(i * 10L);
+            assertTrue(at >= 0, "offset " + i * 10 + " is covered");
+            assertTrue(at <= 1_000 + i, "never later than the real receive time: " + at + " for " + (1_000 + i));
+            assertTrue(at >= previous, "non-decreasing");
+            previous = at;
+        }
+        assertEquals(1_100, marks.receivedAt(1_000), "the newest mark is never merged away before it is needed");
     }
 }
