@@ -92,7 +92,7 @@ public record CommandSpec(String name, int arity, Set<String> flags, int firstKe
             if (spec.findKeys() instanceof KeySpec.Range r) {
                 if (r.lastKey() >= 0) {
                     last = first + r.lastKey();
-                } else if (r.limit() <= 1) {
+                } else if (r.limit() == 0) {
                     last = argc + r.lastKey();
                 } else {
                     // e.g. XREAD STREAMS k1 k2 id1 id2: limit 2 keeps the first half of what follows
@@ -111,7 +111,8 @@ public record CommandSpec(String name, int arity, Set<String> flags, int firstKe
                 if (count == 0) {
                     continue; // EVAL with 0 keys
                 }
-                long lastLong = first + (count - 1) * keyStep;
+                // as Redis: the count covers argument positions (keystep is 1 in every core spec)
+                long lastLong = first + count - 1;
                 if (lastLong >= argc) {
                     throw new UndeterminedKeysException(name, "key count " + count + " exceeds the " + argc + " arguments");
                 }

@@ -50,7 +50,8 @@ public record KeySpec(Set<String> flags, BeginSearch beginSearch, FindKeys findK
 
     /**
      * {@code find_keys keynum}: the count is argv[begin + {@code keynumIdx}], the first key is at
-     * begin + {@code firstKey}, then every {@code keyStep} (EVAL, ZUNIONSTORE, LMPOP…).
+     * begin + {@code firstKey}, then every {@code keyStep} up to first + count - 1, as Redis reads it
+     * (every core spec has keyStep 1) (EVAL, ZUNIONSTORE, LMPOP…).
      */
     public record Keynum(int keynumIdx, int firstKey, int keyStep) implements FindKeys {
     }
