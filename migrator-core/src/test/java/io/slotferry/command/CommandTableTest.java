@@ -203,11 +203,24 @@ class CommandTableTest {
 
     @Test
     void preSevenCommandsUseLegacyPositions() throws Exception {
-        // slotsmgrt-exec-wrapper and other codis-only commands have no key specs
+        // codis-only commands come from a 3.2 capture: no key specs, legacy positions only
         CommandSpec s = spec("SLOTSHASHKEY a b");
         assertTrue(s.keySpecs().isEmpty());
         assertEquals("", keys("SLOTSHASHKEY a b"));
         assertThrows(UndeterminedKeysException.class, () -> keys("STRALGO LCS KEYS a b"), "movablekeys without specs");
+    }
+
+    @Test
+    void refusesAnOverrideOfAnUnknownCommandOrWithoutReason() {
+        List<String> commands = List.of("get\t2\treadonly\t1\t1\t1\tRO,access index:1 range:0,1,0\t-\tredis-2.8.24\tredis-8.0-m01");
+        assertEquals(ShardPolicy.SINGLE_KEY_OR_SLOT,
+                CommandTable.parse(commands, List.of()).lookup(argv("GET k")).orElseThrow().policy());
+        assertThrows(CommandTableFormatException.class,
+                () -> CommandTable.parse(commands, List.of("nosuch\tpolicy\tSPECIAL\tbecause")));
+        assertThrows(CommandTableFormatException.class,
+                () -> CommandTable.parse(commands, List.of("get\tpolicy\tSPECIAL\t ")));
+        assertThrows(CommandTableFormatException.class,
+                () -> CommandTable.parse(commands, List.of("get\tarity\t3\tnot an override field")));
     }
 
     @Test
