@@ -15,7 +15,7 @@ cd "$root"
 "$root/scripts/install-deps.sh"
 
 # The same rule set as RedisClusterFixture.ACL_RULES (docs/testing.md explains each rule).
-readonly ACL_RULES='~* resetchannels -@all +@read +@write +@transaction -@dangerous -@scripting +restore +info +ping +auth +hello +select +quit +readonly +readwrite +asking +wait +client|setname +cluster|slots +cluster|shards +cluster|nodes +cluster|info'
+readonly ACL_RULES='~* resetchannels -@all +@read +@write +@transaction -@dangerous -@scripting +eval +evalsha +eval_ro +evalsha_ro +fcall +fcall_ro +function|load +function|delete +function|restore +restore +sort +info +ping +auth +hello +select +quit +readonly +readwrite +asking +wait +client|setname +cluster|slots +cluster|shards +cluster|nodes +cluster|info'
 readonly MASTERS=3
 
 # mktemp -d makes the directory 0700: the node configs in it hold the passwords.

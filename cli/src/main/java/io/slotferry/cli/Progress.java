@@ -27,7 +27,15 @@ final class Progress {
         double seconds = Math.max(1e-3, (now - lastNanos) / 1e9);
         lastNanos = now;
         for (int i = 0; i < workers.size(); i++) {
-            LoadStats.Snapshot c = workers.get(i).stats().snapshot();
+            Worker w = workers.get(i);
+            if (w.appliedOffset() >= 0) {
+                long received = w.receivedOffset();
+                err.println(String.format(Locale.ROOT, "%s streaming  applied offset %,d  received %,d  lag %,d bytes  %s",
+                        w.source().name(), w.appliedOffset(), received, Math.max(0, received - w.appliedOffset()),
+                        w.replayStats().snapshot()));
+                continue;
+            }
+            LoadStats.Snapshot c = w.stats().snapshot();
             double keysPerSecond = (c.keysWritten() - lastKeys[i]) / seconds;
             double bytesPerSecond = (c.bytesRead() - lastBytes[i]) / seconds;
             lastKeys[i] = c.keysWritten();

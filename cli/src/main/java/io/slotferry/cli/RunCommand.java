@@ -6,6 +6,11 @@ import io.slotferry.load.LoadStats;
 import io.slotferry.load.LoadSummary;
 import io.slotferry.migration.Target;
 import io.slotferry.migration.Worker;
+import io.slotferry.replay.CrossSlotScripts;
+import io.slotferry.replay.FlushPolicy;
+import io.slotferry.replay.ReplayOptions;
+import io.slotferry.translate.DbMapping;
+import io.slotferry.source.Keyspace;
 import io.slotferry.source.SourceSpec;
 import io.slotferry.write.DataErrorPolicy;
 import io.slotferry.write.WriterOptions;
@@ -17,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,9 +63,37 @@ import picocli.CommandLine.Option;
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--source", required = true, paramLabel = "SRC",
-            description = {"A source, repeatable: rdb:PATH (an RDB file, plain or .gz/.bz2/.xz; rdb:- reads stdin).",
-                "Example: --source rdb:/backups/codis-group1.rdb"})
+            description = {"A source, repeatable: redis://[user@]host:port or rediss://... (a live instance, replicated",
+                "as a replica: snapshot, then its command stream until the run is stopped), or rdb:PATH (an RDB",
+                "file, plain or .gz/.bz2/.xz; rdb:- reads stdin).",
+                "Examples: --source redis://10.0.3.7:6379   --source rdb:/backups/codis-group1.rdb"})
     List<String> sources;
+
+    @Mixin
+    SourceOptions sourceOptions;
+
+    @Option(names = "--db-map", paramLabel = "MAP", defaultValue = "only:0",
+            description = {"Where source databases go (a cluster has db 0 only): only:0 (default; other dbs are skipped",
+                "and counted), prefix (key k of db N>0 becomes N:k; prefix:FORMAT sets the format, e.g. prefix:db%d:),",
+                "merge (every db into db 0; same names collide). Example: --db-map prefix"})
+    String dbMap;
+
+    @Option(names = "--flush", paramLabel = "POLICY", defaultValue = "stop",
+            description = {"What a replicated FLUSHDB/FLUSHALL does: stop (default: the worker stops and says so),",
+                "delete-own-keys (delete only this source's keys on the target), ignore (skip it with a warning).",
+                "Example: --flush delete-own-keys"})
+    String flush;
+
+    @Option(names = "--cross-slot-scripts", paramLabel = "POLICY", defaultValue = "stop",
+            description = {"What a replicated EVAL whose KEYS span slots does (a cluster runs a script on one shard):",
+                "stop (default: the worker stops and names it) or emulate (run it on copies of its KEYS in one",
+                "slot and copy them back; exact for scripts that touch only their declared KEYS).",
+                "Example: --cross-slot-scripts emulate"})
+    String crossSlotScripts;
+
+    @Option(names = "--forward-publish",
+            description = "Send replicated PUBLISH messages to the target (default: dropped and counted).")
+    boolean forwardPublish;
 
     @Mixin
     TargetOptions targetOptions;
@@ -109,12 +143,26 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Override
     public Integer call() throws Exception {
         List<SourceSpec> specs = new ArrayList<>();
-        for (String s : sources) {
-            try {
-                specs.add(SourceSpec.parse(s));
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        ReplayOptions replayOptions;
+        try {
+            for (String s : sources) {
+                specs.add(SourceOptions.isLiveSource(s) ? new SourceSpec.Live(s, sourceOptions.endpoint(s))
+                        : SourceSpec.parse(s));
             }
+            replayOptions = ReplayOptions.defaults().withDbMapping(DbMapping.parse(dbMap)).withFlush(FlushPolicy.parse(flush))
+                    .withForwardPublish(forwardPublish).withCrossSlotScripts(CrossSlotScripts.parse(crossSlotScripts));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        boolean dbMapChosen = spec.commandLine().getParseResult().hasMatchedOption("--db-map");
+        for (SourceSpec s : specs) {
+            if (s instanceof SourceSpec.Live live && !dbMapChosen) {
+                refuseOtherDatabases(live);
+            }
+        }
+        if (specs.size() > 1 && replayOptions.flush() == FlushPolicy.DELETE_OWN_KEYS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--flush delete-own-keys needs to know which keys each"
+                    + " source owns; with several plain redis:// sources that is not known (use it with one source)");
         }
         LoadMode mode = switch (loadMode.toLowerCase(Locale.ROOT)) {
             case "restore" -> LoadMode.RESTORE;
@@ -146,7 +194,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
         List<Worker> workers = new ArrayList<>();
         for (SourceSpec s : specs) {
-            workers.add(new Worker(s, target, loadOptions, stateDir));
+            workers.add(new Worker(s, target, loadOptions, replayOptions.withDataErrors(policy), stateDir));
         }
         ExecutorService pool = Executors.newFixedThreadPool(workers.size(), r -> {
             Thread t = new Thread(r, "slotferry-worker");
@@ -194,6 +242,22 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             throw new IllegalStateException("a worker failed: " + firstError, firstError);
         }
         return failedKeys == 0 ? 0 : 1;
+    }
+
+    /** A cluster has db 0 only: keys elsewhere are skipped only when the operator said so. */
+    private void refuseOtherDatabases(SourceSpec.Live live) throws IOException {
+        Map<Integer, Long> keys = Keyspace.keysPerDb(live.endpoint(), Duration.ofSeconds(10));
+        StringBuilder others = new StringBuilder();
+        keys.forEach((db, n) -> {
+            if (db != 0) {
+                others.append(others.length() == 0 ? "" : ", ").append("db").append(db).append(": ").append(n).append(" keys");
+            }
+        });
+        if (others.length() > 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "source " + live.name() + " has keys outside db 0 ("
+                    + others + ") and a cluster has db 0 only: choose --db-map only:0 (skip them, counted), --db-map prefix"
+                    + " (db N key k becomes N:k) or --db-map merge (every db into db 0)");
+        }
     }
 
     private static boolean failed(Future<?> f) {

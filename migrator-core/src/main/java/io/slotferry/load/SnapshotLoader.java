@@ -56,6 +56,7 @@ public final class SnapshotLoader {
     private final LoadStats stats;
     private final RdbOptions decoded;
     private FileChannel values;
+    private ScriptListener scripts = ScriptListener.NONE;
     private int version;
     private boolean valkeySource;
 
@@ -78,7 +79,14 @@ public final class SnapshotLoader {
      */
     public static LoadSummary load(Path rdbFile, WriteSink sink, TargetCapabilities target, LoadOptions options,
                                    LoadStats stats) throws IOException, InterruptedException {
+        return load(rdbFile, sink, target, options, stats, ScriptListener.NONE);
+    }
+
+    /** Like {@link #load(Path, WriteSink, TargetCapabilities, LoadOptions, LoadStats)}, telling {@code scripts} about cached scripts and function libraries. */
+    public static LoadSummary load(Path rdbFile, WriteSink sink, TargetCapabilities target, LoadOptions options,
+                                   LoadStats stats, ScriptListener scripts) throws IOException, InterruptedException {
         SnapshotLoader loader = new SnapshotLoader(rdbFile, sink, target, options, stats);
+        loader.scripts = scripts;
         try {
             return loader.run();
         } finally {
@@ -105,8 +113,10 @@ public final class SnapshotLoader {
                     valkeySource = h.magic().equals("VALKEY");
                 } else if (e instanceof RdbEvent.Aux a && Arrays.equals(a.name(), LUA)) {
                     stats.script();
-                } else if (e instanceof RdbEvent.FunctionLibrary) {
+                    scripts.luaScript(a.value());
+                } else if (e instanceof RdbEvent.FunctionLibrary f) {
                     stats.functionLibrary();
+                    scripts.functionLibrary(f.code());
                 } else if (e instanceof RdbEvent.ModuleAux m) {
                     stats.moduleAux();
                     LOG.log(Level.WARNING, "module AUX data of module {0} (encoding version {1}) is not loaded",

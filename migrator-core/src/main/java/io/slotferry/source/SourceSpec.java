@@ -5,8 +5,9 @@ import java.util.Locale;
 
 /**
  * One {@code --source} as the operator wrote it. Today: {@code rdb:PATH} (a snapshot file, plain or
- * gzip/bzip2/xz). The live forms ({@code redis://}, {@code rediss://}, {@code twemproxy:},
- * {@code codis:}, {@code scan:}) are recognized so the error says what this build can do instead.
+ * gzip/bzip2/xz) and {@code redis://} / {@code rediss://} live instances. The discovery forms
+ * ({@code twemproxy:}, {@code codis:}, {@code scan:}) are recognized so the error says what this build
+ * can do instead.
  */
 public sealed interface SourceSpec {
 
@@ -26,7 +27,17 @@ public sealed interface SourceSpec {
     }
 
     /**
-     * Parses one {@code --source} value.
+     * A live instance, replicated as a replica: snapshot, then its command stream.
+     *
+     * @param name     the URI as written, without credentials
+     * @param endpoint where and how to connect (TLS, user, password supplier)
+     */
+    record Live(String name, io.slotferry.resp.RedisEndpoint endpoint) implements SourceSpec {
+    }
+
+    /**
+     * Parses one {@code --source} value that needs no credentials ({@code redis://} and
+     * {@code rediss://} sources are built by the CLI, which holds the secrets, as {@link Live}).
      *
      * @throws IllegalArgumentException with the accepted forms when {@code text} is none of them
      */
@@ -39,7 +50,7 @@ public sealed interface SourceSpec {
             }
             return new RdbFile(file);
         }
-        for (String live : new String[] {"redis://", "rediss://", "twemproxy:", "codis:", "scan:"}) {
+        for (String live : new String[] {"twemproxy:", "codis:", "scan:"}) {
             if (lower.startsWith(live)) {
                 throw new IllegalArgumentException("source '" + SourceSpecs.redact(text) + "': live sources (" + live
                         + "...) are not loaded by this build of 'migrate run' yet; take a snapshot with"
@@ -47,6 +58,6 @@ public sealed interface SourceSpec {
             }
         }
         throw new IllegalArgumentException("source '" + SourceSpecs.redact(text)
-                + "' is not understood: use rdb:PATH (an RDB file, plain or .gz/.bz2/.xz)");
+                + "' is not understood: use redis://[user@]host:port, rediss://..., or rdb:PATH (an RDB file, plain or .gz/.bz2/.xz)");
     }
 }

@@ -91,7 +91,7 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         }
     }
 
-    private static boolean clusterEnabled(RedisConnection c) throws IOException {
+    static boolean clusterEnabled(RedisConnection c) throws IOException {
         RespValue info = c.call("INFO", "cluster");
         if (info instanceof RespValue.Bulk b && b.bytes() != null) {
             return new String(b.bytes(), StandardCharsets.UTF_8).contains("cluster_enabled:1");

@@ -25,14 +25,14 @@ import redis.clients.jedis.resps.Tuple;
  * characters, sets sorted, strings over 4096 bytes as length + SHA-256, scores as numbers or "inf"):
  * built from the server's replies alone, never from our parser, so it can judge what the loader wrote.
  */
-final class ServerView {
+public final class ServerView {
     private static final int INLINE_LIMIT = 4096;
 
     private ServerView() {
     }
 
     /** Every key of the current database. */
-    static List<byte[]> keys(Jedis jedis) {
+    public static List<byte[]> keys(Jedis jedis) {
         List<byte[]> keys = new ArrayList<>();
         byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
         do {
@@ -47,7 +47,7 @@ final class ServerView {
      * {@code {"type", "value", "expire_ms"}}; with {@code deliveryTimes}, a stream's groups also list
      * each pending entry's delivery time (XINFO STREAM FULL), which the manifests do not record.
      */
-    static JsonObject of(Jedis jedis, byte[] key, boolean deliveryTimes) {
+    public static JsonObject of(Jedis jedis, byte[] key, boolean deliveryTimes) {
         JsonObject n = new JsonObject();
         String type = jedis.type(key);
         n.addProperty("type", type);
@@ -204,4 +204,36 @@ final class ServerView {
     static String latin1(byte[] b) {
         return new String(b, StandardCharsets.ISO_8859_1);
     }
+
+    /**
+     * True when {@code got} equals {@code want}; with {@code subset}, objects in {@code want} need only their own
+     * fields to match (the server view of a stream has more than the manifests record).
+     */
+    public static boolean matches(JsonElement want, JsonElement got, boolean subset) {
+        if (!subset || !want.isJsonObject() && !want.isJsonArray()) {
+            return want.equals(got);
+        }
+        if (want.isJsonArray()) {
+            if (got == null || !got.isJsonArray() || got.getAsJsonArray().size() != want.getAsJsonArray().size()) {
+                return false;
+            }
+            for (int i = 0; i < want.getAsJsonArray().size(); i++) {
+                if (!matches(want.getAsJsonArray().get(i), got.getAsJsonArray().get(i), true)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (got == null || !got.isJsonObject()) {
+            return false;
+        }
+        for (Map.Entry<String, JsonElement> e : want.getAsJsonObject().entrySet()) {
+            JsonElement g = got.getAsJsonObject().get(e.getKey());
+            if (!matches(e.getValue(), g == null ? JsonNull.INSTANCE : g, true)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
 }

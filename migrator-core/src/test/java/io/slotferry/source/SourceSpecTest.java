@@ -21,9 +21,9 @@ class SourceSpecTest {
     }
 
     @Test
-    void namesWhatToDoForALiveSourceWithoutEchoingItsPassword() {
+    void namesWhatToDoForADiscoverySourceWithoutEchoingItsPassword() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SourceSpec.parse("redis://admin:s3cret@10.0.0.1:6379"));
+                () -> SourceSpec.parse("scan:redis://admin:s3cret@10.0.0.1:6379"));
         assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
         assertTrue(e.getMessage().contains("migrate rdb fetch"), e.getMessage());
     }

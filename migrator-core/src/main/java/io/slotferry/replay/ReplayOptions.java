@@ -1,0 +1,59 @@
+package io.slotferry.replay;
+
+import io.slotferry.translate.DbMapping;
+import io.slotferry.write.DataErrorPolicy;
+import java.util.Objects;
+
+/**
+ * How the stream is replayed.
+ *
+ * @param dbMapping          where each source database goes ({@code --db-map})
+ * @param flush              what FLUSHDB/FLUSHALL do ({@code --flush})
+ * @param forwardPublish     send PUBLISH to the target ({@code --forward-publish}); dropped and counted otherwise
+ * @param ownership          which keys this source owns, for {@link FlushPolicy#DELETE_OWN_KEYS}
+ * @param maxTransactionBytes a MULTI block is held until its EXEC; beyond this size the worker stops
+ *                           instead of holding more (a source's transaction lives in its memory too)
+ * @param crossSlotScripts   what a script whose keys span slots does ({@code --cross-slot-scripts})
+ * @param onDataError        what a command the target cannot hold faithfully (a hash field TTL on a target without
+ *                           them) does: stop, or skip it with a warning and a counter
+ */
+public record ReplayOptions(DbMapping dbMapping, FlushPolicy flush, boolean forwardPublish,
+                            KeyOwnership ownership, long maxTransactionBytes, DataErrorPolicy onDataError,
+                            CrossSlotScripts crossSlotScripts) {
+    public ReplayOptions {
+        Objects.requireNonNull(dbMapping, "dbMapping");
+        Objects.requireNonNull(flush, "flush");
+        Objects.requireNonNull(ownership, "ownership");
+        Objects.requireNonNull(onDataError, "onDataError");
+        Objects.requireNonNull(crossSlotScripts, "crossSlotScripts");
+    }
+
+    /** Database 0 only, FLUSH stops, PUBLISH dropped, cross-slot scripts stop, every key owned, 64 MiB transactions. */
+    public static ReplayOptions defaults() {
+        return new ReplayOptions(DbMapping.defaults(), FlushPolicy.STOP, false, KeyOwnership.ALL, 64L << 20, DataErrorPolicy.STOP, CrossSlotScripts.STOP);
+    }
+
+    public ReplayOptions withDbMapping(DbMapping m) {
+        return new ReplayOptions(m, flush, forwardPublish, ownership, maxTransactionBytes, onDataError, crossSlotScripts);
+    }
+
+    public ReplayOptions withFlush(FlushPolicy f) {
+        return new ReplayOptions(dbMapping, f, forwardPublish, ownership, maxTransactionBytes, onDataError, crossSlotScripts);
+    }
+
+    public ReplayOptions withForwardPublish(boolean forward) {
+        return new ReplayOptions(dbMapping, flush, forward, ownership, maxTransactionBytes, onDataError, crossSlotScripts);
+    }
+
+    public ReplayOptions withOwnership(KeyOwnership o) {
+        return new ReplayOptions(dbMapping, flush, forwardPublish, o, maxTransactionBytes, onDataError, crossSlotScripts);
+    }
+
+    public ReplayOptions withDataErrors(DataErrorPolicy policy) {
+        return new ReplayOptions(dbMapping, flush, forwardPublish, ownership, maxTransactionBytes, policy, crossSlotScripts);
+    }
+
+    public ReplayOptions withCrossSlotScripts(CrossSlotScripts scripts) {
+        return new ReplayOptions(dbMapping, flush, forwardPublish, ownership, maxTransactionBytes, onDataError, scripts);
+    }
+}

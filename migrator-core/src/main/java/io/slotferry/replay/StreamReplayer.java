@@ -1,0 +1,346 @@
+package io.slotferry.replay;
+
+import io.slotferry.command.CommandSpec;
+import io.slotferry.command.CommandTable;
+import io.slotferry.command.KeyRef;
+import io.slotferry.command.ShardPolicy;
+import io.slotferry.command.UndeterminedKeysException;
+import io.slotferry.load.TargetCapabilities;
+import io.slotferry.write.DataErrorPolicy;
+import io.slotferry.replication.ReplicationEvent;
+import io.slotferry.resp.RedisEndpoint;
+import io.slotferry.resp.RespValue;
+import io.slotferry.routing.HashSlot;
+import io.slotferry.split.CommandSplitter;
+import io.slotferry.split.SlotCommand;
+import io.slotferry.split.SlotPlan;
+import io.slotferry.translate.AbsoluteExpiry;
+import io.slotferry.translate.CodisCommandException;
+import io.slotferry.translate.CodisRestore;
+import io.slotferry.translate.KeyCommands;
+import io.slotferry.translate.ScriptCache;
+import io.slotferry.write.TargetNodes;
+import io.slotferry.write.Write;
+import io.slotferry.write.WriteSink;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Applies one source's replication stream to the cluster, command by command, in stream order per
+ * slot. Each command is, by a policy stated in docs/replay.md: routed by its key; split per slot
+ * (independent keys); emulated across slots (combined keys, after draining the writer); sent to every
+ * primary (FUNCTION LOAD); handled by its own rule (SELECT/MOVE/SWAPDB through the database mapping,
+ * FLUSH*, scripts, MULTI/EXEC, Codis' SLOTSRESTORE*); skipped and counted (PING, PUBLISH, readonly
+ * commands, other databases); or it stops the worker with a {@link ReplayException} naming it and its
+ * offset. Nothing is dropped without a counter.
+ *
+ * <p>Single-threaded: one replayer per worker, fed by the worker's thread.
+ */
+public final class StreamReplayer {
+    private static final Logger LOG = Logger.getLogger(StreamReplayer.class.getName());
+
+    private final CommandTable table;
+    private final TargetCapabilities target;
+    private final ReplayOptions options;
+    private final WriteSink writer;
+    private final TargetNodes nodes;
+    private final ReplayStats stats;
+    private final ScriptCache scripts;
+    private final CodisRestore codis;
+    private final CrossSlotEmulation emulation;
+    private final DatabaseCommands databases;
+
+    private Transaction transaction;
+    private volatile long handledOffset = -1;
+    private volatile long submittedOffset = -1;
+
+    public StreamReplayer(CommandTable table, ReplayOptions options, WriteSink writer, TargetNodes nodes, TargetCapabilities target,
+                          ReplayStats stats, ScriptCache scripts) {
+        this.scripts = scripts;
+        this.table = table;
+        this.target = target;
+        this.options = options;
+        this.writer = writer;
+        this.nodes = nodes;
+        this.stats = stats;
+        this.emulation = new CrossSlotEmulation(nodes);
+        this.codis = new CodisRestore(key -> options.dbMapping().targetKey(0, key));
+        this.databases = new DatabaseCommands(options, writer, nodes, emulation, stats);
+    }
+
+    /** The stream starts (after a snapshot, or resumed) just after {@code offset}. */
+    public void startAt(long offset) {
+        handledOffset = offset;
+        submittedOffset = Math.min(submittedOffset, offset);
+    }
+
+    /**
+     * Highest source offset such that every command up to it is applied on the target (or skipped by
+     * policy): what a checkpoint may claim. Safe to call from any thread.
+     */
+    public long appliedOffset() {
+        long handled = handledOffset;
+        long submitted = submittedOffset; // read after handled: writes of commands up to handled were submitted by now
+        long applied = writer.appliedOffset();
+        return applied >= submitted ? Math.max(handled, applied) : applied;
+    }
+
+    /** Waits until everything submitted is acknowledged. */
+    public void drain() throws IOException, InterruptedException {
+        writer.drain();
+    }
+
+    /** Applies one stream command (or holds it, inside MULTI, until EXEC). */
+    public void apply(ReplicationEvent.Command c) throws ReplayException, IOException, InterruptedException {
+        String name = c.name();
+        if (name.equals("MULTI")) {
+            if (transaction != null) {
+                throw new ReplayException("MULTI", c.startOffset(), "nested MULTI in the stream");
+            }
+            transaction = new Transaction(options.maxTransactionBytes());
+            stats.count("transaction");
+        } else if (name.equals("EXEC")) {
+            if (transaction == null) {
+                throw new ReplayException("EXEC", c.startOffset(), "EXEC without MULTI in the stream");
+            }
+            Transaction t = transaction;
+            transaction = null;
+            t.commit(this, c.endOffset());
+        } else if (name.equals("DISCARD")) {
+            transaction = null;
+            stats.skipped("discard");
+        } else {
+            List<Step> steps = translate(c);
+            if (transaction != null) {
+                transaction.add(steps, c);
+            } else {
+                for (Step s : steps) {
+                    run(s, c.endOffset());
+                }
+            }
+        }
+        handledOffset = c.endOffset();
+    }
+
+    /** What one command becomes: target commands for one slot, or an operation on a drained writer. */
+    sealed interface Step {
+        record Send(SlotCommand command) implements Step {
+        }
+
+        record Barrier(String what, Operation operation) implements Step {
+        }
+    }
+
+    @FunctionalInterface
+    interface Operation {
+        void run(long offset) throws IOException, InterruptedException, ReplayException;
+    }
+
+    void run(Step step, long offset) throws IOException, InterruptedException, ReplayException {
+        if (step instanceof Step.Send s) {
+            send(s.command(), offset);
+        } else if (step instanceof Step.Barrier b) {
+            writer.drain();
+            b.operation().run(offset);
+        }
+    }
+
+    void send(SlotCommand c, long offset) throws IOException, InterruptedException {
+        submittedOffset = offset;
+        writer.submit(new Write(c.slot(), c.key(), c.commands(), offset, null, 0));
+    }
+
+    private List<Step> translate(ReplicationEvent.Command c) throws ReplayException, IOException, InterruptedException {
+        List<byte[]> argv = c.argv();
+        String name = c.name();
+        if (CodisRestore.handles(argv)) {
+            return codis(c);
+        }
+        switch (name) {
+            case "SELECT", "PING", "REPLCONF" -> {
+                stats.skipped("control");
+                return List.of();
+            }
+            case "PUBLISH", "SPUBLISH" -> {
+                if (!options.forwardPublish() || argv.size() < 3) {
+                    stats.skipped("publish");
+                    return List.of();
+                }
+                stats.count("applied");
+                return List.of(new Step.Send(SlotCommand.of(HashSlot.of(argv.get(1)), argv.get(1), argv)));
+            }
+            case "SCRIPT" -> {
+                return script(c);
+            }
+            case "EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO" -> {
+                return new ScriptCall(c, scripts, options, this::emulate).steps(stats);
+            }
+            case "FLUSHDB", "FLUSHALL" -> {
+                return databases.flush(c);
+            }
+            case "SWAPDB" -> {
+                return databases.swapdb(c);
+            }
+            case "FUNCTION" -> {
+                if (argv.size() > 1 && upper(argv.get(1)).equals("FLUSH")) {
+                    throw new ReplayException("FUNCTION FLUSH", c.startOffset(), "it would delete the function libraries of"
+                            + " every source on the shared target; delete this source's libraries by hand (FUNCTION DELETE)");
+                }
+                return keyed(c, name);
+            }
+            case "MOVE" -> {
+                return databases.move(c);
+            }
+            case "HEXPIRE", "HPEXPIRE", "HEXPIREAT", "HPEXPIREAT", "HPERSIST" -> {
+                if (!target.hashFieldTtl()) {
+                    return HashFieldExpiry.withoutSupport(c, name, options, target, stats);
+                }
+                return keyed(c, name);
+            }
+            default -> {
+                return keyed(c, name);
+            }
+        }
+    }
+
+    private List<Step> keyed(ReplicationEvent.Command c, String name) throws ReplayException {
+        List<byte[]> argv = AbsoluteExpiry.apply(c.argv(), c.receivedAtMillis());
+        if (name.equals("MSETNX")) {
+            // replicated only when it succeeded, i.e. every key was absent: MSET has the same effect and splits
+            argv = new ArrayList<>(argv);
+            argv.set(0, ascii("MSET"));
+        }
+        CommandSpec spec = table.lookup(argv).orElseThrow(() -> new ReplayException(name, c.startOffset(),
+                "not in the command table (" + table.size() + " commands of Redis 2.8-8.0, Valkey 8 and codis-server):"
+                        + " the worker stops rather than drop it"));
+        if (!spec.arityMatches(argv.size())) {
+            throw new ReplayException(name, c.startOffset(), argv.size() + " arguments do not match its arity " + spec.arity());
+        }
+        if (spec.policy() == ShardPolicy.ALL_SHARDS && spec.write()) {
+            List<byte[]> command = functionLoadReplace(argv);
+            stats.count("broadcast");
+            return List.of(new Step.Barrier(name, offset -> broadcast(command, c.startOffset())));
+        }
+        if (!spec.write()) {
+            stats.skipped("not-a-write");
+            return List.of();
+        }
+        List<KeyRef> keys;
+        try {
+            keys = spec.keys(argv);
+        } catch (UndeterminedKeysException e) {
+            throw new ReplayException(name, c.startOffset(), "its keys cannot be determined: " + e.getMessage());
+        }
+        if (keys.isEmpty()) {
+            throw new ReplayException(name, c.startOffset(), "a write without keys cannot be routed to a slot");
+        }
+        List<byte[]> mapped = mapKeys(argv, keys, c.db());
+        if (mapped == null) {
+            stats.skipped("other-db");
+            return List.of();
+        }
+        SlotPlan plan = CommandSplitter.plan(mapped, keys, spec.policy() == ShardPolicy.MULTI_SHARD_SPLIT);
+        if (plan instanceof SlotPlan.CrossSlot x) {
+            stats.count("emulated");
+            return List.of(new Step.Barrier(name, offset -> emulate(name, x.argv(), x.keys(), c.startOffset())));
+        }
+        SlotPlan.Routed r = (SlotPlan.Routed) plan;
+        stats.count(r.commands().size() > 1 ? "split" : "applied");
+        List<Step> out = new ArrayList<>(r.commands().size());
+        for (SlotCommand sc : r.commands()) {
+            out.add(new Step.Send(sc));
+        }
+        return out;
+    }
+
+    /**
+     * {@code FUNCTION LOAD code} as {@code FUNCTION LOAD REPLACE code}: the source accepted it, so the library
+     * was new there; on the target it may exist from an earlier run or another source, and replacing it
+     * gives the same end state.
+     */
+    private static List<byte[]> functionLoadReplace(List<byte[]> argv) {
+        if (argv.size() == 3 && upper(argv.get(0)).equals("FUNCTION") && upper(argv.get(1)).equals("LOAD")) {
+            return List.of(argv.get(0), argv.get(1), ascii("REPLACE"), argv.get(2));
+        }
+        return argv;
+    }
+
+    /** {@code argv} with each key renamed by the database mapping; null when the mapping skips the database. */
+    private List<byte[]> mapKeys(List<byte[]> argv, List<KeyRef> keys, int db) {
+        List<byte[]> out = new ArrayList<>(argv);
+        for (KeyRef k : keys) {
+            byte[] mapped = options.dbMapping().targetKey(db, argv.get(k.index()));
+            if (mapped == null) {
+                return null;
+            }
+            out.set(k.index(), mapped);
+        }
+        return out;
+    }
+
+    private void emulate(String name, List<byte[]> argv, List<KeyRef> keys, long offset)
+            throws IOException, InterruptedException, ReplayException {
+        try {
+            emulation.run(argv, keys);
+        } catch (CrossSlotEmulation.EmulationException e) {
+            throw new ReplayException(name, offset, "cross-slot emulation failed: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Step> script(ReplicationEvent.Command c) {
+        List<byte[]> argv = c.argv();
+        String sub = argv.size() > 1 ? upper(argv.get(1)) : "";
+        switch (sub) {
+            case "LOAD" -> {
+                if (argv.size() > 2) {
+                    scripts.add(argv.get(2));
+                }
+                stats.skipped("script-load"); // learnt: EVALSHA becomes EVAL on the shard that needs it
+            }
+            case "FLUSH" -> {
+                scripts.clear();
+                stats.skipped("script-flush");
+            }
+            default -> stats.skipped("script-" + sub.toLowerCase(Locale.ROOT));
+        }
+        return List.of();
+    }
+
+    private List<Step> codis(ReplicationEvent.Command c) throws ReplayException {
+        List<KeyCommands> translated;
+        try {
+            translated = codis.translate(c.argv(), c.receivedAtMillis());
+        } catch (CodisCommandException e) {
+            throw new ReplayException(c.name(), c.startOffset(), e.getMessage(), e);
+        }
+        stats.count("codis-restore");
+        List<Step> out = new ArrayList<>(translated.size());
+        for (KeyCommands k : translated) {
+            out.add(new Step.Send(new SlotCommand(HashSlot.of(k.key()), k.key(), k.commands())));
+        }
+        return out;
+    }
+
+    void broadcast(List<byte[]> command, long offset) throws IOException, ReplayException {
+        try {
+            FunctionLibraries.everyPrimary(nodes, command);
+        } catch (FunctionLibraries.RefusedException e) {
+            throw new ReplayException(upper(command.get(0)), offset, e.getMessage(), e);
+        }
+    }
+
+    static String upper(byte[] b) {
+        return new String(b, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

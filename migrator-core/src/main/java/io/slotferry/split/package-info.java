@@ -1,0 +1,2 @@
+/** Split: one source command becomes per-slot target commands, or is found to need an emulation. */
+package io.slotferry.split;

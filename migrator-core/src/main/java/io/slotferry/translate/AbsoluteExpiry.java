@@ -1,0 +1,108 @@
+package io.slotferry.translate;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns relative expiries into absolute ones, computed from the time the command was received from
+ * the source, so that replication lag does not stretch TTLs. Redis 7.0+ already replicates
+ * {@code PEXPIREAT} and {@code SET ... PXAT}; older sources send what the client sent: {@code EXPIRE},
+ * {@code PEXPIRE}, {@code SETEX}, {@code PSETEX}, {@code SET ... EX|PX}, {@code GETEX ... EX|PX} and
+ * {@code RESTORE} without {@code ABSTTL}.
+ */
+public final class AbsoluteExpiry {
+    private AbsoluteExpiry() {
+    }
+
+    /** {@code argv} with relative expiries made absolute; the same list when there is none. */
+    public static List<byte[]> apply(List<byte[]> argv, long receivedAtMillis) {
+        String name = upper(argv.get(0));
+        try {
+            switch (name) {
+                case "EXPIRE", "PEXPIRE" -> {
+                    if (argv.size() < 3) {
+                        return argv;
+                    }
+                    long unit = name.equals("EXPIRE") ? 1000 : 1;
+                    List<byte[]> out = new ArrayList<>(argv);
+                    out.set(0, ascii("PEXPIREAT"));
+                    out.set(2, number(absolute(argv.get(2), unit, receivedAtMillis)));
+                    return out;
+                }
+                case "SETEX", "PSETEX" -> {
+                    if (argv.size() != 4) {
+                        return argv;
+                    }
+                    long unit = name.equals("SETEX") ? 1000 : 1;
+                    return List.of(ascii("SET"), argv.get(1), argv.get(3), ascii("PXAT"),
+                            number(absolute(argv.get(2), unit, receivedAtMillis)));
+                }
+                case "SET" -> {
+                    return options(argv, 3, receivedAtMillis);
+                }
+                case "GETEX" -> {
+                    return options(argv, 2, receivedAtMillis);
+                }
+                case "RESTORE" -> {
+                    return restore(argv, receivedAtMillis);
+                }
+                default -> {
+                    return argv;
+                }
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            return argv; // not a valid TTL: the target refuses it as the source would have
+        }
+    }
+
+    private static List<byte[]> options(List<byte[]> argv, int from, long now) {
+        for (int i = from; i < argv.size() - 1; i++) {
+            String opt = upper(argv.get(i));
+            if (opt.equals("EX") || opt.equals("PX")) {
+                List<byte[]> out = new ArrayList<>(argv);
+                out.set(i, ascii("PXAT"));
+                out.set(i + 1, number(absolute(argv.get(i + 1), opt.equals("EX") ? 1000 : 1, now)));
+                return out;
+            }
+        }
+        return argv;
+    }
+
+    private static List<byte[]> restore(List<byte[]> argv, long now) {
+        if (argv.size() < 4) {
+            return argv;
+        }
+        for (int i = 4; i < argv.size(); i++) {
+            if (upper(argv.get(i)).equals("ABSTTL")) {
+                return argv;
+            }
+        }
+        long ttl = Long.parseLong(new String(argv.get(2), StandardCharsets.US_ASCII));
+        if (ttl == 0) {
+            return argv; // no expiry
+        }
+        List<byte[]> out = new ArrayList<>(argv);
+        out.set(2, number(Math.addExact(now, ttl)));
+        out.add(ascii("ABSTTL"));
+        return out;
+    }
+
+    private static long absolute(byte[] relative, long unit, long now) {
+        long value = Long.parseLong(new String(relative, StandardCharsets.US_ASCII));
+        return Math.addExact(now, Math.multiplyExact(value, unit));
+    }
+
+    private static String upper(byte[] b) {
+        return new String(b, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] number(long n) {
+        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,168 @@
+package io.slotferry.write;
+
+import io.slotferry.resp.RedisConnection;
+import io.slotferry.resp.RedisEndpoint;
+import io.slotferry.resp.RespValue;
+import io.slotferry.routing.ClusterTopology;
+import io.slotferry.routing.SlotTable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Synchronous, one-command-at-a-time connections to the target's primaries, for the few operations
+ * the pipelined {@link ClusterWriter} cannot do: reads that a cross-slot emulation needs (DUMP,
+ * PEXPIRETIME), SCAN walks for FLUSH and SWAPDB, and commands every primary must run (FUNCTION LOAD).
+ * The replayer uses them only while its writer is drained, so what they read is what the stream
+ * wrote. A {@code MOVED} refreshes the slot table and retries; an {@code ASK} is followed once;
+ * {@code TRYAGAIN}, {@code CLUSTERDOWN} and {@code LOADING} are retried for a while.
+ */
+public final class TargetNodes implements AutoCloseable {
+    private static final int MAX_REDIRECTS = 16;
+    private static final int MAX_RETRIES = 100;
+    private static final byte[] ASKING = "ASKING".getBytes(StandardCharsets.US_ASCII);
+
+    private final RedisEndpoint seed;
+    private final boolean clusterMode;
+    private final Duration connectTimeout;
+    private final Map<String, RedisConnection> connections = new HashMap<>();
+    private SlotTable table;
+
+    private TargetNodes(RedisEndpoint seed, boolean clusterMode, SlotTable table, Duration connectTimeout) {
+        this.seed = seed;
+        this.clusterMode = clusterMode;
+        this.table = table;
+        this.connectTimeout = connectTimeout;
+    }
+
+    /** Connects to {@code seed} and reads the slot table (or treats a standalone server as owning every slot). */
+    public static TargetNodes open(RedisEndpoint seed, Duration connectTimeout) throws IOException {
+        try (RedisConnection c = RedisConnection.open(seed, connectTimeout)) {
+            boolean cluster = ClusterWriter.clusterEnabled(c);
+            return new TargetNodes(seed, cluster, cluster ? ClusterTopology.discover(c) : SlotTable.single(seed), connectTimeout);
+        }
+    }
+
+    /** The primaries, as the latest slot table has them. */
+    public List<RedisEndpoint> primaries() {
+        return table.primaries();
+    }
+
+    /**
+     * Runs {@code argv} on the primary of {@code slot}, following redirects. Data errors come back as
+     * {@link RespValue.Error} for the caller to judge; only faults that do not pass are thrown.
+     */
+    public RespValue call(int slot, List<byte[]> argv) throws IOException, InterruptedException {
+        RedisEndpoint node = table.primaryOf(slot);
+        boolean asking = false;
+        int retries = 0;
+        for (int redirects = 0; redirects <= MAX_REDIRECTS; ) {
+            RedisConnection c = connection(node);
+            RespValue reply;
+            try {
+                if (asking) {
+                    c.call(List.of(ASKING));
+                }
+                reply = c.call(argv);
+            } catch (IOException e) {
+                drop(node);
+                if (++retries > MAX_RETRIES) {
+                    throw e;
+                }
+                Thread.sleep(100);
+                refresh();
+                node = table.primaryOf(slot);
+                continue;
+            }
+            asking = false;
+            if (!(reply instanceof RespValue.Error err)) {
+                return reply;
+            }
+            String m = err.message();
+            if (m.startsWith("MOVED ") || m.startsWith("ASK ")) {
+                String[] parts = m.split(" ");
+                int colon = parts[2].lastIndexOf(':');
+                node = seed.at(parts[2].substring(0, colon), Integer.parseInt(parts[2].substring(colon + 1)));
+                if (m.startsWith("MOVED ")) {
+                    refresh();
+                } else {
+                    asking = true;
+                }
+                redirects++;
+            } else if (m.startsWith("TRYAGAIN") || m.startsWith("CLUSTERDOWN") || m.startsWith("LOADING")
+                    || m.startsWith("MASTERDOWN")) {
+                if (++retries > MAX_RETRIES) {
+                    throw new WriteException("target keeps answering " + m + " to " + name(argv));
+                }
+                Thread.sleep(100);
+            } else {
+                return reply;
+            }
+        }
+        throw new WriteException("more than " + MAX_REDIRECTS + " redirects for " + name(argv));
+    }
+
+    /** Runs {@code argv} on one given primary (SCAN, FUNCTION LOAD); redirects do not apply. */
+    public RespValue callOn(RedisEndpoint node, List<byte[]> argv) throws IOException {
+        try {
+            return connection(node).call(argv);
+        } catch (IOException e) {
+            drop(node);
+            throw e;
+        }
+    }
+
+    private RedisConnection connection(RedisEndpoint node) throws IOException {
+        String id = node.host() + ":" + node.port();
+        RedisConnection c = connections.get(id);
+        if (c == null) {
+            c = RedisConnection.open(node, connectTimeout);
+            connections.put(id, c);
+        }
+        return c;
+    }
+
+    private void drop(RedisEndpoint node) {
+        RedisConnection c = connections.remove(node.host() + ":" + node.port());
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // the connection is already broken; a new one replaces it
+            }
+        }
+    }
+
+    private void refresh() {
+        if (!clusterMode) {
+            return;
+        }
+        for (RedisEndpoint p : table.primaries()) {
+            try {
+                table = ClusterTopology.discover(connection(p));
+                return;
+            } catch (IOException e) {
+                drop(p);
+            }
+        }
+    }
+
+    private static String name(List<byte[]> argv) {
+        return new String(argv.get(0), StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public void close() {
+        for (RedisConnection c : connections.values()) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // closing: nothing left to do with it
+            }
+        }
+        connections.clear();
+    }
+}
