@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# replay.sh
+#
+# Stream-replay benchmark: a backlog of COMMANDS mixed single-key writes on a live source, replayed
+# by `migrate run --source redis://SOURCE` into a local 3-master Redis Cluster, next to the native
+# ceiling measured in the same run:
+#   - ceiling: the same commands pre-split by hash slot into one RESP file per master (relative PX
+#     already absolute, as the replay sends it), sent with `redis-cli --pipe` to all masters in
+#     parallel;
+#   - ours: `migrate run` replicates the (empty) source and streams; then the JVM is paused
+#     (SIGSTOP) while the commands are piped into the SOURCE with `redis-cli --pipe`, so they wait
+#     as a backlog in the source's replica output buffer (unlimited here) and the source is idle
+#     afterwards; the clock runs from SIGCONT until the final marker `SET bench:replay:done 1` is on
+#     the cluster: receiving, spooling, translating, routing and writing the whole backlog.
+# Reports ops/s of each (median of RUNS runs, interleaved), ours / ceiling (goal >= 50 %), the time
+# the source took to accept the commands, our peak RSS, and a sample comparison source vs cluster.
+# See bench/README.md.
+#
+# Environment:
+#   COMMANDS=N      commands in the backlog (default 1000000)
+#   KEYS=N          distinct keys they touch (default 100000)
+#   SEED=N          generator seed (default 7)
+#   RUNS=N          runs of each phase (default 3)
+#   MIGRATE_BIN     launcher (default ./migrate, relative to the repo root)
+#   OURS_TIMEOUT=S  give up on ours after S seconds (default 600)
+#   SAMPLE=N        keys compared after ours (default 1000)
+#   KEEP=1          keep the servers running at the end
+#   STRICT=1        exit 1 when the goal is missed
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+cd "$ROOT"
+LOG_TAG=replay
+# shellcheck source=lib/common.sh
+source "$SCRIPT_DIR/lib/common.sh"
+PY="$SCRIPT_DIR/lib/replay.py"
+FL="$SCRIPT_DIR/lib/fullload.py"
+
+COMMANDS="${COMMANDS:-1000000}"
+KEYS="${KEYS:-100000}"
+SEED="${SEED:-7}"
+RUNS="${RUNS:-3}"
+MIGRATE_BIN="${MIGRATE_BIN:-./migrate}"
+OURS_TIMEOUT="${OURS_TIMEOUT:-600}"
+SAMPLE="${SAMPLE:-1000}"
+KEEP="${KEEP:-0}"
+STRICT="${STRICT:-0}"
+RATIO_GOAL=50   # %, ours ops/s / native ceiling ops/s
+for v in COMMANDS KEYS RUNS OURS_TIMEOUT SAMPLE; do
+  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, got '${!v}'"
+done
+need_tools redis-server redis-cli python3 awk
+OUT="bench/out/replay"
+mkdir -p "$OUT"
+need_launcher "$MIGRATE_BIN" "$OUT/launcher.err"
+WORK=$(mktemp -d /tmp/slotferry-replay.XXXXXX)
+NODE_PORTS=(); NODE_PIDS=(); SRC_PID=""; MIG_PID=""
+cleanup() {
+  [ -z "$MIG_PID" ] || stop_tree "$MIG_PID"
+  if [ "$KEEP" != 1 ]; then
+    cluster_stop "$WORK" "$OUT"
+    [ -z "$SRC_PID" ] || redis_stop "$SRC_PORT" "$SRC_PID"
+    rm -rf "$WORK"
+  else
+    log "KEEP=1: source on $SRC_PORT, cluster on ${NODE_PORTS[*]}"
+  fi
+}
+trap cleanup EXIT
+
+cluster_start "$WORK" 3 0 "$OUT/cluster-create.log"
+SRC_PORT=$(free_port) || die "no free port"
+mkdir -p "$WORK/source"
+# A backlog of 1M commands must not push us off: no output limit for replicas, a large backlog.
+redis_start "$WORK/source" "$SRC_PORT" --save "" --appendonly no --repl-diskless-sync-delay 0 \
+  --repl-backlog-size 512mb --client-output-buffer-limit "replica 0 0 0" || die "could not start the source"
+SRC_PID=$REDIS_PID
+python3 "$FL" slots --port "${NODE_PORTS[0]}" --out "$WORK/slots.txt"
+
+BASE_MS=$(now_ms)
+log "generating $COMMANDS commands over $KEYS keys ..."
+python3 "$PY" gen --seed "$SEED" --commands "$COMMANDS" --keys "$KEYS" --base-ms "$BASE_MS" \
+  --out "$WORK/source.resp" --slots "$WORK/slots.txt" --split-dir "$WORK" >"$OUT/gen.json"
+
+flush_cluster() { local p; for p in "${MASTER_PORTS[@]}"; do ncli "$p" FLUSHALL >/dev/null; done; }
+
+ceiling_run() {
+  local t0 p pids=()
+  flush_cluster
+  t0=$(now)
+  for p in "${MASTER_PORTS[@]}"; do
+    ncli "$p" --pipe <"$WORK/ceiling-$p.resp" >"$WORK/pipe-$p.log" 2>&1 & pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || die "redis-cli --pipe into the cluster failed"; done
+  calc "printf \"%.0f\", $COMMANDS / ($(now) - $t0)"
+}
+
+done_on_cluster() { [ "$(redis-cli -c -h 127.0.0.1 -p "${MASTER_PORTS[0]}" EXISTS bench:replay:done 2>/dev/null)" = 1 ]; }
+
+ours_run() {  # prints "ops_per_s source_accept_s peak_rss_mb"
+  local t0 t_src t_done deadline state="$WORK/state-$1"
+  flush_cluster
+  ncli "$SRC_PORT" FLUSHALL >/dev/null
+  "$MIGRATE_BIN" run --source "redis://127.0.0.1:$SRC_PORT" --target "redis://127.0.0.1:${MASTER_PORTS[0]}" \
+    --state-dir "$state" --progress-interval PT1S >"$OUT/ours-$1.out" 2>"$OUT/ours-$1.err" &
+  MIG_PID=$!
+  ( wait_peak_rss "$MIG_PID" 2>/dev/null; echo "$PEAK_HWM_KB" >"$WORK/rss-$1" ) &
+  deadline=$(( $(date +%s) + 120 ))
+  until grep -q ' streaming ' "$OUT/ours-$1.err" 2>/dev/null; do
+    kill -0 "$MIG_PID" 2>/dev/null || { tail -20 "$OUT/ours-$1.err" >&2; die "migrate run ended before streaming"; }
+    [ "$(date +%s)" -lt "$deadline" ] || die "migrate run did not start streaming within 120 s"
+    sleep 0.1
+  done
+  kill -STOP "$MIG_PID"
+  t0=$(now)
+  ncli "$SRC_PORT" --pipe <"$WORK/source.resp" >"$WORK/source-pipe.log" 2>&1 || die "redis-cli --pipe into the source failed"
+  t_src=$(since "$t0")
+  t0=$(now)
+  kill -CONT "$MIG_PID"
+  deadline=$(( $(date +%s) + OURS_TIMEOUT ))
+  until done_on_cluster; do
+    kill -0 "$MIG_PID" 2>/dev/null || { tail -20 "$OUT/ours-$1.err" >&2; die "migrate run stopped"; }
+    [ "$(date +%s)" -lt "$deadline" ] || die "the marker did not reach the cluster within $OURS_TIMEOUT s"
+    sleep 0.02
+  done
+  t_done=$(now)
+  python3 "$PY" check --source "$SRC_PORT" --slots "$WORK/slots.txt" --keys "$KEYS" --sample "$SAMPLE" \
+    >"$OUT/check-$1.json" || die "source and cluster differ: $(cat "$OUT/check-$1.json")"
+  stop_tree "$MIG_PID"; MIG_PID=""
+  wait
+  calc "printf \"%.0f %.1f %.0f\\n\", $COMMANDS / ($t_done - $t0), $t_src, $(cat "$WORK/rss-$1") * 1024 / 1e6"
+}
+
+CEIL=(); OURS=(); SRC_S=(); RSS=()
+for r in $(seq 1 "$RUNS"); do
+  c=$(ceiling_run); CEIL+=("$c")
+  log "run $r: ceiling $(fmt "$c" 0) ops/s"
+  read -r o s m < <(ours_run "$r"); OURS+=("$o"); SRC_S+=("$s"); RSS+=("$m")
+  log "run $r: ours $(fmt "$o" 0) ops/s (source accepted the backlog in $s s), peak RSS $m MB, sample $(cat "$OUT/check-$r.json")"
+done
+
+C=$(median "${CEIL[*]}"); O=$(median "${OURS[*]}")
+RATIO=$(calc "printf \"%.1f\", 100 * $O / $C")
+{
+  echo "== stream replay: $COMMANDS mixed single-key writes over $KEYS keys, 3-master cluster, $RUNS runs =="
+  machine_lines
+  echo "ceiling (redis-cli --pipe, pre-split per master): median $(fmt "$C" 0) ops/s  [${CEIL[*]}]"
+  echo "ours (migrate run, backlog on a live source):      median $(fmt "$O" 0) ops/s  [${OURS[*]}]"
+  echo "ours / ceiling: $RATIO % (goal >= $RATIO_GOAL %)"
+  echo "source accepted the backlog (replay paused) in: ${SRC_S[*]} s; our peak RSS: ${RSS[*]} MB"
+  echo "sample check (source vs cluster): $(cat "$OUT/check-$RUNS.json")"
+} | tee "$OUT/report.txt"
+if [ "$STRICT" = 1 ] && awk "BEGIN { exit !($RATIO < $RATIO_GOAL) }"; then exit 1; fi
