@@ -17,6 +17,7 @@ import io.slotferry.split.SlotPlan;
 import io.slotferry.translate.AbsoluteExpiry;
 import io.slotferry.translate.CodisCommandException;
 import io.slotferry.translate.CodisRestore;
+import io.slotferry.translate.DbMapping;
 import io.slotferry.translate.KeyCommands;
 import io.slotferry.translate.ScriptCache;
 import io.slotferry.write.TargetNodes;
@@ -117,7 +118,7 @@ public final class StreamReplayer {
             transaction = null;
             stats.skipped("discard");
         } else {
-            List<Step> steps = translate(c);
+            List<Step> steps = translate(c, name);
             if (transaction != null) {
                 transaction.add(steps, c);
             } else {
@@ -157,10 +158,9 @@ public final class StreamReplayer {
         writer.submit(new Write(c.slot(), c.key(), c.commands(), offset, null, 0));
     }
 
-    private List<Step> translate(ReplicationEvent.Command c) throws ReplayException, IOException, InterruptedException {
+    private List<Step> translate(ReplicationEvent.Command c, String name) throws ReplayException, IOException, InterruptedException {
         List<byte[]> argv = c.argv();
-        String name = c.name();
-        if (CodisRestore.handles(argv)) {
+        if (name.startsWith("SLOTS") && CodisRestore.handles(argv)) {
             return codis(c);
         }
         switch (name) {
@@ -274,6 +274,9 @@ public final class StreamReplayer {
 
     /** {@code argv} with each key renamed by the database mapping; null when the mapping skips the database. */
     private List<byte[]> mapKeys(List<byte[]> argv, List<KeyRef> keys, int db) {
+        if (identity(db)) {
+            return argv;
+        }
         List<byte[]> out = new ArrayList<>(argv);
         for (KeyRef k : keys) {
             byte[] mapped = options.dbMapping().targetKey(db, argv.get(k.index()));
@@ -283,6 +286,13 @@ public final class StreamReplayer {
             out.set(k.index(), mapped);
         }
         return out;
+    }
+
+    /** True when the mapping keeps every key of {@code db} as it is (no copy of the arguments needed). */
+    private boolean identity(int db) {
+        DbMapping m = options.dbMapping();
+        return m instanceof DbMapping.Merge || db == 0 && m instanceof DbMapping.Prefix
+                || m instanceof DbMapping.Only only && only.db() == db;
     }
 
     private void emulate(String name, List<byte[]> argv, List<KeyRef> keys, long offset)

@@ -23,6 +23,9 @@ public final class CommandSplitter {
             throw new IllegalArgumentException("a keyed command needs keys");
         }
         int first = HashSlot.of(argv.get(keys.get(0).index()));
+        if (keys.size() == 1) {
+            return new SlotPlan.Routed(List.of(SlotCommand.of(first, argv.get(keys.get(0).index()), argv)));
+        }
         boolean oneSlot = true;
         for (KeyRef k : keys) {
             if (HashSlot.of(argv.get(k.index())) != first) {

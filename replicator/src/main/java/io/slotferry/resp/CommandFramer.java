@@ -86,10 +86,14 @@ public final class CommandFramer {
                     i++;
                 }
                 case ARRAY_COUNT, BULK_LENGTH -> {
-                    if (number(b[i])) {
+                    // a header is a few bytes: consume them here rather than one switch turn each
+                    boolean done = false;
+                    while (i < end && !done) {
+                        done = number(b[i++]);
+                    }
+                    if (done) {
                         numberDone();
                     }
-                    i++;
                 }
                 case DATA -> {
                     int n = (int) Math.min(bulkLeft, end - i);
@@ -107,6 +111,9 @@ public final class CommandFramer {
                     expect(b[i], '\r', "CR after a bulk string");
                     state = State.DATA_LF;
                     i++;
+                    if (i < end) {
+                        continue; // the LF is usually right here; the next turn takes it
+                    }
                 }
                 case DATA_LF -> {
                     expect(b[i], '\n', "LF after a bulk string");
