@@ -108,4 +108,26 @@ class RunCommandIT {
         assertEquals(Migrate.EXIT_IO, code, out + "\n" + err);
         assertTrue(err.toString().contains("--target-cacert"), err.toString());
     }
+
+    @Test
+    void refusesALiveSourceWithKeysOutsideDbZeroUntilADbMapIsChosen(StandaloneRedis source, RedisClusterFixture cluster)
+            throws Exception {
+        source.flushAll();
+        try (Jedis j = source.jedis()) {
+            j.select(3);
+            j.set("elsewhere", "x");
+        }
+        int code = run(clusterTarget(cluster, "--source", source.uri()));
+        assertEquals(2, code, out + "\n" + err);
+        assertTrue(err.toString().contains("db3: 1 keys") && err.toString().contains("--db-map prefix"), err.toString());
+        source.flushAll();
+    }
+
+    @Test
+    void refusesDeleteOwnKeysWithSeveralPlainSources(StandaloneRedis source, RedisClusterFixture cluster) throws Exception {
+        source.flushAll();
+        int code = run(clusterTarget(cluster, "--source", source.uri(), "--source", source.uri(), "--flush", "delete-own-keys"));
+        assertEquals(2, code, out + "\n" + err);
+        assertTrue(err.toString().contains("--flush delete-own-keys needs to know which keys each source owns"), err.toString());
+    }
 }
