@@ -3,7 +3,6 @@ package io.slotferry.translate;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Turns relative expiries into absolute ones, computed from the time the command was received from
@@ -18,7 +17,7 @@ public final class AbsoluteExpiry {
 
     /** {@code argv} with relative expiries made absolute; the same list when there is none. */
     public static List<byte[]> apply(List<byte[]> argv, long receivedAtMillis) {
-        String name = upper(argv.get(0));
+        String name = Ascii.upper(argv.get(0));
         try {
             switch (name) {
                 case "EXPIRE", "PEXPIRE" -> {
@@ -27,8 +26,8 @@ public final class AbsoluteExpiry {
                     }
                     long unit = name.equals("EXPIRE") ? 1000 : 1;
                     List<byte[]> out = new ArrayList<>(argv);
-                    out.set(0, ascii("PEXPIREAT"));
-                    out.set(2, number(absolute(argv.get(2), unit, receivedAtMillis)));
+                    out.set(0, Ascii.bytes("PEXPIREAT"));
+                    out.set(2, Ascii.number(absolute(argv.get(2), unit, receivedAtMillis)));
                     return out;
                 }
                 case "SETEX", "PSETEX" -> {
@@ -36,8 +35,8 @@ public final class AbsoluteExpiry {
                         return argv;
                     }
                     long unit = name.equals("SETEX") ? 1000 : 1;
-                    return List.of(ascii("SET"), argv.get(1), argv.get(3), ascii("PXAT"),
-                            number(absolute(argv.get(2), unit, receivedAtMillis)));
+                    return List.of(Ascii.bytes("SET"), argv.get(1), argv.get(3), Ascii.bytes("PXAT"),
+                            Ascii.number(absolute(argv.get(2), unit, receivedAtMillis)));
                 }
                 case "SET" -> {
                     return options(argv, 3, receivedAtMillis);
@@ -59,11 +58,11 @@ public final class AbsoluteExpiry {
 
     private static List<byte[]> options(List<byte[]> argv, int from, long now) {
         for (int i = from; i < argv.size() - 1; i++) {
-            String opt = upper(argv.get(i));
+            String opt = Ascii.upper(argv.get(i));
             if (opt.equals("EX") || opt.equals("PX")) {
                 List<byte[]> out = new ArrayList<>(argv);
-                out.set(i, ascii("PXAT"));
-                out.set(i + 1, number(absolute(argv.get(i + 1), opt.equals("EX") ? 1000 : 1, now)));
+                out.set(i, Ascii.bytes("PXAT"));
+                out.set(i + 1, Ascii.number(absolute(argv.get(i + 1), opt.equals("EX") ? 1000 : 1, now)));
                 return out;
             }
         }
@@ -75,7 +74,7 @@ public final class AbsoluteExpiry {
             return argv;
         }
         for (int i = 4; i < argv.size(); i++) {
-            if (upper(argv.get(i)).equals("ABSTTL")) {
+            if (Ascii.upper(argv.get(i)).equals("ABSTTL")) {
                 return argv;
             }
         }
@@ -84,25 +83,13 @@ public final class AbsoluteExpiry {
             return argv; // no expiry
         }
         List<byte[]> out = new ArrayList<>(argv);
-        out.set(2, number(Math.addExact(now, ttl)));
-        out.add(ascii("ABSTTL"));
+        out.set(2, Ascii.number(Math.addExact(now, ttl)));
+        out.add(Ascii.bytes("ABSTTL"));
         return out;
     }
 
     private static long absolute(byte[] relative, long unit, long now) {
         long value = Long.parseLong(new String(relative, StandardCharsets.US_ASCII));
         return Math.addExact(now, Math.multiplyExact(value, unit));
-    }
-
-    private static String upper(byte[] b) {
-        return new String(b, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static byte[] number(long n) {
-        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
     }
 }

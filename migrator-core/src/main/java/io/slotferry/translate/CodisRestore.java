@@ -39,7 +39,7 @@ public final class CodisRestore {
 
     /** True for the Codis commands this class translates or refuses. */
     public static boolean handles(List<byte[]> argv) {
-        String name = upper(argv.get(0));
+        String name = Ascii.upper(argv.get(0));
         return name.equals("SLOTSRESTORE") || name.equals("SLOTSRESTORE-ASYNC") || name.equals("SLOTSDEL");
     }
 
@@ -50,7 +50,7 @@ public final class CodisRestore {
 
     /** The target commands, one entry per key, in order. */
     public List<KeyCommands> translate(List<byte[]> argv, long receivedAtMillis) throws CodisCommandException {
-        String name = upper(argv.get(0));
+        String name = Ascii.upper(argv.get(0));
         switch (name) {
             case "SLOTSDEL" -> throw new CodisCommandException(name, "Codis is deleting whole slots on this instance;"
                     + " the migration cannot follow that (stop Codis slot actions, e.g. with --codis-freeze-migrations)");
@@ -83,23 +83,23 @@ public final class CodisRestore {
         switch (sub) {
             case "delete" -> {
                 inProgress.remove(ByteBuffer.wrap(key));
-                return new KeyCommands(key, List.of(List.of(ascii("DEL"), key)), true);
+                return new KeyCommands(key, List.of(List.of(Ascii.bytes("DEL"), key)), true);
             }
             case "expire" -> {
                 need(what, argv, 4);
                 inProgress.remove(ByteBuffer.wrap(key));
                 long ttl = ttl(what, argv.get(3));
-                List<byte[]> cmd = ttl > 0 ? List.of(ascii("PEXPIREAT"), key, number(Math.addExact(now, ttl)))
-                        : List.of(ascii("PERSIST"), key);
+                List<byte[]> cmd = ttl > 0 ? List.of(Ascii.bytes("PEXPIREAT"), key, Ascii.number(Math.addExact(now, ttl)))
+                        : List.of(Ascii.bytes("PERSIST"), key);
                 return new KeyCommands(key, List.of(cmd), true);
             }
             case "string" -> {
                 need(what, argv, 5);
                 long ttl = ttl(what, argv.get(3));
-                List<byte[]> set = new ArrayList<>(List.of(ascii("SET"), key, argv.get(4)));
+                List<byte[]> set = new ArrayList<>(List.of(Ascii.bytes("SET"), key, argv.get(4)));
                 if (ttl > 0) {
-                    set.add(ascii("PXAT"));
-                    set.add(number(Math.addExact(now, ttl)));
+                    set.add(Ascii.bytes("PXAT"));
+                    set.add(Ascii.number(Math.addExact(now, ttl)));
                 }
                 return new KeyCommands(key, List.of(set), true);
             }
@@ -125,28 +125,28 @@ public final class CodisRestore {
         }
         List<List<byte[]>> commands = new ArrayList<>();
         if (inProgress.add(ByteBuffer.wrap(key))) {
-            commands.add(List.of(ascii("DEL"), key)); // the first chunk replaces what the target held
+            commands.add(List.of(Ascii.bytes("DEL"), key)); // the first chunk replaces what the target held
         }
         if (!elements.isEmpty()) {
             List<byte[]> cmd = new ArrayList<>(elements.size() + 2);
             switch (sub) {
                 case "list" -> {
-                    cmd.add(ascii("RPUSH"));
+                    cmd.add(Ascii.bytes("RPUSH"));
                     cmd.add(key);
                     cmd.addAll(elements);
                 }
                 case "hash" -> {
-                    cmd.add(ascii("HSET"));
+                    cmd.add(Ascii.bytes("HSET"));
                     cmd.add(key);
                     cmd.addAll(elements);
                 }
                 case "dict" -> {
-                    cmd.add(ascii("SADD"));
+                    cmd.add(Ascii.bytes("SADD"));
                     cmd.add(key);
                     cmd.addAll(elements);
                 }
                 default -> {
-                    cmd.add(ascii("ZADD"));
+                    cmd.add(Ascii.bytes("ZADD"));
                     cmd.add(key);
                     for (int i = 0; i < elements.size(); i += 2) {
                         cmd.add(score(what, elements.get(i + 1)));
@@ -157,7 +157,7 @@ public final class CodisRestore {
             commands.add(cmd);
         }
         if (ttl > 0) {
-            commands.add(List.of(ascii("PEXPIREAT"), key, number(Math.addExact(now, ttl)))); // Codis' temporary TTL
+            commands.add(List.of(Ascii.bytes("PEXPIREAT"), key, Ascii.number(Math.addExact(now, ttl)))); // Codis' temporary TTL
         }
         // RPUSH appends: sent twice after a lost reply, it would duplicate elements
         return new KeyCommands(key, commands, !sub.equals("list"));
@@ -173,13 +173,13 @@ public final class CodisRestore {
             throw new CodisCommandException(what, "a zset score is NaN");
         }
         if (Double.isInfinite(d)) {
-            return ascii(d > 0 ? "inf" : "-inf");
+            return Ascii.bytes(d > 0 ? "inf" : "-inf");
         }
-        return ascii(Double.toString(d)); // shortest form that round-trips; Redis' strtod reads it exactly
+        return Ascii.bytes(Double.toString(d)); // shortest form that round-trips; Redis' strtod reads it exactly
     }
 
     private static List<byte[]> restore(byte[] key, long ttl, byte[] payload, long now) {
-        return List.of(ascii("RESTORE"), key, number(ttl > 0 ? Math.addExact(now, ttl) : 0), payload, ascii("REPLACE"), ascii("ABSTTL"));
+        return List.of(Ascii.bytes("RESTORE"), key, Ascii.number(ttl > 0 ? Math.addExact(now, ttl) : 0), payload, Ascii.bytes("REPLACE"), Ascii.bytes("ABSTTL"));
     }
 
     private static long ttl(String what, byte[] text) throws CodisCommandException {
@@ -198,17 +198,5 @@ public final class CodisRestore {
         if (argv.size() < n) {
             throw new CodisCommandException(what, "needs at least " + (n - 1) + " arguments, got " + (argv.size() - 1));
         }
-    }
-
-    private static String upper(byte[] b) {
-        return new String(b, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static byte[] number(long n) {
-        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
     }
 }
