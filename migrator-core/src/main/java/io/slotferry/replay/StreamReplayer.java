@@ -26,6 +26,7 @@ import io.slotferry.write.WriteSink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +59,7 @@ public final class StreamReplayer {
     private final CrossSlotEmulation emulation;
     private final DatabaseCommands databases;
 
+    private final Map<String, CommandSpec> specs = new HashMap<>();
     private Transaction transaction;
     private volatile long handledOffset = -1;
     private volatile long submittedOffset = -1;
@@ -217,18 +219,17 @@ public final class StreamReplayer {
             argv = new ArrayList<>(argv);
             argv.set(0, ascii("MSET"));
         }
-        CommandSpec spec = table.lookup(argv).orElseThrow(() -> new ReplayException(name, c.startOffset(),
-                "not in the command table (" + table.size() + " commands of Redis 2.8-8.0, Valkey 8 and codis-server):"
-                        + " the worker stops rather than drop it"));
+        CommandSpec spec = spec(argv == c.argv() ? name : upper(argv.get(0)), argv, c.startOffset());
         if (!spec.arityMatches(argv.size())) {
             throw new ReplayException(name, c.startOffset(), argv.size() + " arguments do not match its arity " + spec.arity());
         }
-        if (spec.policy() == ShardPolicy.ALL_SHARDS && spec.write()) {
+        boolean write = spec.write();
+        if (spec.policy() == ShardPolicy.ALL_SHARDS && write) {
             List<byte[]> command = functionLoadReplace(argv);
             stats.count("broadcast");
             return List.of(new Step.Barrier(name, offset -> broadcast(command, c.startOffset())));
         }
-        if (!spec.write()) {
+        if (!write) {
             stats.skipped("not-a-write");
             return List.of();
         }
@@ -270,6 +271,24 @@ public final class StreamReplayer {
             return List.of(argv.get(0), argv.get(1), ascii("REPLACE"), argv.get(2));
         }
         return argv;
+    }
+
+    /**
+     * The table entry of {@code argv}, remembered by command name for commands without subcommands: the
+     * lookup is on every command's path.
+     */
+    private CommandSpec spec(String upperName, List<byte[]> argv, long offset) throws ReplayException {
+        CommandSpec spec = specs.get(upperName);
+        if (spec != null) {
+            return spec;
+        }
+        spec = table.lookup(argv).orElseThrow(() -> new ReplayException(upperName, offset,
+                "not in the command table (" + table.size() + " commands of Redis 2.8-8.0, Valkey 8 and codis-server):"
+                        + " the worker stops rather than drop it"));
+        if (spec.name().indexOf('|') < 0 && argv.size() > 1) {
+            specs.put(upperName, spec); // a container would have resolved a subcommand
+        }
+        return spec;
     }
 
     /** {@code argv} with each key renamed by the database mapping; null when the mapping skips the database. */
