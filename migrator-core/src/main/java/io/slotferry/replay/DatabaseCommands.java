@@ -2,6 +2,7 @@ package io.slotferry.replay;
 
 import io.slotferry.command.KeyRef;
 import io.slotferry.replication.ReplicationEvent;
+import io.slotferry.resp.RespValue;
 import io.slotferry.routing.HashSlot;
 import io.slotferry.split.SlotCommand;
 import io.slotferry.translate.DbMapping;
@@ -58,7 +59,7 @@ final class DatabaseCommands {
             default -> {
                 stats.count("flushed");
                 int db = c.db();
-                return List.of(new StreamReplayer.Step.Barrier(c.name(), offset -> deleteOwnKeys(all ? -1 : db, offset)));
+                return List.of(new StreamReplayer.Step.Barrier(offset -> deleteOwnKeys(all ? -1 : db, offset)));
             }
         }
     }
@@ -99,8 +100,8 @@ final class DatabaseCommands {
         if (c.argv().size() != 3) {
             throw new ReplayException("SWAPDB", c.startOffset(), "needs two databases");
         }
-        int a = Integer.parseInt(new String(c.argv().get(1), StandardCharsets.US_ASCII));
-        int b = Integer.parseInt(new String(c.argv().get(2), StandardCharsets.US_ASCII));
+        int a = database(c, c.argv().get(1));
+        int b = database(c, c.argv().get(2));
         if (a == b) {
             stats.skipped("swapdb-same");
             return List.of();
@@ -110,7 +111,7 @@ final class DatabaseCommands {
                     + " cannot be told apart for a swap");
         }
         stats.count("swapdb");
-        return List.of(new StreamReplayer.Step.Barrier("SWAPDB", offset -> {
+        return List.of(new StreamReplayer.Step.Barrier(offset -> {
             renamePrefix(p.prefix(a), SWAP_STAGING);
             renamePrefix(p.prefix(b), p.prefix(a));
             renamePrefix(SWAP_STAGING, p.prefix(b));
@@ -137,7 +138,7 @@ final class DatabaseCommands {
         }
         byte[] key = c.argv().get(1);
         int from = c.db();
-        int to = Integer.parseInt(new String(c.argv().get(2), StandardCharsets.US_ASCII));
+        int to = database(c, c.argv().get(2));
         DbMapping map = options.dbMapping();
         if (map instanceof DbMapping.Merge) {
             stats.skipped("move-merged"); // both databases are the same key space on the target
@@ -163,7 +164,7 @@ final class DatabaseCommands {
                     List.of(StreamReplayer.ascii("RENAME"), src, dst))));
         }
         stats.count("emulated");
-        return List.of(new StreamReplayer.Step.Barrier("MOVE", offset -> {
+        return List.of(new StreamReplayer.Step.Barrier(offset -> {
             try {
                 rename(src, dst);
             } catch (ReplayException e) {
@@ -176,12 +177,23 @@ final class DatabaseCommands {
         List<byte[]> argv = List.of(StreamReplayer.ascii("RENAME"), from, to);
         try {
             if (HashSlot.of(from) == HashSlot.of(to)) {
-                nodes.call(HashSlot.of(from), argv);
+                RespValue reply = nodes.call(HashSlot.of(from), argv);
+                if (reply instanceof RespValue.Error e) {
+                    throw new ReplayException("RENAME", -1, "the target refused renaming a key: " + e.message());
+                }
             } else {
                 emulation.run(argv, List.of(new KeyRef(1, true), new KeyRef(2, true)));
             }
         } catch (CrossSlotEmulation.EmulationException e) {
             throw new ReplayException("RENAME", -1, "renaming a key failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static int database(ReplicationEvent.Command c, byte[] text) throws ReplayException {
+        try {
+            return Integer.parseInt(new String(text, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            throw new ReplayException(c.name(), c.startOffset(), "a database number is not a number");
         }
     }
 

@@ -43,7 +43,12 @@ final class HashFieldExpiry {
         if (fields < 0 || argv.size() < 4) {
             throw new ReplayException(name, c.startOffset(), "no FIELDS argument");
         }
-        long time = Long.parseLong(new String(argv.get(2), StandardCharsets.US_ASCII));
+        long time;
+        try {
+            time = Long.parseLong(new String(argv.get(2), StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            throw new ReplayException(name, c.startOffset(), "the expiry time is not a number");
+        }
         long at = switch (name) {
             case "HEXPIRE" -> c.receivedAtMillis() + time * 1000;
             case "HPEXPIRE" -> c.receivedAtMillis() + time;

@@ -8,8 +8,6 @@ import io.slotferry.command.UndeterminedKeysException;
 import io.slotferry.load.TargetCapabilities;
 import io.slotferry.write.DataErrorPolicy;
 import io.slotferry.replication.ReplicationEvent;
-import io.slotferry.resp.RedisEndpoint;
-import io.slotferry.resp.RespValue;
 import io.slotferry.routing.HashSlot;
 import io.slotferry.split.CommandSplitter;
 import io.slotferry.split.SlotCommand;
@@ -31,8 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Applies one source's replication stream to the cluster, command by command, in stream order per
@@ -46,7 +42,6 @@ import java.util.logging.Logger;
  * <p>Single-threaded: one replayer per worker, fed by the worker's thread.
  */
 public final class StreamReplayer {
-    private static final Logger LOG = Logger.getLogger(StreamReplayer.class.getName());
 
     private final CommandTable table;
     private final TargetCapabilities target;
@@ -137,7 +132,7 @@ public final class StreamReplayer {
         record Send(SlotCommand command) implements Step {
         }
 
-        record Barrier(String what, Operation operation) implements Step {
+        record Barrier(Operation operation) implements Step {
         }
     }
 
@@ -227,7 +222,7 @@ public final class StreamReplayer {
         if (spec.policy() == ShardPolicy.ALL_SHARDS && write) {
             List<byte[]> command = functionLoadReplace(argv);
             stats.count("broadcast");
-            return List.of(new Step.Barrier(name, offset -> broadcast(command, c.startOffset())));
+            return List.of(new Step.Barrier(offset -> broadcast(command, c.startOffset())));
         }
         if (!write) {
             stats.skipped("not-a-write");
@@ -250,7 +245,7 @@ public final class StreamReplayer {
         SlotPlan plan = CommandSplitter.plan(mapped, keys, spec.policy() == ShardPolicy.MULTI_SHARD_SPLIT);
         if (plan instanceof SlotPlan.CrossSlot x) {
             stats.count("emulated");
-            return List.of(new Step.Barrier(name, offset -> emulate(name, x.argv(), x.keys(), c.startOffset())));
+            return List.of(new Step.Barrier(offset -> emulate(name, x.argv(), x.keys(), c.startOffset())));
         }
         SlotPlan.Routed r = (SlotPlan.Routed) plan;
         stats.count(r.commands().size() > 1 ? "split" : "applied");
