@@ -32,12 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -61,20 +56,10 @@ import redis.clients.jedis.Jedis;
  */
 @ExtendWith(RealServers.class)
 class TranscriptReplayIT {
-    private static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "transcript worker");
-        t.setDaemon(true);
-        return t;
-    });
     private static final long WAIT_MILLIS = 60_000;
 
     @TempDir
     Path state;
-
-    @AfterAll
-    static void stopThreads() {
-        THREADS.shutdownNow();
-    }
 
     @TestFactory
     Stream<DynamicTest> everyTranscriptReplaysIntoTheClusterEqualToItsManifest(RedisClusterFixture cluster) {
@@ -97,21 +82,17 @@ class TranscriptReplayIT {
             Worker worker = new Worker(new SourceSpec.Live(capture.name(), RedisEndpoint.plain("127.0.0.1", master.port())), target,
                     LoadOptions.defaults().withDataErrorPolicy(DataErrorPolicy.SKIP), replay, Files.createDirectories(state.resolve(capture.name())));
             long started = System.currentTimeMillis();
-            Future<?> run = THREADS.submit(() -> {
-                worker.run();
-                return null;
-            });
+            RunningWorker run = RunningWorker.start(worker);
             try {
-                awaitApplied(worker, run, endOffset(capture));
+                run.awaitApplied(endOffset(capture), WAIT_MILLIS);
                 assertTargetEquals(cluster, capture, started);
                 if (next.isPresent()) {
                     master.dropConnection();
-                    awaitApplied(worker, run, next.get().masterReplOffsetEnd());
+                    run.awaitApplied(next.get().masterReplOffsetEnd(), WAIT_MILLIS);
                     assertTargetEquals(cluster, next.get(), started);
                 }
             } finally {
-                worker.stop();
-                run.get(30, TimeUnit.SECONDS);
+                run.stopAndJoin();
             }
         }
     }
@@ -119,21 +100,6 @@ class TranscriptReplayIT {
     /** Where the stream of {@code capture} ends in replication offsets (a SYNC session counts from 0 at the snapshot). */
     private static long endOffset(Transcript capture) {
         return capture.isSync() ? capture.stream().bytes() : capture.masterReplOffsetEnd();
-    }
-
-    private static void awaitApplied(Worker worker, Future<?> run, long offset) throws Exception {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (worker.appliedOffset() < offset) {
-            if (run.isDone()) {
-                run.get(); // the worker stopped: its exception is the failure
-                throw new AssertionError("the worker ended at applied offset " + worker.appliedOffset() + " before " + offset);
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("applied offset " + worker.appliedOffset() + " did not reach " + offset + "; "
-                        + worker.replayStats().snapshot());
-            }
-            Thread.sleep(20);
-        }
     }
 
     private static void assertTargetEquals(RedisClusterFixture cluster, Transcript capture, long replayStarted) throws IOException {

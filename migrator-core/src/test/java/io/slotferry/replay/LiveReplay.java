@@ -4,17 +4,13 @@ import io.slotferry.fixture.ClusterNode;
 import io.slotferry.fixture.RedisClusterFixture;
 import io.slotferry.fixture.StandaloneRedis;
 import io.slotferry.load.LoadOptions;
+import io.slotferry.migration.RunningWorker;
 import io.slotferry.migration.Target;
 import io.slotferry.migration.Worker;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.source.SourceSpec;
 import io.slotferry.write.WriterOptions;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import redis.clients.jedis.Jedis;
@@ -25,24 +21,14 @@ import redis.clients.jedis.Jedis;
  * look at the cluster.
  */
 final class LiveReplay implements AutoCloseable {
-    private static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "live replay worker");
-        t.setDaemon(true);
-        return t;
-    });
     private static final Pattern OFFSET = Pattern.compile("master_repl_offset:(\\d+)");
 
     private final StandaloneRedis source;
-    private final Worker worker;
-    private final Future<?> run;
+    private final RunningWorker run;
 
     private LiveReplay(StandaloneRedis source, Worker worker) {
         this.source = source;
-        this.worker = worker;
-        this.run = THREADS.submit(() -> {
-            worker.run();
-            return null;
-        });
+        this.run = RunningWorker.start(worker);
     }
 
     static LiveReplay start(StandaloneRedis source, RedisClusterFixture cluster, ReplayOptions options, Path state, boolean admin)
@@ -69,41 +55,20 @@ final class LiveReplay implements AutoCloseable {
             }
             want = Long.parseLong(m.group(1));
         }
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (worker.appliedOffset() < want) {
-            if (run.isDone()) {
-                run.get();
-                throw new AssertionError("the worker ended before offset " + want);
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("applied offset " + worker.appliedOffset() + " did not reach " + want + "; "
-                        + worker.replayStats().snapshot());
-            }
-            Thread.sleep(10);
-        }
+        run.awaitApplied(want, 30_000);
     }
 
-    /** The worker's failure, waiting for it to stop: what a command that must stop the worker leaves. */
+    /** The worker's failure, waiting for it to stop. */
     Throwable failure() throws Exception {
-        try {
-            run.get(30, TimeUnit.SECONDS);
-            throw new AssertionError("the worker did not fail");
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
+        return run.failure();
     }
 
     ReplayStats stats() {
-        return worker.replayStats();
+        return run.worker().replayStats();
     }
 
     @Override
     public void close() throws Exception {
-        worker.stop();
-        try {
-            run.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            // a test that expected the failure has read it already
-        }
+        run.close();
     }
 }
