@@ -1,11 +1,15 @@
 package io.slotferry.migration;
 
+import io.slotferry.checkpoint.Checkpoint;
+import io.slotferry.checkpoint.RunIdentity;
+import io.slotferry.checkpoint.StateDirectory;
 import io.slotferry.command.CommandTable;
 import io.slotferry.load.LoadOptions;
 import io.slotferry.load.LoadStats;
 import io.slotferry.load.LoadSummary;
 import io.slotferry.load.ScriptListener;
 import io.slotferry.load.SnapshotLoader;
+import io.slotferry.rdb.ChecksumStatus;
 import io.slotferry.replay.FunctionLibraries;
 import io.slotferry.replay.ReplayOptions;
 import io.slotferry.replay.ReplayStats;
@@ -13,14 +17,17 @@ import io.slotferry.replay.StreamReplayer;
 import io.slotferry.replication.Replica;
 import io.slotferry.replication.ReplicaOptions;
 import io.slotferry.replication.ReplicationEvent;
+import io.slotferry.replication.ReplicationId;
+import io.slotferry.replication.StreamPosition;
 import io.slotferry.replication.file.RdbFiles;
 import io.slotferry.source.SourceSpec;
 import io.slotferry.translate.ScriptCache;
 import io.slotferry.write.ClusterWriter;
 import io.slotferry.write.TargetNodes;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,30 +37,51 @@ import java.util.logging.Logger;
  * the position the snapshot was taken at. A file source has a snapshot and no stream; a live source
  * streams until {@link #stop()}.
  *
+ * <p>A live worker checkpoints what the target acknowledged (at most every second, at each phase
+ * change and on stop); started again over the same {@link StateDirectory} it resumes with
+ * {@code PSYNC replid applied+1}, and loads a snapshot again only when the source refuses that.
+ *
  * <p>Each worker writes through its own {@link ClusterWriter}: workers never wait on each other,
  * and each one's applied offset covers its own writes only.
  */
 public final class Worker {
     private static final Logger LOG = Logger.getLogger(Worker.class.getName());
     private static final long RELEASE_NANOS = 100_000_000L;
+    private static final long CHECKPOINT_NANOS = 1_000_000_000L;
+
+    /** Where a worker is; {@link #FAILED} carries {@link #failure()}. */
+    public enum Phase { STARTING, SNAPSHOT, STREAMING, DONE, STOPPED, FAILED }
 
     private final SourceSpec source;
     private final Target target;
     private final LoadOptions loadOptions;
     private final ReplayOptions replayOptions;
-    private final Path stateDir;
+    private final StateDirectory state;
     private final LoadStats stats = new LoadStats();
     private final ReplayStats replayStats = new ReplayStats();
+    private final StreamMarks marks = new StreamMarks();
     private volatile StreamReplayer replayer;
     private volatile Replica replica;
     private volatile boolean stopping;
+    private volatile Phase phase = Phase.STARTING;
+    private volatile Throwable failure;
+    private volatile long lagMillis;
+    private volatile int fullSyncs;
+    private volatile int partialResyncs;
 
-    public Worker(SourceSpec source, Target target, LoadOptions loadOptions, ReplayOptions replayOptions, Path stateDir) {
+    public Worker(SourceSpec source, Target target, LoadOptions loadOptions, ReplayOptions replayOptions, StateDirectory state) {
         this.source = source;
         this.target = target;
         this.loadOptions = loadOptions.withKeyMapping(replayOptions.dbMapping());
         this.replayOptions = replayOptions;
-        this.stateDir = stateDir;
+        this.state = state;
+    }
+
+    /** A worker of a run of its own, over {@code stateDir} (tests, single-source tools). */
+    public Worker(SourceSpec source, Target target, LoadOptions loadOptions, ReplayOptions replayOptions, Path stateDir)
+            throws IOException {
+        this(source, target, loadOptions, replayOptions,
+                StateDirectory.open(stateDir, new RunIdentity(List.of(source.name()), target.endpoint().toString())));
     }
 
     public SourceSpec source() {
@@ -70,6 +98,15 @@ public final class Worker {
         return replayStats;
     }
 
+    public Phase phase() {
+        return phase;
+    }
+
+    /** Why the worker failed; null unless {@link #phase()} is {@link Phase#FAILED}. */
+    public Throwable failure() {
+        return failure;
+    }
+
     /** Source offset up to which the target holds every command of the stream; -1 before streaming. */
     public long appliedOffset() {
         StreamReplayer r = replayer;
@@ -82,18 +119,44 @@ public final class Worker {
         return r == null ? -1 : r.receivedOffset();
     }
 
-    /** Asks a streaming worker to finish: it drains what it submitted and returns. */
+    /** Age of the oldest command received but not acknowledged by the target, in ms; 0 when none waits. */
+    public long lagMillis() {
+        return lagMillis;
+    }
+
+    /** Snapshots loaded by this worker (a second one means the source forced a full sync). */
+    public int fullSyncs() {
+        return fullSyncs;
+    }
+
+    /** Partial resyncs the source accepted (a restart from a checkpoint, without a new snapshot). */
+    public int partialResyncs() {
+        return partialResyncs;
+    }
+
+    /** Asks a streaming worker to finish: it drains what it submitted, checkpoints and returns. */
     public void stop() {
         stopping = true;
     }
 
     /** Runs the worker to its end; returns once every write is acknowledged. */
     public LoadSummary run() throws Exception {
-        if (source instanceof SourceSpec.Live live) {
-            return replicate(live);
-        }
-        try (ClusterWriter writer = openWriter()) {
-            return snapshot((SourceSpec.RdbFile) source, writer);
+        try {
+            LoadSummary summary;
+            if (source instanceof SourceSpec.Live live) {
+                summary = replicate(live);
+            } else {
+                phase = Phase.SNAPSHOT;
+                try (ClusterWriter writer = openWriter()) {
+                    summary = snapshot((SourceSpec.RdbFile) source, writer);
+                }
+            }
+            phase = stopping ? Phase.STOPPED : Phase.DONE;
+            return summary;
+        } catch (Throwable t) {
+            failure = t;
+            phase = Phase.FAILED;
+            throw t;
         }
     }
 
@@ -104,9 +167,21 @@ public final class Worker {
     private LoadSummary snapshot(SourceSpec.RdbFile file, ClusterWriter writer) throws IOException, InterruptedException {
         // A compressed file or standard input is copied (decompressed, streamed) into the state
         // directory: big values are decoded in a second read at their offset.
-        try (RdbFiles.SeekableRdb rdb = RdbFiles.seekable(file.file(), stateDir)) {
+        try (RdbFiles.SeekableRdb rdb = RdbFiles.seekable(file.file(), state.path())) {
             return SnapshotLoader.load(rdb.path(), writer, target.capabilities(), loadOptions, stats);
         }
+    }
+
+    /** Resumes from the last streaming checkpoint when there is one; otherwise a full sync. */
+    private Replica connect(SourceSpec.Live live, ReplicaOptions options) throws IOException {
+        Optional<Checkpoint> last = state.checkpoint(live.name());
+        if (last.isPresent() && last.get().phase() == Checkpoint.Phase.STREAMING && !last.get().replid().equals(ReplicationId.NONE.value())) {
+            Checkpoint c = last.get();
+            LOG.log(Level.INFO, "{0}: resuming from the checkpoint: PSYNC {1} {2}",
+                    new Object[] {live.name(), c.replid(), Long.toString(c.appliedOffset() + 1)});
+            return Replica.resume(live.endpoint(), options, new StreamPosition(new ReplicationId(c.replid()), c.appliedOffset(), c.db()));
+        }
+        return Replica.start(live.endpoint(), options);
     }
 
     /**
@@ -115,28 +190,24 @@ public final class Worker {
      * offsets, and each writer's applied offset must only grow.
      */
     private LoadSummary replicate(SourceSpec.Live live) throws Exception {
-        Path spool = Files.createDirectories(stateDir.resolve("spool-" + live.endpoint().host() + "-" + live.endpoint().port()));
+        Path spool = state.workDirectory(live.name());
         ScriptCache scripts = new ScriptCache();
         ClusterWriter streamWriter = null;
         try (TargetNodes nodes = TargetNodes.open(target.endpoint(), target.writerOptions().connectTimeout());
-             Replica r = Replica.start(live.endpoint(), ReplicaOptions.defaults(spool).withSnapshotFile(true))) {
+             Replica r = connect(live, ReplicaOptions.defaults(spool).withSnapshotFile(true))) {
             replica = r;
             LoadSummary summary = null;
             StreamReplayer replay = null;
             long released = System.nanoTime();
+            long checkpointed = released;
             while (!stopping) {
                 ReplicationEvent e = r.poll(200);
-                if (e == null) {
-                    if (replay != null) {
-                        r.applied(replay.appliedOffset());
-                    }
-                } else if (e instanceof ReplicationEvent.Command c) {
+                if (e instanceof ReplicationEvent.Command c) {
                     replay.apply(c);
-                    long now = System.nanoTime();
-                    if (now - released > RELEASE_NANOS) {
-                        r.applied(replay.appliedOffset()); // frees spooled segments the target holds, and the quota
-                        released = now;
-                    }
+                    marks.submitted(c);
+                } else if (e instanceof ReplicationEvent.SnapshotBegin b) {
+                    phase = Phase.SNAPSHOT;
+                    state.save(Checkpoint.snapshot(live.name(), b.replid().value(), b.offset()));
                 } else if (e instanceof ReplicationEvent.SnapshotFile f) {
                     if (streamWriter != null) {
                         LOG.log(Level.WARNING, "{0}: the source forced a new full sync; its snapshot is loaded again over"
@@ -146,13 +217,21 @@ public final class Worker {
                         streamWriter = null;
                         replayer = null;
                     }
+                    fullSyncs++;
                     try (ClusterWriter w = openWriter()) {
                         summary = SnapshotLoader.load(f.file(), w, target.capabilities(), loadOptions, stats,
                                 new SnapshotScripts(scripts, nodes));
                     }
                 } else if (e instanceof ReplicationEvent.SnapshotEnd || e instanceof ReplicationEvent.StreamResumed) {
-                    long offset = e instanceof ReplicationEvent.SnapshotEnd end ? end.offset()
-                            : ((ReplicationEvent.StreamResumed) e).offset();
+                    long offset;
+                    if (e instanceof ReplicationEvent.SnapshotEnd end) {
+                        offset = end.offset();
+                        marks.reset(0); // a master selects a database before its first command after a full sync
+                    } else {
+                        offset = ((ReplicationEvent.StreamResumed) e).offset();
+                        marks.reset(r.deliveredPosition().db());
+                        partialResyncs++;
+                    }
                     if (streamWriter == null) {
                         streamWriter = openWriter();
                         replay = new StreamReplayer(CommandTable.load(), replayOptions, streamWriter, nodes, target.capabilities(),
@@ -160,21 +239,50 @@ public final class Worker {
                     }
                     replay.startAt(offset);
                     replayer = replay;
+                    phase = Phase.STREAMING;
+                    checkpoint(live, r, replay);
                 } else if (e instanceof ReplicationEvent.SnapshotData) {
                     throw new IllegalStateException("parsed snapshot events in file mode");
                 }
-                // SnapshotBegin: in file mode the snapshot itself comes as SnapshotFile
+                long now = System.nanoTime();
+                if (replay != null && (e == null || now - released > RELEASE_NANOS)) {
+                    released = now;
+                    acknowledge(r, replay);
+                    if (now - checkpointed > CHECKPOINT_NANOS) {
+                        checkpointed = now;
+                        checkpoint(live, r, replay);
+                    }
+                }
             }
             if (replay != null) {
                 replay.drain();
-                r.applied(replay.appliedOffset());
+                acknowledge(r, replay);
+                checkpoint(live, r, replay);
             }
-            return summary != null ? summary : new LoadSummary(0, io.slotferry.rdb.ChecksumStatus.ABSENT, stats.snapshot());
+            return summary != null ? summary : new LoadSummary(0, ChecksumStatus.ABSENT, stats.snapshot());
         } finally {
             if (streamWriter != null) {
                 streamWriter.close();
             }
         }
+    }
+
+    /** Frees what the target holds (spooled segments, marks) and measures the lag in time. */
+    private void acknowledge(Replica r, StreamReplayer replay) {
+        long applied = replay.appliedOffset();
+        r.applied(applied);
+        marks.acknowledged(applied);
+        long oldest = marks.oldestUnacknowledged();
+        if (oldest < 0) {
+            oldest = r.oldestWaitingSince();
+        }
+        lagMillis = oldest < 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
+    }
+
+    private void checkpoint(SourceSpec.Live live, Replica r, StreamReplayer replay) throws IOException {
+        long applied = replay.appliedOffset();
+        marks.acknowledged(applied);
+        state.save(Checkpoint.streaming(live.name(), r.replicationId().value(), r.receivedOffset(), applied, marks.appliedDb()));
     }
 
     /** The snapshot's scripts: cached bodies for EVALSHA, function libraries loaded on every primary. */

@@ -77,6 +77,20 @@ final class ReceiveMarks {
         return size == 0 ? -1 : millis[head];
     }
 
+    /**
+     * The time of the first mark past {@code offset}, or -1 when nothing past it was received: the
+     * receive time of the oldest command after {@code offset}, or an earlier one (never a later one).
+     * Frees nothing.
+     */
+    long firstAfter(long offset) {
+        for (int i = 0; i < size; i++) {
+            if (offsets[index(i)] > offset) {
+                return millis[index(i)];
+            }
+        }
+        return -1;
+    }
+
     /** How many marks are held (for tests of the bound). */
     int size() {
         return size;

@@ -247,6 +247,15 @@ public final class Replica implements SourceStream {
         return delivered;
     }
 
+    /**
+     * When the oldest command received but not yet handed out was received (epoch ms, possibly a
+     * little earlier, never later), or -1 when every received command was handed out: the age of the
+     * backlog waiting in the spool.
+     */
+    public long oldestWaitingSince() {
+        return spool.receivedAfter(delivered);
+    }
+
     /** The replication id to resume with. */
     public ReplicationId replicationId() {
         ReplicationId id = receiver.replid();

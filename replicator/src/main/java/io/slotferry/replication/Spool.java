@@ -192,6 +192,11 @@ final class Spool implements AutoCloseable {
         return gen == generation ? marks.receivedAt(end) : -1;
     }
 
+    /** When the oldest command after {@code offset} of the current generation was received; -1 when none was. */
+    synchronized long receivedAfter(long offset) {
+        return marks.firstAfter(offset);
+    }
+
     /** The replication id of a resume recorded exactly at {@code offset}, consumed once. */
     synchronized ReplicationId takeResume(long offset) {
         return resumes.remove(offset);

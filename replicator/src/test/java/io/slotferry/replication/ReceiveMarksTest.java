@@ -22,6 +22,17 @@ class ReceiveMarksTest {
     }
 
     @Test
+    void theOldestWaitingCommandTakesTheFirstMarkPastTheDeliveredOffset() {
+        ReceiveMarks marks = new ReceiveMarks();
+        marks.record(100, 1_000);
+        marks.record(250, 1_005);
+        assertEquals(1_000, marks.firstAfter(40));
+        assertEquals(1_005, marks.firstAfter(100), "the command after 100 was completed by the second read");
+        assertEquals(-1, marks.firstAfter(250), "nothing waits past the last mark");
+        assertEquals(1_000, marks.receivedAt(100), "firstAfter frees nothing");
+    }
+
+    @Test
     void readsWithinOneMillisecondShareOneMark() {
         ReceiveMarks marks = new ReceiveMarks();
         for (int i = 1; i <= 1000; i++) {

@@ -1,0 +1,47 @@
+package io.slotferry.checkpoint;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Where one source instance stands, as one immutable record: the state a restarted run resumes from.
+ *
+ * <p>In {@link Phase#SNAPSHOT} the snapshot of {@code replid} at {@code receivedOffset} is being loaded and
+ * is not complete on the target: a restart takes a new one. In {@link Phase#STREAMING} the target holds the
+ * snapshot and every command up to {@code appliedOffset}: a restart asks {@code PSYNC replid appliedOffset+1}
+ * and needs a new snapshot only when the source no longer has that backlog.
+ *
+ * @param formatVersion  {@link #FORMAT_VERSION} of the writer; a reader refuses any other
+ * @param source         the instance's identity (its name in the run)
+ * @param phase          snapshot being loaded, or streaming
+ * @param replid         the replication id the offsets belong to ("?" before the source answered)
+ * @param receivedOffset highest offset received from the source
+ * @param appliedOffset  highest offset whose writes the target acknowledged (-1 in the snapshot phase)
+ * @param db             database selected in the stream at {@code appliedOffset} (a resumed stream does not repeat its SELECT)
+ * @param writtenAt      when the record was written (ISO-8601, UTC)
+ */
+public record Checkpoint(int formatVersion, String source, Phase phase, String replid, long receivedOffset,
+        long appliedOffset, int db, String writtenAt) {
+    /** The one format this build reads and writes. */
+    public static final int FORMAT_VERSION = 1;
+
+    /** The two phases a worker can be restarted from. */
+    public enum Phase { SNAPSHOT, STREAMING }
+
+    public Checkpoint {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(phase, "phase");
+        Objects.requireNonNull(replid, "replid");
+        Objects.requireNonNull(writtenAt, "writtenAt");
+    }
+
+    /** A snapshot of {@code replid} at {@code offset} is being loaded. */
+    public static Checkpoint snapshot(String source, String replid, long offset) {
+        return new Checkpoint(FORMAT_VERSION, source, Phase.SNAPSHOT, replid, offset, -1, 0, Instant.now().toString());
+    }
+
+    /** The target holds everything up to {@code applied} of stream {@code replid}. */
+    public static Checkpoint streaming(String source, String replid, long received, long applied, int db) {
+        return new Checkpoint(FORMAT_VERSION, source, Phase.STREAMING, replid, received, applied, db, Instant.now().toString());
+    }
+}

@@ -1,0 +1,160 @@
+package io.slotferry.checkpoint;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The state directory of a run: {@code run.json} (which sources and target it belongs to) and one
+ * {@code checkpoint-NAME.json} per source instance. Every file is written whole to a temporary file,
+ * forced to disk, and renamed over the old one, so a crash at any moment leaves either the previous
+ * record or the new one, never a torn one.
+ */
+public final class StateDirectory {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private final Path dir;
+
+    private StateDirectory(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * Opens (creating it when needed) the state directory of a run over {@code identity}: refuses a
+     * directory written for other sources or another target, whose checkpoints would resume the wrong streams.
+     */
+    public static StateDirectory open(Path dir, RunIdentity identity) throws IOException {
+        Files.createDirectories(dir);
+        StateDirectory state = new StateDirectory(dir);
+        Path run = dir.resolve("run.json");
+        if (Files.exists(run)) {
+            RunIdentity before = state.read(run, RunIdentity.class);
+            if (!before.equals(identity)) {
+                throw new CheckpointException("state directory " + dir + " belongs to another run (sources " + before.sources()
+                        + ", target " + before.target() + "); this run has sources " + identity.sources() + ", target "
+                        + identity.target() + ": use another --state-dir, or delete this one to start over");
+            }
+        } else {
+            state.write(run, identity);
+        }
+        return state;
+    }
+
+    /** Opens an existing state directory to read it ({@code migrate status}). */
+    public static StateDirectory existing(Path dir) throws IOException {
+        if (!Files.isRegularFile(dir.resolve("run.json"))) {
+            throw new CheckpointException(dir + " is not a state directory of 'migrate run' (it has no run.json)");
+        }
+        return new StateDirectory(dir);
+    }
+
+    public Path path() {
+        return dir;
+    }
+
+    /** The sources and target this directory was written for. */
+    public RunIdentity identity() throws IOException {
+        return read(dir.resolve("run.json"), RunIdentity.class);
+    }
+
+    /** The last checkpoint of {@code source}, if one was written. */
+    public Optional<Checkpoint> checkpoint(String source) throws IOException {
+        Path file = checkpointFile(source);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        Checkpoint c = read(file, Checkpoint.class);
+        if (c.formatVersion() != Checkpoint.FORMAT_VERSION) {
+            throw new CheckpointException(file + " has checkpoint format " + c.formatVersion() + "; this build reads format "
+                    + Checkpoint.FORMAT_VERSION);
+        }
+        return Optional.of(c);
+    }
+
+    /** Replaces the checkpoint of its source, atomically. */
+    public void save(Checkpoint checkpoint) throws IOException {
+        write(checkpointFile(checkpoint.source()), checkpoint);
+    }
+
+    /** The file a source's checkpoint lives in: its name with anything but letters, digits, '.', '-' and '_' made '_'. */
+    public Path checkpointFile(String source) {
+        return dir.resolve("checkpoint-" + fileName(source) + ".json");
+    }
+
+    /** A working directory of one source (its replication spool). */
+    public Path workDirectory(String source) throws IOException {
+        return Files.createDirectories(dir.resolve("work-" + fileName(source)));
+    }
+
+    /** Writes {@code value} as JSON to {@code file}: temporary file, fsync, rename (also for status files). */
+    public static void writeAtomically(Path file, Object value) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not serializable: " + value.getClass(), e);
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        Path temp = parent.resolve("." + file.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot rename " + temp + " over " + file + " atomically on this file system", e);
+        }
+    }
+
+    /** The JSON mapping used for every file of the state directory (records, snake_case names). */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    private void write(Path file, Object value) throws IOException {
+        writeAtomically(file, value);
+    }
+
+    private <T> T read(Path file, Class<T> type) throws IOException {
+        try {
+            return JSON.readValue(Files.readAllBytes(file), type);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String fileName(String source) {
+        return source.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /** Checkpoint files present (for {@code migrate status}), sorted. */
+    public List<Path> checkpointFiles() throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("checkpoint-") && p.toString().endsWith(".json"))
+                    .sorted().toList();
+        }
+    }
+}
