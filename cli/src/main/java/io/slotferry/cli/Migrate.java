@@ -1,7 +1,9 @@
 package io.slotferry.cli;
 
 import io.slotferry.cli.rdb.RdbCommand;
+import io.slotferry.checkpoint.CheckpointException;
 import io.slotferry.load.LoadException;
+import io.slotferry.source.DiscoveryException;
 import io.slotferry.rdb.RdbFormatException;
 import io.slotferry.write.WriteException;
 import java.io.IOException;
@@ -19,13 +21,14 @@ import picocli.CommandLine.Command;
             "slotferry: move live Redis data out of Codis and Twemproxy into a Redis Cluster",
             "(Amazon ElastiCache for Redis/Valkey in cluster mode), with no downtime.",
             "",
-            "Today: load RDB files into a cluster (run); inspect and dump RDB files of any Redis version",
-            "(2.4 to 8.x, Valkey, codis-server); follow a live source's replication stream (tail).",
+            "run: copy Twemproxy backends, Codis groups, single instances or RDB files into a cluster, live,",
+            "with checkpoints and a cutover signal; status: show a run's checkpoints; rdb: inspect and dump",
+            "RDB files of any Redis version (2.4 to 8.x, Valkey, codis-server); tail: follow a replication stream.",
             "Examples:  migrate run --source rdb:dump.rdb --target rediss://slotferry@cluster.example:6379",
             "           migrate rdb inspect dump.rdb"},
         footer = {"", "Exit codes:",
             "  0  success",
-            "  1  the command failed (message on stderr)",
+            "  1  the command failed, or the fleet or state directory is not fit to start from (message on stderr)",
             "  2  invalid command line",
             "  3  the RDB input is malformed (the message gives the byte offset)",
             "  4  an input/output error (file missing, unreadable, broken pipe)"})
@@ -52,8 +55,9 @@ public final class Migrate implements Runnable {
             if (cause instanceof RdbFormatException) {
                 return EXIT_FORMAT;
             }
-            if (cause instanceof LoadException || cause instanceof WriteException) {
-                return 1; // the data or the target refused: not an I/O problem
+            if (cause instanceof LoadException || cause instanceof WriteException || cause instanceof DiscoveryException
+                    || cause instanceof CheckpointException) {
+                return 1; // the data, the target, the fleet's state or the state directory refused: not an I/O problem
             }
             if (cause instanceof IOException) {
                 return EXIT_IO;

@@ -1,53 +1,79 @@
 package io.slotferry.cli;
 
 import io.slotferry.load.LoadStats;
-import io.slotferry.migration.Worker;
+import io.slotferry.metrics.RunStatus;
+import io.slotferry.metrics.WorkerStatus;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 
-/** Progress lines of {@code migrate run} (one per worker) and its closing summary. */
+/**
+ * Progress lines of {@code migrate run} and {@code migrate status}: one per worker. On a terminal
+ * the block is redrawn in place; otherwise (a log file, a pipe) each status is printed as new lines,
+ * at most every {@code every} statuses.
+ */
 final class Progress {
-    private final List<Worker> workers;
     private final PrintWriter err;
-    private final long[] lastKeys;
-    private final long[] lastBytes;
-    private long lastNanos = System.nanoTime();
+    private final boolean terminal;
+    private final int every;
+    private int drawn;
+    private int seen;
 
-    Progress(List<Worker> workers, PrintWriter err) {
-        this.workers = workers;
+    Progress(PrintWriter err, boolean terminal, int every) {
         this.err = err;
-        this.lastKeys = new long[workers.size()];
-        this.lastBytes = new long[workers.size()];
+        this.terminal = terminal;
+        this.every = Math.max(1, every);
     }
 
-    /** One line per worker: share of the file read, keys acknowledged, rate, ETA, skips and failures. */
-    void print() {
-        long now = System.nanoTime();
-        double seconds = Math.max(1e-3, (now - lastNanos) / 1e9);
-        lastNanos = now;
-        for (int i = 0; i < workers.size(); i++) {
-            Worker w = workers.get(i);
-            if (w.appliedOffset() >= 0) {
-                long received = w.receivedOffset();
-                err.println(String.format(Locale.ROOT, "%s streaming  applied offset %,d  received %,d  lag %,d bytes  %s",
-                        w.source().name(), w.appliedOffset(), received, Math.max(0, received - w.appliedOffset()),
-                        w.replayStats().snapshot()));
-                continue;
-            }
-            LoadStats.Snapshot c = w.stats().snapshot();
-            double keysPerSecond = (c.keysWritten() - lastKeys[i]) / seconds;
-            double bytesPerSecond = (c.bytesRead() - lastBytes[i]) / seconds;
-            lastKeys[i] = c.keysWritten();
-            lastBytes[i] = c.bytesRead();
-            String share = c.totalBytes() > 0 ? String.format(Locale.ROOT, "%5.1f%%", 100.0 * c.bytesRead() / c.totalBytes()) : "    ?";
-            String eta = c.totalBytes() > 0 && bytesPerSecond > 0
-                    ? duration((long) ((c.totalBytes() - c.bytesRead()) / bytesPerSecond)) : "-";
-            err.println(String.format(Locale.ROOT, "%s %s  %,d keys loaded  %,.0f keys/s  ETA %s  skipped %,d expired %,d other-db  failed %,d",
-                    workers.get(i).source().name(), share, c.keysWritten(), keysPerSecond, eta, c.skippedExpired(),
-                    c.skippedOtherDb(), c.failed()));
+    void print(RunStatus status) {
+        if (!terminal && seen++ % every != 0) {
+            return;
         }
+        List<String> lines = lines(status);
+        if (terminal && drawn > 0) {
+            err.print("\033[" + drawn + "F"); // back to the block's first line, then overwrite it
+        }
+        for (String l : lines) {
+            err.print(terminal ? l + "\033[K\n" : l + "\n");
+        }
+        drawn = lines.size();
         err.flush();
+    }
+
+    /** The table: one line per worker and a readiness line. */
+    static List<String> lines(RunStatus status) {
+        List<String> out = new java.util.ArrayList<>();
+        for (WorkerStatus w : status.workers()) {
+            out.add(line(w));
+        }
+        out.add(status.readyForCutover() ? "READY FOR CUTOVER: every source caught up for "
+                + String.format(Locale.ROOT, "%.0f s", status.caughtUpSeconds()) + " (stop writes to the sources, wait for lag 0, switch)"
+                : "not ready for cutover" + (status.caughtUpSeconds() > 0
+                        ? String.format(Locale.ROOT, " (every source caught up for %.0f s of 5)", status.caughtUpSeconds()) : ""));
+        return out;
+    }
+
+    static String line(WorkerStatus w) {
+        String head = String.format(Locale.ROOT, "%-28s %-9s", w.source(), w.phase());
+        switch (w.phase()) {
+            case "SNAPSHOT": {
+                String share = w.rdbBytesTotal() > 0
+                        ? String.format(Locale.ROOT, "%5.1f%% of %s", 100.0 * w.rdbBytesDone() / w.rdbBytesTotal(), bytes(w.rdbBytesTotal()))
+                        : "receiving the snapshot";
+                return head + String.format(Locale.ROOT, " %s  %,d keys  %,.0f keys/s  ETA %s", share, w.keysLoaded(),
+                        w.keysPerSecond(), w.etaSeconds() < 0 ? "-" : duration(w.etaSeconds()));
+            }
+            case "STREAMING":
+            case "STOPPED":
+                return head + String.format(Locale.ROOT, " applied %,d  source %,d  lag %s, %.1f s%s%s", w.appliedOffset(),
+                        w.masterReplOffset(), bytes(w.lagBytes()), w.lagSeconds(),
+                        w.partialResyncs() > 0 ? "  (resumed by partial resync)" : "",
+                        w.failedKeys() > 0 ? "  failed keys " + w.failedKeys() : "");
+            case "FAILED":
+                return head + " " + w.error();
+            default:
+                return head + String.format(Locale.ROOT, " %,d keys", w.keysLoaded());
+        }
     }
 
     /** The closing line of one source. */
@@ -60,6 +86,20 @@ final class Progress {
                     c.scripts(), c.functionLibraries(), c.moduleAux()));
         }
         return s.toString();
+    }
+
+    private static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        double v = n;
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     private static String duration(long seconds) {

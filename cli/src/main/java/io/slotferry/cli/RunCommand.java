@@ -3,9 +3,13 @@ package io.slotferry.cli;
 import io.slotferry.load.LoadMode;
 import io.slotferry.load.LoadOptions;
 import io.slotferry.load.LoadStats;
-import io.slotferry.load.LoadSummary;
+import io.slotferry.checkpoint.RunIdentity;
+import io.slotferry.checkpoint.StateDirectory;
+import io.slotferry.migration.Migration;
+import io.slotferry.migration.RunOptions;
 import io.slotferry.migration.Target;
 import io.slotferry.migration.Worker;
+import io.slotferry.source.Fleet;
 import io.slotferry.replay.CrossSlotScripts;
 import io.slotferry.replay.FlushPolicy;
 import io.slotferry.replay.ReplayOptions;
@@ -16,18 +20,11 @@ import io.slotferry.write.DataErrorPolicy;
 import io.slotferry.write.WriterOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,8 +34,10 @@ import picocli.CommandLine.Option;
 /** {@code migrate run}: copy every source into the target; one worker per source. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Load each SOURCE into the target cluster (or standalone server); exit 0",
-            "once the target has acknowledged every key.",
+            "Copy each SOURCE instance into the target cluster (or standalone server): one worker per",
+            "instance loads its snapshot, then applies its command stream until stopped. Every second the",
+            "status (phase, progress, lag in bytes and seconds, ready_for_cutover) is printed, written to",
+            "--status-file and served at --metrics-port; checkpoints go to --state-dir.",
             "",
             "Keys go as RESTORE (one command per key, TTL as an absolute time) when the",
             "target accepts the source's encoding, and as native commands (RPUSH, HSET,",
@@ -48,6 +47,9 @@ import picocli.CommandLine.Option;
             "Progress goes to stderr every --progress-interval, the summary to stdout.",
             "",
             "Examples:",
+            "  MIGRATE_TARGET_PASSWORD=... migrate run --source twemproxy:/etc/nutcracker.yml \\",
+            "    --target rediss://slotferry@clustercfg.my-cache.example.com:6379 \\",
+            "    --target-cacert /etc/ssl/certs/AmazonRootCA1.pem --status-file status.json",
             "  MIGRATE_TARGET_PASSWORD=... migrate run --source rdb:/backups/dump.rdb \\",
             "    --target rediss://slotferry@clustercfg.my-cache.example.com:6379 \\",
             "    --target-cacert /etc/ssl/certs/AmazonRootCA1.pem",
@@ -55,18 +57,21 @@ import picocli.CommandLine.Option;
             "    --target redis://10.0.0.5:6379 --load-mode rewrite --max-ops 20000",
             ""},
         footer = {"", "Exit codes:",
-            "  0  every key acknowledged",
-            "  1  keys failed, or a worker stopped (the message on stderr says why)",
+            "  0  every key acknowledged (files), or stopped on request with checkpoints written (live sources)",
+            "  1  keys failed, a worker stopped, or the fleet is not safe to start from (the message on stderr says why)",
             "  2  invalid command line",
             "  3  a malformed RDB file (the message gives the byte offset)",
             "  4  an input/output or connection error"})
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--source", required = true, paramLabel = "SRC",
-            description = {"A source, repeatable: redis://[user@]host:port or rediss://... (a live instance, replicated",
-                "as a replica: snapshot, then its command stream until the run is stopped), or rdb:PATH (an RDB",
-                "file, plain or .gz/.bz2/.xz; rdb:- reads stdin).",
-                "Examples: --source redis://10.0.3.7:6379   --source rdb:/backups/codis-group1.rdb"})
+            description = {"A source, repeatable. Live instances are replicated as a replica: snapshot, then the command",
+                "stream until the run is stopped (Ctrl-C, SIGTERM: checkpoints are written; run again to resume).",
+                "  redis://[user@]host:port, rediss://...   one instance",
+                "  twemproxy:PATH/nutcracker.yml[#POOL]      every backend of every pool (or of POOL)",
+                "  codis:http://DASHBOARD:PORT               the master (or a healthy replica) of every group",
+                "  rdb:PATH                                  an RDB file, plain or .gz/.bz2/.xz (rdb:- reads stdin)",
+                "Examples: --source twemproxy:/etc/nutcracker.yml   --source codis:http://10.0.0.9:18080"})
     List<String> sources;
 
     @Mixin
@@ -99,9 +104,34 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     TargetOptions targetOptions;
 
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "migrate-state",
-            description = {"Working directory of the run: decompressed copies of compressed sources, stream PEL spill files.",
+            description = {"The run's checkpoints (one per source instance: phase, replication id, offsets) and working files.",
+                "Running again with the same directory resumes each instance with a partial resync (PSYNC) instead",
+                "of a new snapshot; a directory written for other sources or another target is refused.",
                 "Default: ${DEFAULT-VALUE}. Example: --state-dir /var/lib/slotferry/run1"})
     Path stateDir;
+
+    @Option(names = "--status-file", paramLabel = "FILE",
+            description = {"Replaced every second (atomically) with the run's status as JSON: per source phase, snapshot",
+                "progress, offsets, lag in bytes and seconds, errors, and \"ready_for_cutover\". Example: --status-file s.json"})
+    Path statusFile;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
+            description = {"Serve Prometheus metrics at http://127.0.0.1:PORT/metrics and the status JSON at /status",
+                "(loopback only). Default: off. Example: --metrics-port 9187"})
+    int metricsPort;
+
+    @Option(names = "--snapshot-only",
+            description = "Stop each live source once its snapshot is loaded and checkpointed; a later run streams from there.")
+    boolean snapshotOnly;
+
+    @Option(names = "--keep-going",
+            description = "A failed source does not stop the others (the run still exits 1 at the end).")
+    boolean keepGoing;
+
+    @Option(names = "--codis-freeze-migrations",
+            description = {"Pause the Codis dashboards' slot actions for the run and resume them when it ends (the product",
+                "auth is the source password). Without it a run refuses to start while a slot migration is pending."})
+    boolean codisFreeze;
 
     @Option(names = "--load-mode", paramLabel = "MODE", defaultValue = "restore",
             description = {"restore: RESTORE when the target accepts the value, native commands otherwise (default);",
@@ -133,8 +163,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 "acknowledged (encoded size plus object overhead). Default: ${DEFAULT-VALUE} (16 MiB)."})
     long maxInFlight;
 
-    @Option(names = "--progress-interval", paramLabel = "DURATION", defaultValue = "PT2S",
-            description = "How often a progress line is printed (ISO-8601). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--progress-interval", paramLabel = "DURATION", defaultValue = "PT1S",
+            description = {"How often the status is taken: progress lines (redrawn in place on a terminal), status file,",
+                "metrics (ISO-8601). Default: ${DEFAULT-VALUE}"})
     Duration progressInterval;
 
     @CommandLine.Spec
@@ -142,27 +173,23 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     @Override
     public Integer call() throws Exception {
-        List<SourceSpec> specs = new ArrayList<>();
         ReplayOptions replayOptions;
         try {
-            for (String s : sources) {
-                specs.add(SourceOptions.isLiveSource(s) ? new SourceSpec.Live(s, sourceOptions.endpoint(s))
-                        : SourceSpec.parse(s));
-            }
             replayOptions = ReplayOptions.defaults().withDbMapping(DbMapping.parse(dbMap)).withFlush(FlushPolicy.parse(flush))
                     .withForwardPublish(forwardPublish).withCrossSlotScripts(CrossSlotScripts.parse(crossSlotScripts));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        Fleet fleet = discover();
         boolean dbMapChosen = spec.commandLine().getParseResult().hasMatchedOption("--db-map");
-        for (SourceSpec s : specs) {
+        for (SourceSpec s : fleet.sources()) {
             if (s instanceof SourceSpec.Live live && !dbMapChosen) {
                 refuseOtherDatabases(live);
             }
         }
-        if (specs.size() > 1 && replayOptions.flush() == FlushPolicy.DELETE_OWN_KEYS) {
+        if (fleet.sources().size() > 1 && replayOptions.flush() == FlushPolicy.DELETE_OWN_KEYS) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--flush delete-own-keys needs to know which keys each"
-                    + " source owns; with several plain redis:// sources that is not known (use it with one source)");
+                    + " source owns; with several source instances that is not known (use it with one source)");
         }
         LoadMode mode = switch (loadMode.toLowerCase(Locale.ROOT)) {
             case "restore" -> LoadMode.RESTORE;
@@ -178,7 +205,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         PrintWriter out = spec.commandLine().getOut();
         WriterOptions writerOptions = WriterOptions.defaults().withDataErrors(policy).withRateLimit(maxOps, maxBytes)
                 .withMaxInFlightBytes(maxInFlight);
-        Files.createDirectories(stateDir);
+        StateDirectory state = StateDirectory.open(stateDir, new RunIdentity(fleet.names(), targetOptions.describe()));
         LoadOptions loadOptions = LoadOptions.defaults().withMode(mode).withBigValueBytes(bigValueBytes)
                 .withDataErrorPolicy(policy).withPendingEntriesInMemory(LoadOptions.defaults().pendingEntriesInMemory(), stateDir);
 
@@ -190,44 +217,34 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                     + " (does --target-cacert name the CA that signed the target's certificate?)", e);
         }
         err.println("target " + targetOptions.describe() + ": " + target.capabilities());
+        err.println("sources: " + String.join(", ", fleet.names()));
         err.flush();
 
-        List<Worker> workers = new ArrayList<>();
-        for (SourceSpec s : specs) {
-            workers.add(new Worker(s, target, loadOptions, replayOptions.withDataErrors(policy), stateDir));
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(workers.size(), r -> {
-            Thread t = new Thread(r, "slotferry-worker");
-            t.setDaemon(true);
-            return t;
-        });
-        List<Future<LoadSummary>> results = new ArrayList<>();
-        for (Worker w : workers) {
-            results.add(pool.submit(w::run));
-        }
-        pool.shutdown();
-        Progress progress = new Progress(workers, err);
-        while (!pool.awaitTermination(progressInterval.toMillis(), TimeUnit.MILLISECONDS)) {
-            progress.print();
-            if (results.stream().anyMatch(f -> f.isDone() && failed(f))) {
-                break; // one worker stopped: the run stops (its error is reported below)
-            }
-        }
-        pool.shutdownNow();
+        RunOptions runOptions = RunOptions.defaults().withStatusFile(statusFile).withMetricsPort(metricsPort)
+                .withSnapshotOnly(snapshotOnly).withKeepGoing(keepGoing).withInterval(progressInterval)
+                .withCodisFreeze(codisFreeze, () -> {
+                    java.util.function.Supplier<String> p = sourceOptions.password();
+                    return p == null ? "" : p.get();
+                });
+        Migration migration = new Migration(fleet, target, loadOptions, replayOptions.withDataErrors(policy), state, runOptions);
+        Progress progress = new Progress(err, System.console() != null, 1);
+        StopSignals.install(migration);
+        List<Migration.Ending> endings = migration.run(progress::print);
 
         long failedKeys = 0;
         Throwable firstError = null;
-        for (int i = 0; i < workers.size(); i++) {
-            Worker w = workers.get(i);
+        for (int i = 0; i < endings.size(); i++) {
+            Migration.Ending e = endings.get(i);
+            Worker w = migration.workers().get(i);
             LoadStats.Snapshot c = w.stats().snapshot();
             failedKeys += c.failed();
-            try {
-                LoadSummary summary = results.get(i).get();
-                out.println(Progress.summary(w.source().name(), summary.counts()));
-            } catch (ExecutionException e) {
-                out.println(Progress.summary(w.source().name(), c) + " - stopped");
+            if (e.failure() == null) {
+                out.println(Progress.summary(e.source(), e.summary().counts()) + (w.phase() == Worker.Phase.STOPPED
+                        ? "; stopped at offset " + w.appliedOffset() + " (checkpointed)" : ""));
+            } else {
+                out.println(Progress.summary(e.source(), c) + " - failed: " + e.failure().getMessage());
                 if (firstError == null) {
-                    firstError = e.getCause(); // an Error too (OutOfMemoryError): never a silent exit 0
+                    firstError = e.failure(); // an Error too (OutOfMemoryError): never a silent exit 0
                 }
             }
             for (String f : w.stats().recentFailures()) {
@@ -244,6 +261,14 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         return failedKeys == 0 ? 0 : 1;
     }
 
+    private Fleet discover() throws IOException {
+        try {
+            return sourceOptions.discover(sources, Duration.ofSeconds(10));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     /** A cluster has db 0 only: keys elsewhere are skipped only when the operator said so. */
     private void refuseOtherDatabases(SourceSpec.Live live) throws IOException {
         Map<Integer, Long> keys = Keyspace.keysPerDb(live.endpoint(), Duration.ofSeconds(10));
@@ -257,18 +282,6 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             throw new CommandLine.ParameterException(spec.commandLine(), "source " + live.name() + " has keys outside db 0 ("
                     + others + ") and a cluster has db 0 only: choose --db-map only:0 (skip them, counted), --db-map prefix"
                     + " (db N key k becomes N:k) or --db-map merge (every db into db 0)");
-        }
-    }
-
-    private static boolean failed(Future<?> f) {
-        try {
-            f.get();
-            return false;
-        } catch (ExecutionException e) {
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
         }
     }
 }

@@ -2,28 +2,41 @@ package io.slotferry.cli;
 
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.resp.TlsTrust;
+import io.slotferry.source.Discovery;
+import io.slotferry.source.Fleet;
+import io.slotferry.source.SyncFrom;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 import picocli.CommandLine.Option;
 
 /**
- * How to reach a live source (a picocli mixin): {@code redis://[user@]host:port} or
- * {@code rediss://...}; the password only from {@code MIGRATE_SOURCE_PASSWORD} or a file, never from
- * the command line (it would show in {@code ps}).
+ * How to reach live sources (a picocli mixin): {@code redis://[user@]host:port}, {@code rediss://...},
+ * and the backends of {@code twemproxy:} and {@code codis:} sources; the password only from
+ * {@code MIGRATE_SOURCE_PASSWORD} or a file, never from the command line (it would show in {@code ps}).
  */
 public final class SourceOptions {
     /** Environment variable holding the source password. */
     public static final String PASSWORD_ENV = "MIGRATE_SOURCE_PASSWORD";
 
     @Option(names = "--source-password-file", paramLabel = "FILE",
-            description = "File holding the source password (AUTH token); default: the MIGRATE_SOURCE_PASSWORD environment variable.")
+            description = {"File holding the source password (AUTH token; for Twemproxy and Codis, the backends' shared",
+                "password); default: the MIGRATE_SOURCE_PASSWORD environment variable."})
     Path passwordFile;
 
     @Option(names = "--source-cacert", paramLabel = "PEM",
             description = "CA certificate(s) to verify a rediss:// source with; default: the JVM trust store. Host names are always verified.")
     Path caCert;
+
+    @Option(names = "--sync-from", paramLabel = "WHICH", defaultValue = "replica",
+            description = {"For twemproxy: and codis: shards: replicate from a healthy replica when one exists (replica,",
+                "the default: spares the master the snapshot's fork) or always from the master (master).",
+                "Example: --sync-from master"})
+    String syncFrom;
 
     /** True for the URIs this mixin understands. */
     public static boolean isLiveSource(String s) {
@@ -41,7 +54,18 @@ public final class SourceOptions {
                 throw new UncheckedIOException(e);
             }
         }
-        return new RedisEndpoint(u.host(), u.port(), tls, u.user(),
-                RedisUri.password(passwordFile, "--source-password-file", PASSWORD_ENV, System::getenv));
+        return new RedisEndpoint(u.host(), u.port(), tls, u.user(), password());
+    }
+
+    /** The source password supplier (null when none is configured). */
+    Supplier<String> password() {
+        return RedisUri.password(passwordFile, "--source-password-file", PASSWORD_ENV, System::getenv);
+    }
+
+    /** Every instance the {@code --source} values name (Twemproxy backends, Codis groups, URIs, files). */
+    public Fleet discover(List<String> values, Duration timeout) throws IOException {
+        // Twemproxy and Codis backends: plain TCP (neither proxy speaks TLS to them), the shared password.
+        RedisEndpoint backends = new RedisEndpoint("backend", 6379, null, null, password());
+        return Discovery.discover(values, new Discovery.Options(this::endpoint, backends, SyncFrom.parse(syncFrom), timeout));
     }
 }

@@ -63,6 +63,7 @@ public final class Worker {
     private volatile StreamReplayer replayer;
     private volatile Replica replica;
     private volatile boolean stopping;
+    private volatile boolean snapshotOnly;
     private volatile Phase phase = Phase.STARTING;
     private volatile Throwable failure;
     private volatile long lagMillis;
@@ -137,6 +138,11 @@ public final class Worker {
     /** Asks a streaming worker to finish: it drains what it submitted, checkpoints and returns. */
     public void stop() {
         stopping = true;
+    }
+
+    /** A live worker stops once its snapshot is loaded and checkpointed (a later run streams from there). */
+    public void stopAfterSnapshot() {
+        snapshotOnly = true;
     }
 
     /** Runs the worker to its end; returns once every write is acknowledged. */
@@ -241,6 +247,9 @@ public final class Worker {
                     replayer = replay;
                     phase = Phase.STREAMING;
                     checkpoint(live, r, replay);
+                    if (snapshotOnly) {
+                        stopping = true;
+                    }
                 } else if (e instanceof ReplicationEvent.SnapshotData) {
                     throw new IllegalStateException("parsed snapshot events in file mode");
                 }

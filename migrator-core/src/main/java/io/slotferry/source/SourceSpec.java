@@ -4,10 +4,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * One {@code --source} as the operator wrote it. Today: {@code rdb:PATH} (a snapshot file, plain or
- * gzip/bzip2/xz) and {@code redis://} / {@code rediss://} live instances. The discovery forms
- * ({@code twemproxy:}, {@code codis:}, {@code scan:}) are recognized so the error says what this build
- * can do instead.
+ * One source instance: {@code rdb:PATH} (a snapshot file, plain or gzip/bzip2/xz) or a live instance
+ * ({@code redis://}, {@code rediss://}, or one found by {@link Discovery} in a Twemproxy or Codis
+ * deployment). {@code scan:} is recognized so the error says what this build can do instead.
  */
 public sealed interface SourceSpec {
 
@@ -50,14 +49,13 @@ public sealed interface SourceSpec {
             }
             return new RdbFile(file);
         }
-        for (String live : new String[] {"twemproxy:", "codis:", "scan:"}) {
-            if (lower.startsWith(live)) {
-                throw new IllegalArgumentException("source '" + SourceSpecs.redact(text) + "': live sources (" + live
-                        + "...) are not loaded by this build of 'migrate run' yet; take a snapshot with"
-                        + " 'migrate rdb fetch SOURCE FILE' and load it with --source rdb:FILE");
-            }
+        if (lower.startsWith("scan:")) {
+            throw new IllegalArgumentException("source '" + SourceSpecs.redact(text) + "': SCAN sources are not migrated by"
+                    + " this build of 'migrate run' yet; replicate the instance (redis://...) or take a snapshot with"
+                    + " 'migrate rdb fetch SOURCE FILE' and load it with --source rdb:FILE");
         }
-        throw new IllegalArgumentException("source '" + SourceSpecs.redact(text)
-                + "' is not understood: use redis://[user@]host:port, rediss://..., or rdb:PATH (an RDB file, plain or .gz/.bz2/.xz)");
+        throw new IllegalArgumentException("source '" + SourceSpecs.redact(text) + "' is not understood: use"
+                + " redis://[user@]host:port, rediss://..., twemproxy:PATH/nutcracker.yml[#POOL], codis:http://DASHBOARD:PORT,"
+                + " or rdb:PATH (an RDB file, plain or .gz/.bz2/.xz)");
     }
 }

@@ -1,0 +1,85 @@
+package io.slotferry.migration;
+
+import io.slotferry.load.LoadStats;
+import io.slotferry.metrics.Readiness;
+import io.slotferry.metrics.RunStatus;
+import io.slotferry.metrics.WorkerStatus;
+import io.slotferry.source.SourceSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Takes a {@link RunStatus} of the workers: rates over the last interval, the sources' own offsets
+ * (each polled on a separate connection), lag, and cutover readiness. Used by one thread.
+ */
+final class StatusSampler implements AutoCloseable {
+    private final List<Worker> workers;
+    private final List<SourceOffset> offsets = new ArrayList<>();
+    private final long[] lastKeys;
+    private final long[] lastBytes;
+    private final long[] lastSourceOffset;
+    private final Readiness readiness = new Readiness();
+    private long lastNanos = System.nanoTime();
+
+    StatusSampler(List<Worker> workers, Duration timeout) {
+        this.workers = workers;
+        for (Worker w : workers) {
+            offsets.add(w.source() instanceof SourceSpec.Live live ? new SourceOffset(live.endpoint(), timeout) : null);
+        }
+        lastKeys = new long[workers.size()];
+        lastBytes = new long[workers.size()];
+        lastSourceOffset = new long[workers.size()];
+        java.util.Arrays.fill(lastSourceOffset, -1);
+    }
+
+    RunStatus sample() {
+        long now = System.nanoTime();
+        double seconds = Math.max(1e-3, (now - lastNanos) / 1e9);
+        lastNanos = now;
+        List<WorkerStatus> out = new ArrayList<>();
+        for (int i = 0; i < workers.size(); i++) {
+            out.add(sample(i, seconds));
+        }
+        long caughtUp = readiness.observe(out, now);
+        return new RunStatus(Instant.now().toString(), Readiness.ready(caughtUp), caughtUp < 0 ? 0 : caughtUp / 1e9, out);
+    }
+
+    private WorkerStatus sample(int i, double seconds) {
+        Worker w = workers.get(i);
+        SourceOffset probe = offsets.get(i);
+        long source = probe == null || w.phase() == Worker.Phase.DONE ? -1 : probe.poll();
+        LoadStats.Snapshot c = w.stats().snapshot();
+        double keysPerSecond = (c.keysWritten() - lastKeys[i]) / seconds;
+        double bytesPerSecond = (c.bytesRead() - lastBytes[i]) / seconds;
+        lastKeys[i] = c.keysWritten();
+        lastBytes[i] = c.bytesRead();
+        long eta = w.phase() == Worker.Phase.SNAPSHOT && c.totalBytes() > 0 && bytesPerSecond > 0
+                ? (long) ((c.totalBytes() - c.bytesRead()) / bytesPerSecond) : -1;
+        long applied = w.appliedOffset();
+        long received = w.receivedOffset();
+        long head = Math.max(source, received);
+        long lagBytes = applied < 0 ? Math.max(0, head) : Math.max(0, head - applied);
+        double lagSeconds = w.lagMillis() / 1000.0;
+        // Caught up: nothing older than a second waits, and all the source had a second ago is applied
+        // (a stalled link shows there: the source's offset moves on while ours does not).
+        boolean caughtUp = w.phase() == Worker.Phase.STREAMING && w.lagMillis() < 1000 && source >= 0
+                && lastSourceOffset[i] >= 0 && applied >= lastSourceOffset[i];
+        lastSourceOffset[i] = source;
+        Throwable f = w.failure();
+        return new WorkerStatus(w.source().name(), w.phase().name(), c.bytesRead(), c.totalBytes(), c.keysWritten(),
+                keysPerSecond, eta, applied, received, source, lagBytes, lagSeconds, caughtUp, w.fullSyncs(), w.partialResyncs(),
+                c.failed(), f == null ? null : String.valueOf(f.getMessage() != null ? f.getMessage() : f),
+                w.replayStats().snapshot());
+    }
+
+    @Override
+    public void close() {
+        for (SourceOffset o : offsets) {
+            if (o != null) {
+                o.close();
+            }
+        }
+    }
+}
