@@ -74,8 +74,8 @@ class RunCommandIT {
         assertEquals(Long.parseLong(m.group(1)), total, out.toString());
         assertTrue(out.toString().contains("failed 0"), out.toString());
         try (var files = Files.list(dir.resolve("state"))) {
-            assertEquals(java.util.List.of("run.json"), files.map(p -> p.getFileName().toString()).toList(),
-                    "the decompressed copy is deleted; the run's identity stays");
+            assertEquals(java.util.List.of("run.json", "status.json"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "the decompressed copy is deleted; the run identity and last status stay");
         }
         assertTrue(!err.toString().contains(cluster.aclPassword()), "the password is never printed");
     }

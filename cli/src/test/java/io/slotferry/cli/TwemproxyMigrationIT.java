@@ -193,9 +193,9 @@ class TwemproxyMigrationIT {
             assertTrue(metrics.body().contains("slotferry_lag_bytes{source=\"twemproxy:alpha/shard0\"}")
                     && metrics.body().contains("slotferry_lag_time_seconds") && metrics.body().contains("slotferry_ready_for_cutover"),
                     metrics.body());
-            HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            HttpResponse<String> statusPage = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + metricsPort + "/status")).build(), HttpResponse.BodyHandlers.ofString());
-            assertTrue(JSON.readTree(status.body()).has("ready_for_cutover"), status.body());
+            assertTrue(JSON.readTree(statusPage.body()).has("ready_for_cutover"), statusPage.body());
 
             running.set(false);
             traffic.join();
@@ -210,6 +210,13 @@ class TwemproxyMigrationIT {
                 assertTrue(c.get("applied_offset").asLong() > 0, c.toString());
             }
             assertTrue(!run.output().contains(cluster.aclPassword()), "the password is never printed");
+
+            java.io.StringWriter status = new java.io.StringWriter();
+            picocli.CommandLine cl = Migrate.commandLine();
+            cl.setOut(new java.io.PrintWriter(status, true));
+            assertEquals(0, cl.execute("status", "--state-dir", dir.resolve("state").toString()), status.toString());
+            assertTrue(status.toString().contains("twemproxy:alpha/shard2") && status.toString().contains("STREAMING applied")
+                    && status.toString().contains("a restart asks PSYNC"), status.toString());
         } finally {
             running.set(false);
             traffic.join();
@@ -222,7 +229,7 @@ class TwemproxyMigrationIT {
         for (StandaloneRedis b : proxy.backends()) {
             try (Jedis j = b.jedis()) {
                 Pipeline p = j.pipelined();
-                for (int i = 0; i < 150_000; i++) {
+                for (int i = 0; i < 20_000; i++) {
                     p.set("bulk:" + b.port() + ":" + i, "value-" + i);
                     if (i % 5000 == 4999) {
                         p.sync();
@@ -231,7 +238,7 @@ class TwemproxyMigrationIT {
                 p.sync();
             }
         }
-        String[] args = runArgs(proxy, cluster, "--max-ops", "40000");
+        String[] args = runArgs(proxy, cluster, "--max-ops", "5000"); // a snapshot of 4 s per backend: time to kill it
         try (MigrateProcess first = start("first", cluster, args)) {
             awaitStatus(first, "a snapshot under way", s -> !all(s, w -> w.get("keys_loaded").asLong() == 0));
             first.kill();

@@ -97,6 +97,11 @@ public final class StateDirectory {
         return dir.resolve("checkpoint-" + fileName(source) + ".json");
     }
 
+    /** The last status of the run, replaced every interval ({@code migrate status} reads it). */
+    public Path statusFile() {
+        return dir.resolve("status.json");
+    }
+
     /** A working directory of one source (its replication spool). */
     public Path workDirectory(String source) throws IOException {
         return Files.createDirectories(dir.resolve("work-" + fileName(source)));

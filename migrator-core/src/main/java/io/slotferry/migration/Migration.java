@@ -22,7 +22,8 @@ import java.util.logging.Logger;
 
 /**
  * A run over a fleet: one {@link Worker} per source instance, each on its own thread, and every
- * interval a {@link RunStatus} (status file, meters, the caller's progress lines). Ends when every
+ * interval a {@link RunStatus} (the state directory's {@code status.json}, the status file, meters,
+ * the caller's progress lines). Ends when every
  * worker has ended, when one fails (unless keep-going), or on {@link #stop()}: workers then drain
  * their writes, checkpoint, and the final status is written.
  */
@@ -38,6 +39,7 @@ public final class Migration {
     private final List<Worker> workers = new ArrayList<>();
     private final RunOptions options;
     private final Target target;
+    private final StateDirectory state;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicReference<RunStatus> latest = new AtomicReference<>();
@@ -47,6 +49,7 @@ public final class Migration {
         this.fleet = fleet;
         this.target = target;
         this.options = options;
+        this.state = state;
         for (SourceSpec s : fleet.sources()) {
             Worker w = new Worker(s, target, loadOptions, replayOptions, state);
             if (options.snapshotOnly()) {
@@ -137,6 +140,7 @@ public final class Migration {
     private void publish(RunStatus status, MigrationMeters meters, Consumer<RunStatus> onStatus) throws IOException {
         latest.set(status);
         meters.update(status);
+        StateDirectory.writeAtomically(state.statusFile(), status);
         if (options.statusFile() != null) {
             StateDirectory.writeAtomically(options.statusFile(), status);
         }

@@ -1,0 +1,72 @@
+package io.slotferry.cli;
+
+import io.slotferry.checkpoint.Checkpoint;
+import io.slotferry.checkpoint.RunIdentity;
+import io.slotferry.checkpoint.StateDirectory;
+import io.slotferry.metrics.RunStatus;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code migrate status}: a run's last status and checkpoints, read from its state directory (running or not). */
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Print the status of a run from its state directory: the last status 'migrate run' wrote (phase,",
+            "progress, offsets, lag, readiness for cutover) and each source's checkpoint (what a restart resumes",
+            "from). Works while the run is going (the status is at most a second old) and after it stopped.",
+            "",
+            "Example:  migrate status --state-dir /var/lib/slotferry/run1",
+            ""},
+        footer = {"", "Exit codes:",
+            "  0  printed; the run is ready for cutover, or stopped",
+            "  1  not a state directory, or unreadable",
+            "  2  invalid command line"})
+public final class StatusCommand implements Callable<Integer> {
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "migrate-state",
+            description = "The run's --state-dir. Default: ${DEFAULT-VALUE}")
+    Path stateDir;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        StateDirectory state = StateDirectory.existing(stateDir);
+        RunIdentity run = state.identity();
+        out.println("run of " + run.sources().size() + " source(s) into " + run.target());
+        if (Files.exists(state.statusFile())) {
+            RunStatus status = StateDirectory.json().readValue(state.statusFile().toFile(), RunStatus.class);
+            Duration age = Duration.between(Instant.parse(status.time()), Instant.now());
+            out.println("status of " + status.time() + (age.getSeconds() > 5
+                    ? String.format(Locale.ROOT, " (%d s ago: the run is stopped, or not writing)", age.getSeconds()) : ""));
+            for (String line : Progress.lines(status)) {
+                out.println("  " + line);
+            }
+        } else {
+            out.println("no status yet (the run has not taken one)");
+        }
+        out.println("checkpoints (a restart resumes from these):");
+        for (String source : run.sources()) {
+            Checkpoint c = state.checkpoint(source).orElse(null);
+            if (c == null) {
+                out.println(String.format(Locale.ROOT, "  %-28s none (a restart starts with a snapshot)", source));
+            } else if (c.phase() == Checkpoint.Phase.SNAPSHOT) {
+                out.println(String.format(Locale.ROOT, "  %-28s SNAPSHOT of %s at %,d, not complete (a restart takes a new one)  %s",
+                        source, c.replid(), c.receivedOffset(), c.writtenAt()));
+            } else {
+                out.println(String.format(Locale.ROOT, "  %-28s STREAMING applied %,d of %s (a restart asks PSYNC %s %d)  %s",
+                        source, c.appliedOffset(), c.replid(), c.replid(), c.appliedOffset() + 1, c.writtenAt()));
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}
