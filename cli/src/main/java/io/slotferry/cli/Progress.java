@@ -1,6 +1,7 @@
 package io.slotferry.cli;
 
 import io.slotferry.load.LoadStats;
+import io.slotferry.metrics.ByteCount;
 import io.slotferry.metrics.RunStatus;
 import io.slotferry.metrics.WorkerStatus;
 import java.io.PrintWriter;
@@ -58,7 +59,7 @@ final class Progress {
         switch (w.phase()) {
             case "SNAPSHOT": {
                 String share = w.rdbBytesTotal() > 0
-                        ? String.format(Locale.ROOT, "%5.1f%% of %s", 100.0 * w.rdbBytesDone() / w.rdbBytesTotal(), bytes(w.rdbBytesTotal()))
+                        ? String.format(Locale.ROOT, "%5.1f%% of %s", 100.0 * w.rdbBytesDone() / w.rdbBytesTotal(), ByteCount.format(w.rdbBytesTotal()))
                         : "receiving the snapshot";
                 return head + String.format(Locale.ROOT, " %s  %,d keys  %,.0f keys/s  ETA %s", share, w.keysLoaded(),
                         w.keysPerSecond(), w.etaSeconds() < 0 ? "-" : duration(w.etaSeconds()));
@@ -66,7 +67,7 @@ final class Progress {
             case "STREAMING":
             case "STOPPED":
                 return head + String.format(Locale.ROOT, " applied %,d  source %,d  lag %s, %.1f s%s%s", w.appliedOffset(),
-                        w.masterReplOffset(), bytes(w.lagBytes()), w.lagSeconds(),
+                        w.masterReplOffset(), ByteCount.format(w.lagBytes()), w.lagSeconds(),
                         w.partialResyncs() > 0 ? "  (resumed by partial resync)" : "",
                         w.failedKeys() > 0 ? "  failed keys " + w.failedKeys() : "");
             case "FAILED":
@@ -86,20 +87,6 @@ final class Progress {
                     c.scripts(), c.functionLibraries(), c.moduleAux()));
         }
         return s.toString();
-    }
-
-    private static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        double v = n;
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     private static String duration(long seconds) {

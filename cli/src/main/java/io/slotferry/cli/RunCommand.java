@@ -205,7 +205,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         PrintWriter out = spec.commandLine().getOut();
         WriterOptions writerOptions = WriterOptions.defaults().withDataErrors(policy).withRateLimit(maxOps, maxBytes)
                 .withMaxInFlightBytes(maxInFlight);
-        StateDirectory state = StateDirectory.open(stateDir, new RunIdentity(fleet.names(), targetOptions.describe()));
+        StateDirectory state = StateDirectory.open(stateDir, new RunIdentity(fleet.names(), targetOptions.address()));
         LoadOptions loadOptions = LoadOptions.defaults().withMode(mode).withBigValueBytes(bigValueBytes)
                 .withDataErrorPolicy(policy).withPendingEntriesInMemory(LoadOptions.defaults().pendingEntriesInMemory(), stateDir);
 

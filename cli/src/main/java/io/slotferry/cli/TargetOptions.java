@@ -121,6 +121,12 @@ public final class TargetOptions {
         return address + " (" + trust + ", " + password + ")";
     }
 
+    /** The target's address as a URI with its user, nothing else: what a run's state directory is bound to. */
+    public String address() {
+        RedisUri uri = uri();
+        return new RedisUri(uri.tls(), user != null ? user : uri.user(), uri.host(), uri.port()).text();
+    }
+
     /** The URI checked against the other options; everything that can be told without a file or a socket. */
     private RedisUri uri() {
         if (target == null) {

@@ -21,7 +21,8 @@ public final class Info {
         return parse(new String(b.bytes(), StandardCharsets.UTF_8));
     }
 
-    static Map<String, String> parse(String text) {
+    /** Parses INFO-shaped text ({@code field:value} lines; also CLUSTER INFO). */
+    public static Map<String, String> parse(String text) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String line : text.split("\r?\n")) {
             int colon = line.indexOf(':');

@@ -1,0 +1,92 @@
+package io.slotferry.cli;
+
+import io.slotferry.migration.Finding;
+import io.slotferry.migration.Preflight;
+import io.slotferry.source.DiscoveryException;
+import io.slotferry.source.Fleet;
+import io.slotferry.translate.DbMapping;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code migrate plan}: every check of a run, without writing anything. */
+@Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Check a migration before running it, writing nothing: for each source instance reachability,",
+            "version, whether it lets a replica sync (PSYNC), its backlog and replica output buffer against its",
+            "write rate and snapshot time, keys per database (is --db-map needed?), the biggest sampled keys;",
+            "for the target its cluster state, free memory per primary against its share of the sources' data,",
+            "and whether the ACL user may run every command the run sends (ACL DRYRUN); for Codis, that no slot",
+            "migration is pending. Each finding is OK, WARN or FAIL with what to do.",
+            "",
+            "Example:  MIGRATE_TARGET_PASSWORD=... migrate plan --source twemproxy:/etc/nutcracker.yml \\",
+            "            --target rediss://slotferry@clustercfg.my-cache.example.com:6379 --target-cacert ca.pem",
+            ""},
+        footer = {"", "Exit codes:",
+            "  0  no FAIL (WARNs may need attention)",
+            "  1  at least one FAIL: the run would fail or lose data",
+            "  2  invalid command line"})
+public final class PlanCommand implements Callable<Integer> {
+    @Option(names = "--source", required = true, paramLabel = "SRC",
+            description = {"A source, repeatable, as for 'migrate run': redis://..., rediss://..., twemproxy:PATH[#POOL],",
+                "codis:http://DASHBOARD:PORT, rdb:PATH. Example: --source codis:http://10.0.0.9:18080"})
+    List<String> sources;
+
+    @Mixin
+    SourceOptions sourceOptions;
+
+    @Mixin
+    TargetOptions targetOptions;
+
+    @Option(names = "--db-map", paramLabel = "MAP",
+            description = "The --db-map the run will use (only:0, prefix, merge); without it, keys outside db 0 are a FAIL.")
+    String dbMap;
+
+    @Option(names = "--big-value-bytes", paramLabel = "BYTES", defaultValue = "8388608",
+            description = "The run's --big-value-bytes, to flag keys that will be written in chunks. Default: ${DEFAULT-VALUE}")
+    long bigValueBytes;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (dbMap != null) {
+            try {
+                DbMapping.parse(dbMap);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        List<Finding> findings;
+        try {
+            Fleet fleet = sourceOptions.discover(sources, Duration.ofSeconds(10));
+            findings = Preflight.check(fleet, targetOptions.endpoint(), Duration.ofSeconds(10), dbMap != null, bigValueBytes);
+        } catch (DiscoveryException e) {
+            findings = List.of(new Finding(Finding.Level.FAIL, "sources", e.getMessage(), "fix the fleet's state or the --source values"));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        long fails = 0;
+        long warns = 0;
+        for (Finding f : findings) {
+            out.println(String.format(Locale.ROOT, "%-4s %s: %s", f.level(), f.subject(), f.what()));
+            if (!f.todo().isEmpty()) {
+                out.println("     -> " + f.todo());
+            }
+            fails += f.level() == Finding.Level.FAIL ? 1 : 0;
+            warns += f.level() == Finding.Level.WARN ? 1 : 0;
+        }
+        out.println(fails > 0 ? fails + " FAIL, " + warns + " WARN: fix the FAILs before 'migrate run'"
+                : warns + " WARN, no FAIL: ready for 'migrate run'");
+        out.flush();
+        return fails > 0 ? 1 : 0;
+    }
+}

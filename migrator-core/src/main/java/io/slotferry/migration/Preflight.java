@@ -1,0 +1,306 @@
+package io.slotferry.migration;
+
+import io.slotferry.metrics.ByteCount;
+import io.slotferry.resp.KeyText;
+import io.slotferry.resp.RedisConnection;
+import io.slotferry.resp.RedisEndpoint;
+import io.slotferry.resp.RespValue;
+import io.slotferry.routing.ClusterTopology;
+import io.slotferry.routing.SlotTable;
+import io.slotferry.source.CodisDashboard;
+import io.slotferry.source.Fleet;
+import io.slotferry.source.Info;
+import io.slotferry.source.Keyspace;
+import io.slotferry.source.SourceSpec;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The checks of {@code migrate plan}, run without writing anything: each source (reachable, version,
+ * replication allowed, backlog and replica output buffer against its write rate, keys per database,
+ * big keys), the target (cluster state, free memory per primary against its share of the data, the
+ * ACL user's permissions), and Codis dashboards (no slot migration pending).
+ */
+public final class Preflight {
+    /** Assumed speed of a source writing its snapshot (fork + RDB), to estimate how long writes pile up. */
+    private static final double SNAPSHOT_BYTES_PER_SECOND = 100e6;
+    /** A restart within this long should still find the stream in the backlog. */
+    private static final long BACKLOG_SECONDS_WANTED = 300;
+    private static final int BIG_KEY_SAMPLE = 1000;
+
+    /** Commands the run sends to the target, with arguments of the shape it uses, for ACL DRYRUN. */
+    private static final List<List<String>> RUN_COMMANDS = List.of(
+            List.of("RESTORE", "k", "0", "x", "REPLACE", "ABSTTL"), List.of("SET", "k", "v"), List.of("DEL", "k"),
+            List.of("PEXPIREAT", "k", "1"), List.of("RPUSH", "k", "v"), List.of("HSET", "k", "f", "v"),
+            List.of("SADD", "k", "m"), List.of("ZADD", "k", "1", "m"), List.of("XADD", "k", "1-1", "f", "v"),
+            List.of("MULTI"), List.of("EXEC"), List.of("EVALSHA", "0000000000000000000000000000000000000000", "0"),
+            List.of("SCRIPT", "LOAD", "return 1"), List.of("CLUSTER", "SLOTS"), List.of("INFO", "server"));
+
+    private final Duration timeout;
+    private final List<Finding> findings = new ArrayList<>();
+
+    private Preflight(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    /**
+     * Runs every check.
+     *
+     * @param dbMapChosen   whether the operator chose a {@code --db-map} (keys outside db 0 need one)
+     * @param bigValueBytes the run's threshold for writing a value in chunks
+     */
+    public static List<Finding> check(Fleet fleet, RedisEndpoint target, Duration timeout, boolean dbMapChosen,
+            long bigValueBytes) throws InterruptedException {
+        Preflight p = new Preflight(timeout);
+        for (CodisDashboard d : fleet.dashboards()) {
+            p.codis(d);
+        }
+        long sourceMemory = 0;
+        for (SourceSpec s : fleet.sources()) {
+            if (s instanceof SourceSpec.Live live) {
+                sourceMemory += p.source(live, dbMapChosen, bigValueBytes);
+            } else {
+                p.findings.add(Finding.ok(s.name(), "a file: loaded as a snapshot, no stream"));
+            }
+        }
+        p.target(target, sourceMemory);
+        return p.findings;
+    }
+
+    private void codis(CodisDashboard d) {
+        String subject = "codis " + d.base();
+        try {
+            CodisDashboard.Overview o = d.overview();
+            String unsafe = o.unsafeToStart();
+            findings.add(unsafe == null
+                    ? Finding.ok(subject, "product " + o.productName() + ": " + o.groups().size() + " groups, no slot action pending"
+                            + (o.slotActionsDisabled() ? ", slot actions paused" : ""))
+                    : Finding.fail(subject, unsafe, "the run refuses to start until this is resolved"));
+            if (unsafe == null && !o.slotActionsDisabled()) {
+                findings.add(Finding.warn(subject, "slot actions are enabled: a slot migration may start during the run",
+                        "run with --codis-freeze-migrations (pauses them for the run, resumes them after)"));
+            }
+        } catch (IOException e) {
+            findings.add(Finding.fail(subject, "unreachable: " + e.getMessage(), "check the dashboard address"));
+        }
+    }
+
+    /** Checks one live source; returns its used memory (0 when unknown). */
+    private long source(SourceSpec.Live live, boolean dbMapChosen, long bigValueBytes) throws InterruptedException {
+        String name = live.name() + (live.name().contains(live.endpoint().host()) ? "" : " (" + live.endpoint() + ")");
+        try (RedisConnection c = RedisConnection.open(live.endpoint(), timeout)) {
+            Map<String, String> server = Info.read(c, "server");
+            String version = server.getOrDefault("redis_version", "?");
+            findings.add(Finding.ok(name, "reachable, redis " + version));
+            boolean psync = !version.startsWith("2.") || version.compareTo("2.8") >= 0;
+            RespValue capa = c.call("REPLCONF", "capa", "eof", "capa", "psync2");
+            if (capa instanceof RespValue.Error e) {
+                findings.add(Finding.fail(name, "replication refused: REPLCONF answered " + e.message(),
+                        "let the source user replicate (ACL: +psync +sync +replconf)"));
+            } else if (!psync) {
+                findings.add(Finding.warn(name, "redis " + version + " has SYNC only: no partial resync",
+                        "a restart of the run takes a new snapshot of this instance"));
+            } else {
+                findings.add(Finding.ok(name, "replication allowed (PSYNC)"));
+            }
+            long used = Info.number(Info.read(c, "memory"), "used_memory", 0);
+            long rate = writeRate(c);
+            backlog(c, name, rate);
+            outputBuffer(c, name, rate, used);
+            databases(live, name, dbMapChosen);
+            bigKeys(c, name, bigValueBytes);
+            return used;
+        } catch (IOException e) {
+            findings.add(Finding.fail(name, "unreachable: " + e.getMessage(), "check the address, TLS and password"));
+            return 0;
+        }
+    }
+
+    /** Replication bytes written per second, over one second. */
+    private static long writeRate(RedisConnection c) throws IOException, InterruptedException {
+        long before = Info.number(Info.read(c, "replication"), "master_repl_offset", 0);
+        Thread.sleep(1000);
+        return Math.max(0, Info.number(Info.read(c, "replication"), "master_repl_offset", 0) - before);
+    }
+
+    private void backlog(RedisConnection c, String name, long rate) throws IOException {
+        long backlog = config(c, "repl-backlog-size");
+        if (backlog < 0) {
+            findings.add(Finding.warn(name, "repl-backlog-size cannot be read (CONFIG GET refused)",
+                    "make sure the backlog holds several minutes of writes, or a restart needs a new snapshot"));
+            return;
+        }
+        long seconds = rate == 0 ? Long.MAX_VALUE : backlog / rate;
+        String what = rate == 0 ? "backlog " + ByteCount.format(backlog) + "; no writes in the sampled second"
+                : String.format(Locale.ROOT, "backlog %s holds %d s of writes at %s/s", ByteCount.format(backlog), seconds,
+                        ByteCount.format(rate));
+        findings.add(seconds >= BACKLOG_SECONDS_WANTED ? Finding.ok(name, what) : Finding.warn(name, what,
+                "a run stopped longer than that restarts with a new snapshot: CONFIG SET repl-backlog-size "
+                        + Math.max(backlog, rate * BACKLOG_SECONDS_WANTED)));
+    }
+
+    /** Writes pile up in the master's replica output buffer while it writes the snapshot. */
+    private void outputBuffer(RedisConnection c, String name, long rate, long used) throws IOException {
+        RespValue r = c.call("CONFIG", "GET", "client-output-buffer-limit");
+        String limits = r instanceof RespValue.Array a && a.items().size() == 2 && a.items().get(1) instanceof RespValue.Bulk b
+                ? b.text() : null;
+        if (limits == null) {
+            findings.add(Finding.warn(name, "client-output-buffer-limit cannot be read", "check the replica class limit by hand"));
+            return;
+        }
+        String[] parts = limits.split(" ");
+        for (int i = 0; i + 3 < parts.length; i += 4) {
+            if (parts[i].equals("replica") || parts[i].equals("slave")) {
+                long hard = Long.parseLong(parts[i + 1]);
+                long soft = Long.parseLong(parts[i + 2]);
+                double snapshotSeconds = used / SNAPSHOT_BYTES_PER_SECOND;
+                long piled = (long) (rate * snapshotSeconds);
+                String what = String.format(Locale.ROOT, "snapshot of %s takes about %.0f s to write; %s of writes pile up"
+                        + " meanwhile (replica buffer limit hard %s, soft %s)", ByteCount.format(used), snapshotSeconds, ByteCount.format(piled),
+                        hard == 0 ? "none" : ByteCount.format(hard), soft == 0 ? "none" : ByteCount.format(soft));
+                if (hard > 0 && piled > hard || soft > 0 && piled > soft) {
+                    findings.add(Finding.fail(name, what, "the source would drop the replica mid-snapshot: CONFIG SET"
+                            + " client-output-buffer-limit \"replica " + Math.max(hard, piled * 2) + " " + Math.max(soft, piled * 2)
+                            + " 60\" for the run, or migrate at a quieter time"));
+                } else {
+                    findings.add(Finding.ok(name, what));
+                }
+                return;
+            }
+        }
+        findings.add(Finding.warn(name, "no replica class in client-output-buffer-limit (" + limits + ")", "check it by hand"));
+    }
+
+    private void databases(SourceSpec.Live live, String name, boolean dbMapChosen) throws IOException {
+        Map<Integer, Long> keys = Keyspace.keysPerDb(live.endpoint(), timeout);
+        boolean others = keys.keySet().stream().anyMatch(db -> db != 0);
+        String what = "keys per database: " + (keys.isEmpty() ? "none" : keys.toString());
+        findings.add(others && !dbMapChosen ? Finding.fail(name, what, "a cluster has db 0 only: choose --db-map only:0"
+                + " (skip the others), prefix (db N key k becomes N:k) or merge") : Finding.ok(name, what));
+    }
+
+    /** The biggest of a sample of keys, by {@code MEMORY USAGE} (Redis 4.0+). */
+    private void bigKeys(RedisConnection c, String name, long bigValueBytes) throws IOException {
+        RespValue page = c.call("SCAN", "0", "COUNT", Integer.toString(BIG_KEY_SAMPLE));
+        if (!(page instanceof RespValue.Array a) || a.items().size() != 2 || !(a.items().get(1) instanceof RespValue.Array keys)) {
+            return;
+        }
+        List<Map.Entry<byte[], Long>> sized = new ArrayList<>();
+        for (RespValue k : keys.items()) {
+            byte[] key = ((RespValue.Bulk) k).bytes();
+            RespValue u = c.call(List.of("MEMORY".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    "USAGE".getBytes(java.nio.charset.StandardCharsets.US_ASCII), key));
+            if (u instanceof RespValue.Error) {
+                return; // before 4.0, or not permitted: no estimate
+            }
+            if (u instanceof RespValue.Integer n) {
+                sized.add(Map.entry(key, n.value()));
+            }
+        }
+        sized.sort(Comparator.comparing((Map.Entry<byte[], Long> e) -> e.getValue()).reversed());
+        StringBuilder top = new StringBuilder();
+        for (int i = 0; i < Math.min(3, sized.size()); i++) {
+            top.append(i == 0 ? "" : ", ").append(KeyText.printable(sized.get(i).getKey())).append(' ')
+                    .append(ByteCount.format(sized.get(i).getValue()));
+        }
+        findings.add(Finding.ok(name, "biggest of " + sized.size() + " sampled keys: " + (top.length() == 0 ? "none" : top)
+                + (sized.stream().anyMatch(e -> e.getValue() > bigValueBytes) ? " (over --big-value-bytes: written in chunks)" : "")));
+    }
+
+    private void target(RedisEndpoint target, long sourceMemory) {
+        String name = "target " + target;
+        try (RedisConnection c = RedisConnection.open(target, timeout)) {
+            Map<String, String> server = Info.read(c, "server");
+            findings.add(Finding.ok(name, "reachable" + (target.tls() != null ? " (TLS verified)" : "")
+                    + (target.password() != null ? ", AUTH accepted, " : ", ") + (server.containsKey("valkey_version")
+                    ? "valkey " + server.get("valkey_version") : "redis " + server.get("redis_version"))));
+            RespValue info = c.call("CLUSTER", "INFO");
+            if (info instanceof RespValue.Error) {
+                findings.add(Finding.ok(name, "a standalone server (no cluster): every key goes to it"));
+                memory(name, target, sourceMemory, 1.0);
+            } else {
+                Map<String, String> cluster = info instanceof RespValue.Bulk b && b.bytes() != null ? Info.parse(b.text()) : Map.of();
+                boolean ok = "ok".equals(cluster.get("cluster_state")) && "16384".equals(cluster.get("cluster_slots_assigned"));
+                findings.add(ok ? Finding.ok(name, "cluster state ok, 16384 slots assigned, " + cluster.get("cluster_size") + " shards")
+                        : Finding.fail(name, "cluster state " + cluster.get("cluster_state") + ", slots assigned "
+                                + cluster.get("cluster_slots_assigned"), "fix the cluster before the run"));
+                SlotTable slots = ClusterTopology.discover(c);
+                int[] owned = new int[slots.primaries().size()];
+                for (int s = 0; s < 16384; s++) {
+                    owned[slots.primaryIndexOf(s)]++;
+                }
+                for (int i = 0; i < owned.length; i++) {
+                    memory(name + " primary " + slots.primaries().get(i), slots.primaries().get(i), sourceMemory, owned[i] / 16384.0);
+                }
+            }
+            permissions(c, name);
+        } catch (IOException e) {
+            findings.add(Finding.fail(name, "unusable: " + e.getMessage(), "check --target, --target-cacert, the user and password"));
+        }
+    }
+
+    private void memory(String subject, RedisEndpoint node, long sourceMemory, double share) throws IOException {
+        try (RedisConnection c = RedisConnection.open(node, timeout)) {
+            Map<String, String> m = Info.read(c, "memory");
+            long max = Info.number(m, "maxmemory", 0);
+            long used = Info.number(m, "used_memory", 0);
+            long expected = (long) (sourceMemory * share);
+            if (max == 0) {
+                findings.add(Finding.warn(subject, "no maxmemory set: free memory cannot be checked (expects about "
+                        + ByteCount.format(expected) + ")", "check the node's memory by hand"));
+                return;
+            }
+            String what = String.format(Locale.ROOT, "expects about %s (%.0f%% of the slots) with %s free of %s", ByteCount.format(expected),
+                    share * 100, ByteCount.format(max - used), ByteCount.format(max));
+            findings.add(expected > max - used ? Finding.fail(subject, what, "scale the target up, or out, before the run")
+                    : expected > 0.8 * (max - used) ? Finding.warn(subject, what, "little headroom: writes during the run need memory too")
+                    : Finding.ok(subject, what));
+        }
+    }
+
+    /** {@code ACL DRYRUN} of each command the run sends, as the target user (Redis 7.0+). */
+    private void permissions(RedisConnection c, String name) throws IOException {
+        RespValue who = c.call("ACL", "WHOAMI");
+        if (!(who instanceof RespValue.Bulk user)) {
+            findings.add(Finding.warn(name, "ACL WHOAMI refused (" + who + "): permissions cannot be dry-run",
+                    "the run checks them when it starts; see docs/cli.md for the least-privilege rule set"));
+            return;
+        }
+        List<String> refused = new ArrayList<>();
+        for (List<String> command : RUN_COMMANDS) {
+            List<String> argv = new ArrayList<>(List.of("ACL", "DRYRUN", user.text()));
+            argv.addAll(command);
+            RespValue r = c.call(argv.toArray(new String[0]));
+            if (r instanceof RespValue.Error e && (e.code().equals("NOPERM") || e.message().contains("unknown subcommand"))) {
+                findings.add(Finding.warn(name, "ACL DRYRUN is not available to " + user.text() + " (" + e.message() + ")",
+                        "the run checks permissions when it starts; see docs/cli.md for the least-privilege rule set"));
+                return;
+            }
+            if (r instanceof RespValue.Error || r instanceof RespValue.Bulk) {
+                // DRYRUN answers +OK when permitted and a bulk (or an error) saying why not
+                refused.add(String.join(" ", command.subList(0, Math.min(2, command.size()))) + ": "
+                        + (r instanceof RespValue.Bulk b ? b.text() : ((RespValue.Error) r).message()));
+            }
+        }
+        findings.add(refused.isEmpty() ? Finding.ok(name, "user " + user.text() + " may run every command the run sends")
+                : Finding.fail(name, "user " + user.text() + " may not run: " + String.join("; ", refused),
+                        "grant these (docs/cli.md lists the least-privilege rule set)"));
+    }
+
+    private static long config(RedisConnection c, String parameter) throws IOException {
+        RespValue r = c.call("CONFIG", "GET", parameter);
+        if (r instanceof RespValue.Array a && a.items().size() == 2 && a.items().get(1) instanceof RespValue.Bulk b) {
+            try {
+                return Long.parseLong(b.text());
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+}
