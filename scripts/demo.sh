@@ -1,43 +1,45 @@
 #!/usr/bin/env bash
 # Self-contained demo of slotferry's main job, on throwaway servers on free loopback ports:
-#   1. a redis-server (the source) gets sample data of every type (strings, lists, sets, sorted sets,
-#      hashes, streams with a consumer group, TTLs, two databases) and SAVEs it;
-#   2. `migrate rdb inspect` and `migrate rdb dump` read that RDB file;
-#   3. a 3-master Redis Cluster (the target) starts, with a least-privilege ACL user `slotferry`
-#      (the rule set of docs/testing.md, "The migrator's ACL user");
-#   4. `migrate run` loads the RDB file into the cluster as that user, its password passed in
-#      MIGRATE_TARGET_PASSWORD (never on the command line);
-#   5. proof: keys per master, the total against the source's db 0, sample keys read back with TTLs.
+#   1. a Twemproxy (nutcracker) pool of 3 redis-server backends gets sample data through the proxy;
+#   2. a 3-master + 3-replica Redis Cluster with TLS (its own CA) and a least-privilege ACL user
+#      `slotferry` starts, like ElastiCache in cluster mode;
+#   3. live traffic runs through the proxy (new keys, counters, list pushes, hash fields, expiries)
+#      during the whole migration;
+#   4. `migrate run --source twemproxy:nutcracker.yml` copies every backend (snapshot, then its
+#      stream), showing its progress, until the status file says "ready_for_cutover": true;
+#   5. the traffic stops (the cutover moment), the run catches up, and the target is compared with
+#      the union of the backends, key by key (value and TTL); then SIGTERM, checkpoints, exit 0.
 # Everything lives in one temporary directory; the servers are stopped and the directory deleted on exit.
+# MIGRATE (optional) is the command that runs the CLI (default: ./migrate of this repository).
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-"$root/scripts/install-deps.sh"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+"$here/install-deps.sh"
+if [[ -z "${MIGRATE:-}" ]]; then
+  MIGRATE="$here/../migrate"
+fi
+nutcracker_bin="$(command -v nutcracker || echo /usr/sbin/nutcracker)"
 
 # The same rule set as RedisClusterFixture.ACL_RULES (docs/testing.md explains each rule).
 readonly ACL_RULES='~* resetchannels -@all +@read +@write +@transaction -@dangerous -@scripting +eval +evalsha +eval_ro +evalsha_ro +fcall +fcall_ro +function|load +function|delete +function|restore +restore +sort +info +ping +auth +hello +select +quit +readonly +readwrite +asking +wait +client|setname +cluster|slots +cluster|shards +cluster|nodes +cluster|info'
-readonly MASTERS=3
 
-# mktemp -d makes the directory 0700: the node configs in it hold the passwords.
+# mktemp -d makes the directory 0700: node configs and keys in it hold secrets.
 work="$(mktemp -d -t slotferry-demo.XXXXXX)"
 pids=()
 cleanup() {
   local pid
+  rm -f "$work/traffic.on"
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-# Secrets: the default user's (admin: creating the cluster, reading the proof) and the migrator's.
 admin_password="$(openssl rand -hex 24)"
 migrator_password="$(openssl rand -hex 24)"
 
-# True when something accepts connections on 127.0.0.1:PORT.
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Prints a random port that is free together with its cluster bus port (port + 10000). Both stay
-# below 32768, outside the kernel's ephemeral range, so outgoing connections cannot take them.
+# A random free port whose cluster bus port (port + 10000) is free too, below the ephemeral range.
 free_port() {
   local port
   for _ in $(seq 1 100); do
@@ -51,175 +53,237 @@ free_port() {
   return 1
 }
 
-# start_redis NAME [CONFIG LINE]...: starts redis-server in $work/NAME on a free port with these
-# extra config lines and waits until it answers PING. Sets $port. Another process may take the port
-# between our check and the server's bind, so a server that dies at start-up is retried on another.
-start_redis() {
-  local name="$1" dir="$work/$1" pid attempt
-  shift
-  mkdir -p "$dir"
-  for attempt in 1 2 3; do
-    port="$(free_port)"
-    printf '%s\n' "port $port" "bind 127.0.0.1" "dir \"$dir\"" "logfile \"$dir/redis.log\"" \
-      'save ""' "appendonly no" "$@" >"$dir/redis.conf"
-    redis-server "$dir/redis.conf" &
-    pid=$!
-    pids+=("$pid")
-    for _ in $(seq 1 100); do
-      listening "$port" && return 0
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+# await_port PORT PID NAME LOG: waits until PORT accepts connections, or the process died.
+await_port() {
+  for _ in $(seq 1 100); do
+    listening "$1" && return 0
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.1
   done
-  echo "demo: redis-server '$name' did not start:" >&2
-  cat "$dir/redis.log" >&2
+  echo "demo: $3 did not start:" >&2
+  cat "$4" >&2
   return 1
 }
 
-# Clients: the source has no password; cluster nodes are reached as the default (admin) user,
-# whose password goes in REDISCLI_AUTH so that it never shows up in the process list.
-source_cli() { redis-cli -h 127.0.0.1 -p "$source_port" "$@"; }
-node_cli() { REDISCLI_AUTH="$admin_password" redis-cli -h 127.0.0.1 -p "$1" "${@:2}"; }
-cluster_cli() { REDISCLI_AUTH="$admin_password" redis-cli -c -h 127.0.0.1 -p "${node_ports[0]}" "$@"; }
+# start_redis NAME [CONFIG LINE]...: redis-server in $work/NAME on a free port; sets $port. The TLS
+# nodes listen on their port with TLS only (port 0 turns plain TCP off).
+start_redis() {
+  local name="$1" dir="$work/$1" pid
+  shift
+  mkdir -p "$dir"
+  port="$(free_port)"
+  printf '%s\n' "bind 127.0.0.1" "dir \"$dir\"" "logfile \"$dir/redis.log\"" 'save ""' "appendonly no" "$@" >"$dir/redis.conf"
+  sed -i "s/@PORT@/$port/g" "$dir/redis.conf"
+  redis-server "$dir/redis.conf" &
+  pid=$!
+  pids+=("$pid")
+  await_port "$port" "$pid" "redis-server $name" "$dir/redis.log"
+}
+
+make_certificates() {
+  local t="$work/tls"
+  mkdir -p "$t"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=slotferry demo CA" \
+    -keyout "$t/ca.key" -out "$t/ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$t/node.key" -out "$t/node.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$t/san.ext"
+  openssl x509 -req -in "$t/node.csr" -CA "$t/ca.crt" -CAkey "$t/ca.key" -CAcreateserial -days 1 \
+    -extfile "$t/san.ext" -out "$t/node.crt" 2>/dev/null
+  chmod 600 "$t"/*.key
+}
 
 start_source() {
-  start_redis source "dbfilename demo.rdb"
-  source_port="$port"
-  rdb="$work/source/demo.rdb"
+  local i
+  backend_ports=()
+  for i in 0 1 2; do
+    start_redis "backend-$i" "port @PORT@"
+    backend_ports+=("$port")
+  done
+  proxy_port="$(free_port)"
+  {
+    echo "alpha:"
+    echo "  listen: 127.0.0.1:$proxy_port"
+    echo "  hash: fnv1a_64"
+    echo "  distribution: ketama"
+    echo "  redis: true"
+    echo "  auto_eject_hosts: false"
+    echo "  servers:"
+    for i in 0 1 2; do echo "   - 127.0.0.1:${backend_ports[$i]}:1 shard$i"; done
+  } >"$work/nutcracker.yml"
+  "$nutcracker_bin" -c "$work/nutcracker.yml" -s "$(free_port)" -a 127.0.0.1 -o "$work/nutcracker.log" &
+  pids+=("$!")
+  await_port "$proxy_port" "$!" nutcracker "$work/nutcracker.log"
+  echo "== Twemproxy on 127.0.0.1:$proxy_port, pool alpha: backends 127.0.0.1:${backend_ports[*]}"
 }
+
+proxy_cli() { redis-cli -h 127.0.0.1 -p "$proxy_port" "$@"; }
+node_cli() { REDISCLI_AUTH="$admin_password" redis-cli --tls --cacert "$work/tls/ca.crt" -h 127.0.0.1 -p "$1" "${@:2}"; }
 
 write_sample_data() {
-  echo "== writing sample data into redis-server $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/') on 127.0.0.1:$source_port"
-  source_cli <<'CMDS' >/dev/null
-SET greeting "hello, slotferry"
-SET counter 42
-SET {user:1}:name "Ada"
-SET session:9f2 token PX 86400000
-RPUSH queue:jobs job-1 job-2 job-3
-SADD tags:small red green blue
-SADD ids 1 2 3 100000
-ZADD leaderboard 100 alice 250 bob 175 carol +inf max
-HSET user:1 name Ada lang en visits 7
-XADD events 1700000000000-0 type login user ada
-XADD events 1700000000001-0 type logout user ada
-XGROUP CREATE events audit 0
-XREADGROUP GROUP audit worker-1 COUNT 1 STREAMS events >
-EXPIREAT queue:jobs 4102444800
-SELECT 1
-SET legacy:db1 "keys outside db 0 are reported per database"
-CMDS
-  # A big collection, so the dump shows a quicklist / hashtable encoding too.
-  source_cli eval "for i=1,2000 do redis.call('RPUSH','queue:big','item:'..i) end return 1" 0 >/dev/null
-  source_cli save >/dev/null
-}
-
-inspect_rdb() {
-  echo
-  echo "== ./migrate rdb inspect $rdb"
-  ./migrate rdb inspect "$rdb"
-  echo
-  echo "== ./migrate rdb dump $rdb   (one JSON object per key; long values shortened here)"
-  ./migrate rdb dump "$rdb" | cut -c1-160
-  echo
-  echo "== the same file gzip-compressed, read from standard input"
-  gzip -c "$rdb" | ./migrate rdb dump - | wc -l | sed 's/^/keys dumped: /'
-}
-
-# Three empty cluster-mode nodes, joined by `redis-cli --cluster create` (16384 slots split in three).
-# No replicas: they would add start-up time and show nothing more about loading.
-start_cluster() {
   local i
+  echo "== writing sample data through the proxy"
+  {
+    for i in $(seq 1 300); do
+      echo "SET user:$i:name name-$i"
+      echo "HSET user:$i lang en visits $i"
+      echo "RPUSH queue:$((i % 20)) job-$i"
+      echo "SADD tags:$((i % 30)) t$i"
+      echo "ZADD board:$((i % 10)) $i player-$i"
+      echo "SET session:$i token-$i PX 86400000"
+    done
+  } | proxy_cli >/dev/null
+}
+
+start_cluster() {
+  local i tls
+  make_certificates
+  tls=("tls-cert-file $work/tls/node.crt" "tls-key-file $work/tls/node.key" "tls-ca-cert-file $work/tls/ca.crt"
+    "tls-auth-clients no" "tls-cluster yes" "tls-replication yes")
   node_ports=()
-  for i in $(seq 1 "$MASTERS"); do
-    start_redis "node-$i" "cluster-enabled yes" "cluster-config-file nodes.conf" \
-      "requirepass $admin_password" "user slotferry on >$migrator_password $ACL_RULES"
+  for i in 1 2 3 4 5 6; do
+    start_redis "node-$i" "port 0" "tls-port @PORT@" "${tls[@]}" "cluster-enabled yes" "cluster-config-file nodes.conf" \
+      "requirepass $admin_password" "masterauth $admin_password" "user slotferry on >$migrator_password $ACL_RULES"
     node_ports+=("$port")
   done
-  echo
-  echo "== creating a $MASTERS-master Redis Cluster on 127.0.0.1:${node_ports[*]} (ACL user slotferry for the migrator)"
-  if ! REDISCLI_AUTH="$admin_password" redis-cli --cluster create "${node_ports[@]/#/127.0.0.1:}" \
-    --cluster-replicas 0 --cluster-yes >"$work/cluster-create.log" 2>&1; then
+  echo "== creating a 3-master + 3-replica Redis Cluster with TLS on 127.0.0.1:${node_ports[*]} (ACL user slotferry)"
+  if ! REDISCLI_AUTH="$admin_password" redis-cli --tls --cacert "$work/tls/ca.crt" --cluster create \
+    "${node_ports[@]/#/127.0.0.1:}" --cluster-replicas 1 --cluster-yes >"$work/cluster-create.log" 2>&1; then
     cat "$work/cluster-create.log" >&2
     return 1
   fi
-  await_cluster_ok
-}
-
-# `--cluster create` returns once the nodes agree on the slots; wait until every node also says
-# cluster_state:ok, so the migrator's first topology read sees a healthy cluster.
-await_cluster_ok() {
-  local p ok
-  for _ in $(seq 1 100); do
-    ok=1
+  for _ in $(seq 1 200); do
+    local ok=1 p
     for p in "${node_ports[@]}"; do
       node_cli "$p" cluster info | grep -q '^cluster_state:ok' || ok=0
     done
-    ((ok)) && { echo "cluster_state:ok on all $MASTERS nodes"; return 0; }
+    ((ok)) && return 0
     sleep 0.1
   done
-  echo "demo: the cluster did not reach cluster_state:ok:" >&2
-  node_cli "${node_ports[0]}" cluster info >&2
+  echo "demo: the cluster did not reach cluster_state:ok" >&2
   return 1
 }
 
-run_migration() {
-  local target="redis://slotferry@127.0.0.1:${node_ports[0]}"
-  echo
-  echo "== MIGRATE_TARGET_PASSWORD=<slotferry's password> ./migrate run --source rdb:$rdb --target $target"
-  # Progress (stderr) and summary (stdout) both shown; --state-dir keeps the run's files in $work.
-  MIGRATE_TARGET_PASSWORD="$migrator_password" ./migrate run --source "rdb:$rdb" --target "$target" \
-    --state-dir "$work/state" 2>&1
-}
-
-# Keys per master and the total against the source's db 0 (db 1's key is skipped by design: a
-# cluster has only database 0). A mismatch fails the demo.
-show_counts() {
-  local p keys slots total=0 expected
-  echo
-  echo "== keys per master (DBSIZE)"
-  for p in "${node_ports[@]}"; do
-    keys="$(node_cli "$p" dbsize)"
-    slots="$(node_cli "$p" cluster nodes | awk '/myself/ { $1 = $2 = $3 = $4 = $5 = $6 = $7 = $8 = ""; print $0 }' | xargs)"
-    printf '127.0.0.1:%-6s slots %-12s %5s keys\n' "$p" "$slots" "$keys"
-    total=$((total + keys))
+# Live traffic through the proxy until $work/traffic.on is removed.
+traffic() {
+  local i=0
+  while [[ -e "$work/traffic.on" ]]; do
+    printf '%s\n' "SET live:$i v$i" "INCR counter:$((i % 10))" "RPUSH feed:$((i % 7)) e$i" \
+      "HSET user:$((i % 300 + 1)) seen $i" "PEXPIRE live:$i 600000" | proxy_cli >/dev/null || true
+    i=$((i + 1))
+    sleep 0.01
   done
-  expected="$(source_cli -n 0 dbsize)"
-  echo "total in the cluster: $total; source db 0: $expected (db 1: $(source_cli -n 1 dbsize) key, not loaded: a cluster has only db 0)"
-  if ((total != expected)); then
-    echo "demo: the cluster holds $total keys, the source's db 0 has $expected" >&2
-    return 1
-  fi
 }
 
-# sample KEY COMMAND [ARG]...: KEY read back through the cluster (redis-cli -c follows MOVED) with
-# COMMAND KEY ARG..., its slot, and its TTL in the cluster next to the source's.
-sample() {
-  local key="$1" command="$2"
-  shift 2
-  printf '%-14s slot %5s  ttl %10s (source %10s)  %s -> %s\n' "$key" "$(cluster_cli cluster keyslot "$key")" \
-    "$(cluster_cli ttl "$key")" "$(source_cli ttl "$key")" "$command $key${*:+ $*}" \
-    "$(cluster_cli "$command" "$key" "$@" | paste -sd' ' | cut -c1-70)"
+status_has() { [[ -f "$work/status.json" ]] && grep -q "$1" "$work/status.json"; }
+
+# await_status PATTERN WHAT: waits (showing the run's progress lines) until the status file matches.
+await_status() {
+  local n=0
+  until status_has "$1"; do
+    if ! kill -0 "$migrate_pid" 2>/dev/null; then
+      echo "demo: migrate run exited:" >&2
+      cat "$work/migrate.log" >&2
+      return 1
+    fi
+    if ((n % 4 == 0)); then
+      show_progress
+    fi
+    n=$((n + 1))
+    ((n < 600)) || { echo "demo: $2 did not happen in 5 minutes" >&2; return 1; }
+    sleep 0.5
+  done
+  show_progress
 }
 
-show_samples() {
+# The run's last progress block (one line per backend and the readiness line).
+show_progress() {
+  { grep -E '^(twemproxy:|READY|not ready)' "$work/migrate.log" || true; } | tail -n 4 | sed 's/^/   | /'
+}
+
+run_migration() {
+  local target="rediss://slotferry@127.0.0.1:${node_ports[0]}"
   echo
-  echo "== sample keys read back from the cluster with redis-cli -c (ttl -1: no expiry)"
-  sample greeting GET
-  sample '{user:1}:name' GET
-  sample session:9f2 GET
-  sample queue:jobs LRANGE 0 -1
-  sample queue:big LLEN
-  sample leaderboard ZRANGE 0 -1 WITHSCORES
-  sample user:1 HGETALL
-  sample events XPENDING audit
+  echo "== MIGRATE_TARGET_PASSWORD=<slotferry's password> migrate run --source twemproxy:$work/nutcracker.yml \\"
+  echo "     --target $target --target-cacert ca.crt --status-file status.json   (live traffic runs meanwhile)"
+  MIGRATE_TARGET_PASSWORD="$migrator_password" $MIGRATE run --source "twemproxy:$work/nutcracker.yml" --target "$target" \
+    --target-cacert "$work/tls/ca.crt" --state-dir "$work/state" --status-file "$work/status.json" >"$work/migrate.log" 2>&1 &
+  migrate_pid=$!
+  pids+=("$migrate_pid")
+  await_status '"ready_for_cutover" : true' "ready for cutover"
+  echo "== ready_for_cutover is true while traffic still runs: the copy is less than a second behind"
+}
+
+cutover() {
+  echo
+  echo "== cutover: the traffic stops; waiting until every backend's lag is 0"
+  rm -f "$work/traffic.on"
+  wait "$traffic_pid" 2>/dev/null || true
+  sleep 2
+  await_status '"ready_for_cutover" : true' "ready after the traffic stopped"
+}
+
+# Every key of the backends against the cluster: type, value and TTL (within 2 s).
+compare() {
+  local p key type src dst missing=0 diff=0 total=0 srcttl dstttl
+  echo
+  echo "== comparing every key of the 3 backends with the cluster (value and TTL)"
+  for p in "${backend_ports[@]}"; do
+    while read -r key; do
+      [[ -n "$key" ]] || continue
+      total=$((total + 1))
+      type="$(redis-cli -p "$p" type "$key")"
+      case "$type" in
+        string) src="$(redis-cli -p "$p" get "$key")"; dst="$(node_cli "${node_ports[0]}" -c get "$key")" ;;
+        hash) src="$(redis-cli -p "$p" hgetall "$key" | paste -sd' ')"; dst="$(node_cli "${node_ports[0]}" -c hgetall "$key" | paste -sd' ')" ;;
+        list) src="$(redis-cli -p "$p" lrange "$key" 0 -1 | paste -sd' ')"; dst="$(node_cli "${node_ports[0]}" -c lrange "$key" 0 -1 | paste -sd' ')" ;;
+        set) src="$(redis-cli -p "$p" smembers "$key" | sort | paste -sd' ')"; dst="$(node_cli "${node_ports[0]}" -c smembers "$key" | sort | paste -sd' ')" ;;
+        zset) src="$(redis-cli -p "$p" zrange "$key" 0 -1 withscores | paste -sd' ')"; dst="$(node_cli "${node_ports[0]}" -c zrange "$key" 0 -1 withscores | paste -sd' ')" ;;
+        *) continue ;;
+      esac
+      srcttl="$(redis-cli -p "$p" pttl "$key")"
+      dstttl="$(node_cli "${node_ports[0]}" -c pttl "$key")"
+      if [[ "$(node_cli "${node_ports[0]}" -c exists "$key")" != 1 ]]; then
+        missing=$((missing + 1)); echo "   missing: $key"
+      elif [[ "$src" != "$dst" ]] || { ((srcttl < 0 || dstttl < 0)) && ((srcttl != dstttl)); } \
+        || ((srcttl >= 0 && dstttl >= 0 && (srcttl - dstttl > 2000 || dstttl - srcttl > 2000))); then
+        diff=$((diff + 1)); echo "   differs: $key ($src | $dst, ttl $srcttl | $dstttl)"
+      fi
+    done < <(redis-cli -p "$p" --scan)
+  done
+  local in_cluster=0
+  for p in "${node_ports[@]}"; do
+    if node_cli "$p" role | head -n 1 | grep -q master; then
+      in_cluster=$((in_cluster + $(node_cli "$p" dbsize)))
+    fi
+  done
+  echo "keys in the backends: $total; in the cluster: $in_cluster; missing: $missing; different: $diff"
+  ((missing == 0 && diff == 0 && total == in_cluster)) || { echo "demo: the copy differs" >&2; return 1; }
+  echo "the cluster equals the union of the backends"
+}
+
+stop_migration() {
+  local code
+  echo
+  echo "== SIGTERM to migrate run: drain, checkpoint, exit 0"
+  kill -TERM "$migrate_pid"
+  code=0
+  wait "$migrate_pid" || code=$?
+  { grep -E '^twemproxy:.*(loaded|stopped)' "$work/migrate.log" || true; } | sed 's/^/   | /'
+  echo "exit code: $code"
+  echo
+  echo "== migrate status --state-dir (what a restart would resume from)"
+  $MIGRATE status --state-dir "$work/state" | sed 's/^/   | /'
+  ((code == 0))
 }
 
 start_source
 write_sample_data
-inspect_rdb
 start_cluster
+touch "$work/traffic.on"
+traffic &
+traffic_pid=$!
+pids+=("$traffic_pid")
 run_migration
-show_counts
-show_samples
+cutover
+compare
+stop_migration

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what slotferry's demo and tests need on Debian 12, only when missing:
 # redis-server, redis-tools (redis-cli, redis-check-rdb, redis-benchmark), nutcracker (Twemproxy), openssl.
-# JDK 17 and Maven are expected to be there already (see README.md).
+# JDK 17 and Maven are expected to be there already (see README.md). SLOTFERRY_NO_INSTALL=1: only
+# check, and fail naming what is missing (`migrate demo --no-install`).
 set -euo pipefail
 
 missing=()
@@ -10,7 +11,9 @@ command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v nutcracker >/dev/null 2>&1 || [[ -x /usr/sbin/nutcracker ]] || missing+=(nutcracker)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 
-for tool in java mvn; do
+tools=(java)
+[[ -n "${MIGRATE:-}" ]] || tools+=(mvn) # MIGRATE set: the CLI is already built (`migrate demo`)
+for tool in "${tools[@]}"; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "install-deps: '$tool' is missing: install JDK 17 and Maven first (apt-get install openjdk-17-jdk-headless maven)" >&2
     exit 1
@@ -19,6 +22,11 @@ done
 
 if ((${#missing[@]} == 0)); then
   exit 0
+fi
+
+if [[ -n "${SLOTFERRY_NO_INSTALL:-}" ]]; then
+  echo "install-deps: missing ${missing[*]}; install them (apt-get install ${missing[*]}) or allow installing" >&2
+  exit 1
 fi
 
 echo "install-deps: installing ${missing[*]} from Debian packages" >&2

@@ -39,7 +39,8 @@ final class LiveReplay implements AutoCloseable {
                 admin ? null : cluster.aclUser(), () -> password);
         Target target = Target.probe(endpoint, WriterOptions.defaults());
         Worker w = new Worker(new SourceSpec.Live(source.uri(), RedisEndpoint.plain(source.host(), source.port())), target,
-                LoadOptions.defaults(), options, state);
+                LoadOptions.defaults(), options, java.nio.file.Files.createTempDirectory(state, "worker"));
+        // each start is a run of its own: a fresh state directory, so no checkpoint of an earlier start is resumed
         LiveReplay replay = new LiveReplay(source, w);
         replay.settle();
         return replay;
