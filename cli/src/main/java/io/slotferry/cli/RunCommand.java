@@ -184,7 +184,15 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         boolean dbMapChosen = spec.commandLine().getParseResult().hasMatchedOption("--db-map");
         for (SourceSpec s : fleet.sources()) {
             if (s instanceof SourceSpec.Live live && !dbMapChosen) {
-                refuseOtherDatabases(live);
+                try {
+                    refuseOtherDatabases(live);
+                } catch (IOException e) {
+                    if (!keepGoing) {
+                        throw new IOException("source " + live.name() + ": cannot read its keyspace: " + e.getMessage(), e);
+                    }
+                    spec.commandLine().getErr().println("source " + live.name() + ": cannot read its keyspace (" + e.getMessage()
+                            + "); --keep-going: its worker will report the failure, the others go on");
+                }
             }
         }
         if (fleet.sources().size() > 1 && replayOptions.flush() == FlushPolicy.DELETE_OWN_KEYS) {
