@@ -3,6 +3,7 @@ package io.slotferry.cli;
 import io.slotferry.cli.rdb.RdbCommand;
 import io.slotferry.load.LoadException;
 import io.slotferry.rdb.RdbFormatException;
+import io.slotferry.verify.VerifyException;
 import io.slotferry.write.WriteException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,13 +15,14 @@ import picocli.CommandLine.Command;
  * them into exit codes and one clear message on stderr.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true, versionProvider = Migrate.Version.class,
-        subcommands = {RunCommand.class, RdbCommand.class, TailCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, VerifyCommand.class, RdbCommand.class, TailCommand.class, CommandLine.HelpCommand.class},
         description = {
             "slotferry: move live Redis data out of Codis and Twemproxy into a Redis Cluster",
             "(Amazon ElastiCache for Redis/Valkey in cluster mode), with no downtime.",
             "",
             "Today: load RDB files into a cluster (run); inspect and dump RDB files of any Redis version",
-            "(2.4 to 8.x, Valkey, codis-server); follow a live source's replication stream (tail).",
+            "(2.4 to 8.x, Valkey, codis-server); follow a live source's replication stream (tail);",
+            "compare sources with the target (verify).",
             "Examples:  migrate run --source rdb:dump.rdb --target rediss://slotferry@cluster.example:6379",
             "           migrate rdb inspect dump.rdb"},
         footer = {"", "Exit codes:",
@@ -52,8 +54,8 @@ public final class Migrate implements Runnable {
             if (cause instanceof RdbFormatException) {
                 return EXIT_FORMAT;
             }
-            if (cause instanceof LoadException || cause instanceof WriteException) {
-                return 1; // the data or the target refused: not an I/O problem
+            if (cause instanceof LoadException || cause instanceof WriteException || cause instanceof VerifyException) {
+                return 1; // the data or a server refused: not an I/O problem
             }
             if (cause instanceof IOException) {
                 return EXIT_IO;
