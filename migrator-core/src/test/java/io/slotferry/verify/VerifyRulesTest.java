@@ -66,7 +66,7 @@ class VerifyRulesTest {
 
     @Test
     void aMergedTargetKeyMayComeFromAnySourceDatabase() {
-        List<SourceHome> homes = SourceHome.of(DbMapping.parse("merge"), b("k"), Set.of(0, 2, 5));
+        List<SourceHome> homes = SourceHome.of(DbMapping.parse("merge"), b("k"), new java.util.TreeSet<>(Set.of(0, 2, 5)));
         assertEquals(3, homes.size());
         assertEquals(5, homes.get(2).db());
         assertEquals(4, SourceHome.of(DbMapping.parse("only:4"), b("k"), Set.of(0)).get(0).db());
