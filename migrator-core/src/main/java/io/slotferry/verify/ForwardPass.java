@@ -20,6 +20,8 @@ import java.util.SplittableRandom;
 final class ForwardPass {
     private static final byte[] EMPTY = new byte[0];
     private static final long SMALL_STRING = 64 * 1024;
+    private static final long ROUND_ELEMENTS = 20_000;
+    private static final long ROUND_BYTES = 4 << 20;
 
     private final SourceSpec.Live spec;
     private final VerifyOptions options;
@@ -93,6 +95,7 @@ final class ForwardPass {
         List<Integer> slow = new ArrayList<>();
         List<Integer> candidates = new ArrayList<>();
         String[] types = new String[n];
+        long[] sizes = new long[n];
         for (int i = 0; i < n; i++) {
             String st = word(s1.get(2 * i));
             long sp = number(s1.get(2 * i + 1));
@@ -131,32 +134,53 @@ final class ForwardPass {
                 if (a == Long.MIN_VALUE || a != b || a > limit) {
                     slow.add(i);
                 } else {
+                    sizes[i] = a;
                     small.add(i);
                 }
             }
         }
-        if (!small.isEmpty()) {
-            List<List<byte[]>> sc = new ArrayList<>();
-            List<List<byte[]>> tc = new ArrayList<>();
-            List<byte[]> routed = new ArrayList<>();
-            for (int i : small) {
-                sc.add(SmallValue.read(types[i], keys.get(i)));
-                tc.add(SmallValue.read(types[i], targetKeys.get(i)));
-                routed.add(targetKeys.get(i));
-            }
-            List<RespValue> s3 = source.pipeline(sc);
-            List<RespValue> t3 = target.pipeline(routed, tc);
-            for (int j = 0; j < small.size(); j++) {
-                int i = small.get(j);
-                if (SmallValue.same(types[i], s3.get(j), t3.get(j))) {
-                    tally.settled(Verdict.SAME);
+        // Whole-value reads, in rounds of bounded size: memory holds at most ROUND_ELEMENTS elements
+        // (or ROUND_BYTES of strings) per side, whatever the page holds.
+        int from = 0;
+        while (from < small.size()) {
+            int to = from;
+            long elements = 0;
+            long bytes = 0;
+            while (to < small.size() && (to == from || (elements < ROUND_ELEMENTS && bytes < ROUND_BYTES))) {
+                int i = small.get(to++);
+                if (types[i].equals("string")) {
+                    bytes += sizes[i];
                 } else {
-                    slow.add(i);
+                    elements += sizes[i];
                 }
             }
+            wholeValues(source, target, keys, targetKeys, types, small.subList(from, to), slow);
+            from = to;
         }
         for (int i : slow) {
             settle(source, target, db, keys.get(i), targetKeys.get(i));
+        }
+    }
+
+    private void wholeValues(SourceNode source, TargetReads target, List<byte[]> keys, List<byte[]> targetKeys, String[] types,
+            List<Integer> small, List<Integer> slow) throws IOException, InterruptedException {
+        List<List<byte[]>> sc = new ArrayList<>();
+        List<List<byte[]>> tc = new ArrayList<>();
+        List<byte[]> routed = new ArrayList<>();
+        for (int i : small) {
+            sc.add(SmallValue.read(types[i], keys.get(i)));
+            tc.add(SmallValue.read(types[i], targetKeys.get(i)));
+            routed.add(targetKeys.get(i));
+        }
+        List<RespValue> s3 = source.pipeline(sc);
+        List<RespValue> t3 = target.pipeline(routed, tc);
+        for (int j = 0; j < small.size(); j++) {
+            int i = small.get(j);
+            if (SmallValue.same(types[i], s3.get(j), t3.get(j))) {
+                tally.settled(Verdict.SAME);
+            } else {
+                slow.add(i);
+            }
         }
     }
 
