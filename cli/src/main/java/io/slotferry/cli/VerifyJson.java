@@ -41,6 +41,7 @@ final class VerifyJson {
             n.put("value", i.valueDiffs());
             n.put("ttl", i.ttlDiffs());
             n.put("vanished", i.vanished());
+            n.put("busy", i.busy());
             n.put("unmapped", i.unmapped());
             ArrayNode dbs = n.putArray("dbs");
             for (InstanceResult.DbCount c : i.dbs()) {
@@ -60,14 +61,22 @@ final class VerifyJson {
             examples.putArray(k.label());
         }
         for (Difference d : r.examples()) {
-            ((ArrayNode) examples.get(d.kind().label())).addObject()
-                    .put("source", d.source())
-                    .put("db", d.db())
-                    .put("key", d.shownKey())
-                    .put("key_hex", d.hexKey())
-                    .put("source_key", KeyText.printable(d.sourceKey()))
-                    .put("detail", d.detail());
+            example((ArrayNode) examples.get(d.kind().label()), d);
+        }
+        ArrayNode busy = root.putArray("busy");
+        for (Difference d : r.busy()) {
+            example(busy, d);
         }
         return root;
+    }
+
+    private static void example(ArrayNode into, Difference d) {
+        into.addObject()
+                .put("source", d.source())
+                .put("db", d.db())
+                .put("key", d.shownKey())
+                .put("key_hex", d.hexKey())
+                .put("source_key", KeyText.printable(d.sourceKey()))
+                .put("detail", d.detail());
     }
 }

@@ -42,18 +42,21 @@ final class VerifyTable {
     }
 
     private static void comparison(VerifyReport r, PrintWriter out) {
-        out.println(String.format(Locale.ROOT, "%-36s %11s %11s %9s %7s %7s %7s %7s %9s %9s", "source", "expected", "found",
-                "missing", "extra", "type", "value", "ttl", "vanished", "unmapped"));
+        out.println(String.format(Locale.ROOT, "%-36s %11s %11s %9s %7s %7s %7s %7s %9s %7s %9s", "source", "expected", "found",
+                "missing", "extra", "type", "value", "ttl", "vanished", "busy", "unmapped"));
         for (InstanceResult i : r.instances()) {
-            out.println(String.format(Locale.ROOT, "%-36s %,11d %,11d %,9d %7s %,7d %,7d %,7d %,9d %,9d", i.source(),
+            out.println(String.format(Locale.ROOT, "%-36s %,11d %,11d %,9d %7s %,7d %,7d %,7d %,9d %,7d %,9d", i.source(),
                     i.expected(), i.found(), i.missing(), "-", i.typeDiffs(), i.valueDiffs(), i.ttlDiffs(), i.vanished(),
-                    i.unmapped()));
+                    i.busy(), i.unmapped()));
         }
         out.println(String.format(Locale.ROOT, "%-36s %11s %11s %9s %,7d", "target (keys on no source)", "-", "-", "-",
                 r.total(DiffKind.EXTRA)));
         for (Difference d : r.examples()) {
             out.println("  " + d.kind().label() + "  " + d.source() + (d.db() >= 0 ? " db " + d.db() : "") + "  "
                     + d.shownKey() + ": " + d.detail());
+        }
+        for (Difference d : r.busy()) {
+            out.println("  busy  " + d.source() + " db " + d.db() + "  " + d.shownKey() + ": " + d.detail());
         }
     }
 }

@@ -10,6 +10,7 @@ final class Findings {
     private final int examples;
     private final Map<DiffKind, Long> totals = new EnumMap<>(DiffKind.class);
     private final Map<DiffKind, List<Difference>> kept = new EnumMap<>(DiffKind.class);
+    private final List<Difference> busy = new ArrayList<>();
 
     Findings(int examples) {
         this.examples = examples;
@@ -25,6 +26,17 @@ final class Findings {
         if (list.size() < examples) {
             list.add(d);
         }
+    }
+
+    /** A key still being written on both sides (not a difference); the first examples are kept. */
+    synchronized void busy(Difference d) {
+        if (busy.size() < examples) {
+            busy.add(d);
+        }
+    }
+
+    synchronized List<Difference> busyExamples() {
+        return new ArrayList<>(busy);
     }
 
     synchronized Map<DiffKind, Long> totals() {

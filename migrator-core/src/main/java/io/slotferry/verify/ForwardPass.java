@@ -6,6 +6,7 @@ import io.slotferry.source.SourceSpec;
 import io.slotferry.translate.DbMapping;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -189,19 +190,42 @@ final class ForwardPass {
         Side s = new Side(source, key);
         Side t = new Side(target.of(targetKey), targetKey);
         Verdict v = null;
+        byte[][] last = null; // source and target fingerprints at the previous differing attempt
+        boolean sourceMoved = false;
+        boolean targetMoved = false;
         for (int attempt = 1; attempt <= options.rechecks(); attempt++) {
             v = compare.compare(s, t);
-            if (!(v instanceof Verdict.Differs)) {
+            if (!(v instanceof Verdict.Differs d)) {
                 break;
+            }
+            if (options.rechecks() > 1 && (d.kind() == DiffKind.VALUE || d.kind() == DiffKind.TYPE)) {
+                byte[][] now = {Fingerprint.of(s), Fingerprint.of(t)};
+                if (last != null) {
+                    sourceMoved |= moved(last[0], now[0]);
+                    targetMoved |= moved(last[1], now[1]);
+                }
+                last = now;
             }
             if (attempt < options.rechecks()) {
                 Thread.sleep(options.recheckDelay().toMillis() * attempt);
             }
         }
+        if (v instanceof Verdict.Differs d && sourceMoved && targetMoved) {
+            // Both sides changed between attempts: the key is being written and its copy follows, behind.
+            tally.busy++;
+            findings.busy(new Difference(d.kind(), spec.name(), db, key, targetKey, "still being written on both sides"
+                    + " while compared (last difference: " + d.detail() + ")"));
+            tally.settled(Verdict.SAME); // on the target, and not a difference
+            return;
+        }
         tally.settled(v);
         if (v instanceof Verdict.Differs d) {
             findings.add(new Difference(d.kind(), spec.name(), db, key, targetKey, d.detail()));
         }
+    }
+
+    private static boolean moved(byte[] before, byte[] after) {
+        return before != null && after != null && !Arrays.equals(before, after);
     }
 
     /** {@code a k, b k} for every key. */

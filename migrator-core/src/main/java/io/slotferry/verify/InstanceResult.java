@@ -15,10 +15,12 @@ import java.util.List;
  * @param valueDiffs same type, different value
  * @param ttlDiffs  same value, TTLs differ beyond the tolerance
  * @param vanished  source keys deleted or expired while verify ran (not differences)
+ * @param busy      keys that differed at every attempt while both sides changed between attempts: still being
+ *                  written, with the copy following behind (counted in {@code found}, not a difference)
  * @param unmapped  source keys the mapping sends nowhere (other databases with {@code only:N})
  */
 public record InstanceResult(String source, List<DbCount> dbs, long expected, long found, long missing, long typeDiffs,
-        long valueDiffs, long ttlDiffs, long vanished, long unmapped) {
+        long valueDiffs, long ttlDiffs, long vanished, long busy, long unmapped) {
 
     /**
      * Keys of one source database, counted by SCAN.

@@ -14,6 +14,7 @@ final class InstanceTally {
     long valueDiffs;
     long ttlDiffs;
     long vanished;
+    long busy;
     long unmapped;
 
     /** One key of {@code db} seen by SCAN. */
@@ -60,6 +61,6 @@ final class InstanceTally {
         List<InstanceResult.DbCount> out = new ArrayList<>();
         dbs.forEach((db, c) -> out.add(new InstanceResult.DbCount(db, c[0], c[1], c[2])));
         return new InstanceResult(name, out, compared ? found + missing : mapped(), found, missing, typeDiffs,
-                valueDiffs, ttlDiffs, vanished, unmapped);
+                valueDiffs, ttlDiffs, vanished, busy, unmapped);
     }
 }

@@ -62,7 +62,7 @@ public final class Verifier {
                         window.expiredBy(b, end), f));
             }
             return new VerifyReport(options.mode(), instances, buckets, targetKeys, findings.totals(), findings.examples(),
-                    end - start);
+                    List.of(), end - start);
         }
         Set<Integer> sourceDbs = new TreeSet<>();
         for (SourceSpec.Live s : sources) {
@@ -71,7 +71,7 @@ public final class Verifier {
         List<InstanceResult> instances = inParallel(sources, s -> new ForwardPass(s, options, findings).run(target));
         long targetKeys = new ReversePass(sources, options, findings, sourceDbs).run(target);
         return new VerifyReport(options.mode(), instances, List.of(), targetKeys, findings.totals(), findings.examples(),
-                System.currentTimeMillis() - start);
+                findings.busyExamples(), System.currentTimeMillis() - start);
     }
 
     /** One pass per source, each on its own thread. */

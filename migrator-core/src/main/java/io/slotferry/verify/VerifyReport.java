@@ -12,10 +12,11 @@ import java.util.Map;
  * @param targetKeys keys walked on the target (counts and full mode; the sampled ones in sample mode)
  * @param totals    differences per kind that stayed through every re-check (extra keys included)
  * @param examples  the first examples of each kind
+ * @param busy      the first keys found still being written on both sides (not differences)
  * @param millis    how long verify took
  */
 public record VerifyReport(VerifyMode mode, List<InstanceResult> instances, List<TargetBucket> buckets, long targetKeys,
-        Map<DiffKind, Long> totals, List<Difference> examples, long millis) {
+        Map<DiffKind, Long> totals, List<Difference> examples, List<Difference> busy, long millis) {
 
     /** True when nothing differs: no difference of any kind and every count explained. */
     public boolean clean() {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
@@ -72,6 +73,63 @@ class VerifierIT {
             late.join();
             assertTrue(caughtUp.clean(), caughtUp.toString());
             assertEquals(1, caughtUp.instances().get(0).found());
+        }
+    }
+
+    /** Rewrites {@code key} every 50 ms on the source, and on the target too when {@code alsoTarget}, until stopped. */
+    private static Thread rewriting(StandaloneRedis source, StandaloneRedis target, boolean alsoTarget, AtomicBoolean on) {
+        Thread t = new Thread(() -> {
+            try (Jedis s = source.jedis(); Jedis tg = target.jedis()) {
+                for (int i = 0; on.get(); i++) {
+                    s.set("hot", "s" + i);
+                    if (alsoTarget) {
+                        tg.set("hot", "t" + i);
+                    }
+                    Thread.sleep(50);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    @Test
+    void aKeyRewrittenOnBothSidesBetweenEveryRecheckIsBusyNotADifference(StandaloneRedis source) throws Exception {
+        try (StandaloneRedis target = StandaloneRedis.start()) {
+            AtomicBoolean on = new AtomicBoolean(true);
+            Thread writer = rewriting(source, target, true, on);
+            Thread.sleep(100);
+            VerifyReport r;
+            try {
+                r = verify(source, target, full());
+            } finally {
+                on.set(false);
+                writer.join();
+            }
+            assertTrue(r.clean(), r.toString());
+            assertEquals(1, r.instances().get(0).busy(), r.toString());
+            assertTrue(r.busy().get(0).detail().startsWith("still being written on both sides"), r.toString());
+        }
+    }
+
+    @Test
+    void aKeyThatMovesOnlyOnTheSourceWhileTheTargetStaysBehindIsADifference(StandaloneRedis source) throws Exception {
+        try (StandaloneRedis target = StandaloneRedis.start(); Jedis t = target.jedis()) {
+            t.set("hot", "stale");
+            AtomicBoolean on = new AtomicBoolean(true);
+            Thread writer = rewriting(source, target, false, on);
+            Thread.sleep(100);
+            VerifyReport r;
+            try {
+                r = verify(source, target, full());
+            } finally {
+                on.set(false);
+                writer.join();
+            }
+            assertEquals(1, r.total(DiffKind.VALUE), r.toString());
+            assertEquals(0, r.instances().get(0).busy(), r.toString());
         }
     }
 
