@@ -97,7 +97,8 @@ public final class VerifyCommand implements Callable<Integer> {
     Path report;
 
     @Option(names = "--examples", paramLabel = "N", defaultValue = "20",
-            description = "Examples of each kind of difference kept in the table and the report. Default: ${DEFAULT-VALUE}.")
+            description = {"Examples of each kind of difference kept in the table and the report. Default: ${DEFAULT-VALUE}.",
+                "Example: --examples 100"})
     int examples;
 
     @Option(names = "--max-ops", paramLabel = "N", defaultValue = "20000",

@@ -39,6 +39,15 @@ final class Findings {
         return new ArrayList<>(busy);
     }
 
+    /** Differences confirmed so far, all kinds. */
+    synchronized long confirmed() {
+        long n = 0;
+        for (long c : totals.values()) {
+            n += c;
+        }
+        return n;
+    }
+
     synchronized Map<DiffKind, Long> totals() {
         return new EnumMap<>(totals);
     }

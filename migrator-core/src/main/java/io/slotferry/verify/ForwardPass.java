@@ -6,7 +6,6 @@ import io.slotferry.source.SourceSpec;
 import io.slotferry.translate.DbMapping;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -26,15 +25,13 @@ final class ForwardPass {
 
     private final SourceSpec.Live spec;
     private final VerifyOptions options;
-    private final Findings findings;
-    private final ValueCompare compare;
+    private final Rechecks rechecks;
     private final InstanceTally tally = new InstanceTally();
 
     ForwardPass(SourceSpec.Live spec, VerifyOptions options, Findings findings) {
         this.spec = spec;
         this.options = options;
-        this.findings = findings;
-        this.compare = new ValueCompare(options.chunk(), options.ttlToleranceMs());
+        this.rechecks = new Rechecks(options, findings, tally, spec.name());
     }
 
     InstanceResult run(io.slotferry.resp.RedisEndpoint target) throws IOException, InterruptedException {
@@ -158,9 +155,11 @@ final class ForwardPass {
             wholeValues(source, target, keys, targetKeys, types, small.subList(from, to), slow);
             from = to;
         }
+        List<Side[]> suspects = new ArrayList<>(slow.size());
         for (int i : slow) {
-            settle(source, target, db, keys.get(i), targetKeys.get(i));
+            suspects.add(new Side[] {new Side(source, keys.get(i)), new Side(target.of(targetKeys.get(i)), targetKeys.get(i))});
         }
+        rechecks.settle(db, suspects);
     }
 
     private void wholeValues(SourceNode source, TargetReads target, List<byte[]> keys, List<byte[]> targetKeys, String[] types,
@@ -183,49 +182,6 @@ final class ForwardPass {
                 slow.add(i);
             }
         }
-    }
-
-    private void settle(SourceNode source, TargetReads target, int db, byte[] key, byte[] targetKey)
-            throws IOException, InterruptedException {
-        Side s = new Side(source, key);
-        Side t = new Side(target.of(targetKey), targetKey);
-        Verdict v = null;
-        byte[][] last = null; // source and target fingerprints at the previous differing attempt
-        boolean sourceMoved = false;
-        boolean targetMoved = false;
-        for (int attempt = 1; attempt <= options.rechecks(); attempt++) {
-            v = compare.compare(s, t);
-            if (!(v instanceof Verdict.Differs d)) {
-                break;
-            }
-            if (options.rechecks() > 1 && (d.kind() == DiffKind.VALUE || d.kind() == DiffKind.TYPE)) {
-                byte[][] now = {Fingerprint.of(s), Fingerprint.of(t)};
-                if (last != null) {
-                    sourceMoved |= moved(last[0], now[0]);
-                    targetMoved |= moved(last[1], now[1]);
-                }
-                last = now;
-            }
-            if (attempt < options.rechecks()) {
-                Thread.sleep(options.recheckDelay().toMillis() * attempt);
-            }
-        }
-        if (v instanceof Verdict.Differs d && sourceMoved && targetMoved) {
-            // Both sides changed between attempts: the key is being written and its copy follows, behind.
-            tally.busy++;
-            findings.busy(new Difference(d.kind(), spec.name(), db, key, targetKey, "still being written on both sides"
-                    + " while compared (last difference: " + d.detail() + ")"));
-            tally.settled(Verdict.SAME); // on the target, and not a difference
-            return;
-        }
-        tally.settled(v);
-        if (v instanceof Verdict.Differs d) {
-            findings.add(new Difference(d.kind(), spec.name(), db, key, targetKey, d.detail()));
-        }
-    }
-
-    private static boolean moved(byte[] before, byte[] after) {
-        return before != null && after != null && !Arrays.equals(before, after);
     }
 
     /** {@code a k, b k} for every key. */

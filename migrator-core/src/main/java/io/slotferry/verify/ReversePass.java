@@ -60,8 +60,8 @@ final class ReversePass {
                     }
                     checked += keys.size();
                     List<byte[]> orphans = orphans(nodes, keys);
-                    for (byte[] k : orphans) {
-                        settle(nodes, t, k);
+                    if (!orphans.isEmpty()) {
+                        settle(nodes, t, orphans);
                     }
                 } while (!cursor.equals("0"));
             }
@@ -117,24 +117,30 @@ final class ReversePass {
         return left;
     }
 
-    private void settle(List<SourceNode> nodes, TargetReads t, byte[] key) throws IOException, InterruptedException {
-        for (int attempt = 1; attempt < options.rechecks(); attempt++) {
+    /** Re-checks a page's orphans together (one pause per attempt), then reports those that stayed. */
+    private void settle(List<SourceNode> nodes, TargetReads t, List<byte[]> orphans) throws IOException, InterruptedException {
+        List<byte[]> left = orphans;
+        int attempts = findings.confirmed() >= Rechecks.HURRY_AFTER ? 1 : options.rechecks();
+        for (int attempt = 1; attempt < attempts && !left.isEmpty(); attempt++) {
             Thread.sleep(options.recheckDelay().toMillis() * attempt);
-            List<byte[]> argv = Request.of("EXISTS", key);
-            if (Reply.integer(t.of(key).call(argv), argv) == 0) {
-                return; // deleted or expired on the target meanwhile
+            List<byte[]> still = new ArrayList<>();
+            for (byte[] key : left) {
+                List<byte[]> argv = Request.of("EXISTS", key);
+                if (Reply.integer(t.of(key).call(argv), argv) > 0) {
+                    still.add(key); // else: deleted or expired on the target meanwhile
+                }
             }
-            if (orphans(nodes, List.of(key)).isEmpty()) {
-                return; // written to a source meanwhile (or its copy arrived)
+            left = orphans(nodes, still); // a key written to a source meanwhile (or whose copy arrived) drops out
+        }
+        for (byte[] key : left) {
+            List<SourceHome> homes = SourceHome.of(options.mapping(), key, sourceDbs);
+            StringBuilder where = new StringBuilder();
+            for (SourceHome h : homes) {
+                where.append(where.length() == 0 ? "" : " or ").append(ValueCompare.shown(h.key())).append(" in db ").append(h.db());
             }
+            findings.add(new Difference(DiffKind.EXTRA, "target", homes.get(0).db(), homes.get(0).key(), key,
+                    "only on the target: no source holds " + where + " (" + sources.size() + " source"
+                            + (sources.size() == 1 ? "" : "s") + " checked)"));
         }
-        List<SourceHome> homes = SourceHome.of(options.mapping(), key, sourceDbs);
-        StringBuilder where = new StringBuilder();
-        for (SourceHome h : homes) {
-            where.append(where.length() == 0 ? "" : " or ").append(ValueCompare.shown(h.key())).append(" in db ").append(h.db());
-        }
-        findings.add(new Difference(DiffKind.EXTRA, "target", homes.get(0).db(), homes.get(0).key(), key,
-                "only on the target: no source holds " + where + " (" + sources.size() + " source"
-                        + (sources.size() == 1 ? "" : "s") + " checked)"));
     }
 }

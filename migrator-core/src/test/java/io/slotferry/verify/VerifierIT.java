@@ -216,6 +216,24 @@ class VerifierIT {
     }
 
     @Test
+    void anEmptyTargetIsReportedKeyByKeyWithoutAPausePerKey(StandaloneRedis source) throws Exception {
+        try (StandaloneRedis target = StandaloneRedis.start(); Jedis s = source.jedis(); Jedis t = target.jedis()) {
+            for (int i = 0; i < 3000; i++) {
+                s.set("k" + i, "v");
+                t.set("only-target-" + i, "x");
+            }
+            long start = System.nanoTime();
+            VerifyReport r = verify(source, target, full());
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertEquals(3000, r.total(DiffKind.MISSING), r.toString());
+            assertEquals(3000, r.total(DiffKind.EXTRA), r.toString());
+            assertEquals(20, r.examples().stream().filter(d -> d.kind() == DiffKind.MISSING).count());
+            // re-check pauses are per page (500 keys), and stop once 1000 differences are confirmed
+            assertTrue(seconds < 20, seconds + " s");
+        }
+    }
+
+    @Test
     void sampleModeComparesAboutTheAskedNumberOfKeys(StandaloneRedis source) throws Exception {
         try (StandaloneRedis target = StandaloneRedis.start(); Jedis s = source.jedis()) {
             for (int i = 0; i < 3000; i++) {
