@@ -9,6 +9,7 @@ import io.slotferry.verify.VerifyReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -106,6 +107,16 @@ public final class VerifyCommand implements Callable<Integer> {
                 "production source. Default: ${DEFAULT-VALUE}. Example: --max-ops 5000"})
     long maxOps;
 
+    @Option(names = "--rechecks", paramLabel = "N", defaultValue = "3",
+            description = {"How many times a key that differs is compared before it counts (writes may be in flight).",
+                "Default: ${DEFAULT-VALUE}. Example: --rechecks 5"})
+    int rechecks;
+
+    @Option(names = "--recheck-delay-ms", paramLabel = "MS", defaultValue = "500",
+            description = {"Pause before re-check k is k times this, so 3 checks span 1.5 s by default; raise it when the",
+                "migration lags by seconds. Default: ${DEFAULT-VALUE}. Example: --recheck-delay-ms 2000"})
+    long recheckDelayMs;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -116,7 +127,8 @@ public final class VerifyCommand implements Callable<Integer> {
         try {
             live = liveSources();
             options = VerifyOptions.defaults().withMode(VerifyMode.parse(mode)).withMapping(DbMapping.parse(dbMap))
-                    .withSample(sample).withTtlToleranceMs(ttlToleranceMs).withMaxOpsPerSource(maxOps).withExamples(examples);
+                    .withSample(sample).withTtlToleranceMs(ttlToleranceMs).withMaxOpsPerSource(maxOps).withExamples(examples)
+                    .withRechecks(rechecks, Duration.ofMillis(recheckDelayMs));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -88,8 +88,9 @@ final class ForwardPass {
         for (byte[] k : keys) {
             targetKeys.add(options.mapping().targetKey(db, k));
         }
-        List<RespValue> s1 = source.pipeline(twice(keys, "TYPE", "PTTL"));
+        source.send(twice(keys, "TYPE", "PTTL"));
         List<RespValue> t1 = target.pipeline(doubled(targetKeys), twice(targetKeys, "TYPE", "PTTL"));
+        List<RespValue> s1 = source.receive(2 * n);
         List<Integer> slow = new ArrayList<>();
         List<Integer> candidates = new ArrayList<>();
         String[] types = new String[n];
@@ -122,8 +123,9 @@ final class ForwardPass {
                 tc.add(Request.of(sizeCommand(types[i]), targetKeys.get(i)));
                 routed.add(targetKeys.get(i));
             }
-            List<RespValue> s2 = source.pipeline(sc);
+            source.send(sc);
             List<RespValue> t2 = target.pipeline(routed, tc);
+            List<RespValue> s2 = source.receive(sc.size());
             for (int j = 0; j < candidates.size(); j++) {
                 int i = candidates.get(j);
                 long a = number(s2.get(j));
@@ -172,8 +174,9 @@ final class ForwardPass {
             tc.add(SmallValue.read(types[i], targetKeys.get(i)));
             routed.add(targetKeys.get(i));
         }
-        List<RespValue> s3 = source.pipeline(sc);
+        source.send(sc);
         List<RespValue> t3 = target.pipeline(routed, tc);
+        List<RespValue> s3 = source.receive(sc.size());
         for (int j = 0; j < small.size(); j++) {
             int i = small.get(j);
             if (SmallValue.same(types[i], s3.get(j), t3.get(j))) {

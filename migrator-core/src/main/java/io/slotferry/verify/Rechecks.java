@@ -12,6 +12,7 @@ import java.util.List;
  * changed between attempts (DUMP fingerprints) is being written with its copy following: "busy",
  * not a difference. Once {@link #HURRY_AFTER} differences are confirmed the target is far off and
  * each suspect is compared once, so a wiped target costs one comparison per key, not seconds.
+ * Pauses: {@code recheckDelay} before the second attempt, twice that before the third, and so on.
  */
 final class Rechecks {
     static final long HURRY_AFTER = 1_000;

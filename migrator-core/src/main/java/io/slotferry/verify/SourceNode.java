@@ -60,14 +60,24 @@ final class SourceNode implements AutoCloseable, KeyReads {
 
     /** Sends every command in one write and reads the replies in order. */
     List<RespValue> pipeline(List<List<byte[]>> commands) throws IOException, InterruptedException {
+        send(commands);
+        return receive(commands.size());
+    }
+
+    /** Sends every command in one write; {@link #receive} reads the replies (meanwhile other servers can be asked). */
+    void send(List<List<byte[]>> commands) throws IOException, InterruptedException {
         List<byte[]> encoded = new ArrayList<>(commands.size());
         for (List<byte[]> c : commands) {
             limit.acquire(0);
             encoded.add(RespWriter.command(c));
         }
         connection.sendAll(encoded);
-        List<RespValue> replies = new ArrayList<>(commands.size());
-        for (int i = 0; i < commands.size(); i++) {
+    }
+
+    /** The next {@code n} replies, in order. */
+    List<RespValue> receive(int n) throws IOException {
+        List<RespValue> replies = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
             replies.add(connection.reader().read());
         }
         return replies;

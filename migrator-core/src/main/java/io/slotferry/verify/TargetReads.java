@@ -63,6 +63,8 @@ final class TargetReads implements AutoCloseable {
             byPrimary.get(table.primaryIndexOf(HashSlot.of(keys.get(i)))).add(i);
         }
         RespValue[] replies = new RespValue[commands.size()];
+        // Send to every primary first, then read: the primaries work in parallel.
+        RedisConnection[] sent = new RedisConnection[primaries.size()];
         for (int p = 0; p < primaries.size(); p++) {
             List<Integer> mine = byPrimary.get(p);
             if (mine.isEmpty()) {
@@ -75,17 +77,33 @@ final class TargetReads implements AutoCloseable {
             try {
                 RedisConnection c = pipe(primaries.get(p));
                 c.sendAll(encoded);
+                sent[p] = c;
+            } catch (IOException e) {
+                failed(primaries.get(p), mine, replies, e);
+            }
+        }
+        for (int p = 0; p < primaries.size(); p++) {
+            if (sent[p] == null) {
+                continue;
+            }
+            List<Integer> mine = byPrimary.get(p);
+            try {
                 for (int i : mine) {
-                    replies[i] = c.reader().read();
+                    replies[i] = sent[p].reader().read();
                 }
             } catch (IOException e) {
-                drop(primaries.get(p));
-                for (int i : mine) {
-                    replies[i] = new RespValue.Error("IOERR " + e.getMessage()); // compared again one by one
-                }
+                failed(primaries.get(p), mine, replies, e);
             }
         }
         return List.of(replies);
+    }
+
+    /** A primary that failed mid-pipeline: its keys get an error reply and are compared again one by one. */
+    private void failed(RedisEndpoint primary, List<Integer> mine, RespValue[] replies, IOException e) {
+        drop(primary);
+        for (int i : mine) {
+            replies[i] = new RespValue.Error("IOERR " + e.getMessage());
+        }
     }
 
     private RedisConnection pipe(RedisEndpoint node) throws IOException {

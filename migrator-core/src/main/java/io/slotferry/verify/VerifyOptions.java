@@ -29,9 +29,9 @@ public record VerifyOptions(VerifyMode mode, DbMapping mapping, long sample, lon
         }
     }
 
-    /** Full comparison of db 0, 1 s TTL tolerance, 20,000 ops/s per source, 3 checks, windows of 1000, 20 examples. */
+    /** Full comparison of db 0, 1 s TTL tolerance, 20,000 ops/s per source, 3 checks 0.5 s and 1 s apart, windows of 1000, 20 examples. */
     public static VerifyOptions defaults() {
-        return new VerifyOptions(VerifyMode.FULL, DbMapping.defaults(), 10_000, 1_000, 20_000, 3, Duration.ofMillis(200),
+        return new VerifyOptions(VerifyMode.FULL, DbMapping.defaults(), 10_000, 1_000, 20_000, 3, Duration.ofMillis(500),
                 1_000, 500, 20, Duration.ofSeconds(10));
     }
 
