@@ -7,8 +7,9 @@
 #      during the whole migration;
 #   4. `migrate run --source twemproxy:nutcracker.yml` copies every backend (snapshot, then its
 #      stream), showing its progress, until the status file says "ready_for_cutover": true;
-#   5. the traffic stops (the cutover moment), the run catches up, and the target is compared with
-#      the union of the backends, key by key (value and TTL); then SIGTERM, checkpoints, exit 0.
+#   5. the traffic stops (the cutover moment), the run catches up, and `migrate verify --mode full`
+#      compares the target with the union of the backends, key by key (value and TTL), both ways;
+#      then SIGTERM, checkpoints, exit 0, and `migrate status`.
 # Everything lives in one temporary directory; the servers are stopped and the directory deleted on exit.
 # MIGRATE (optional) is the command that runs the CLI (default: ./migrate of this repository).
 set -euo pipefail
@@ -222,43 +223,21 @@ cutover() {
   await_status '"ready_for_cutover" : true' "ready after the traffic stopped"
 }
 
-# Every key of the backends against the cluster: type, value and TTL (within 2 s).
+# Every key of the backends against the cluster, both directions: type, value, TTL.
 compare() {
-  local p key type src dst missing=0 diff=0 total=0 srcttl dstttl
+  local code=0
   echo
-  echo "== comparing every key of the 3 backends with the cluster (value and TTL)"
-  for p in "${backend_ports[@]}"; do
-    while read -r key; do
-      [[ -n "$key" ]] || continue
-      total=$((total + 1))
-      type="$(redis-cli -p "$p" type "$key")"
-      case "$type" in
-        string) src="$(redis-cli -p "$p" get "$key")"; dst="$(node_cli "${node_ports[0]}" -c get "$key")" ;;
-        hash) src="$(redis-cli -p "$p" hgetall "$key" | paste -sd' ')"; dst="$(node_cli "${node_ports[0]}" -c hgetall "$key" | paste -sd' ')" ;;
-        list) src="$(redis-cli -p "$p" lrange "$key" 0 -1 | paste -sd' ')"; dst="$(node_cli "${node_ports[0]}" -c lrange "$key" 0 -1 | paste -sd' ')" ;;
-        set) src="$(redis-cli -p "$p" smembers "$key" | sort | paste -sd' ')"; dst="$(node_cli "${node_ports[0]}" -c smembers "$key" | sort | paste -sd' ')" ;;
-        zset) src="$(redis-cli -p "$p" zrange "$key" 0 -1 withscores | paste -sd' ')"; dst="$(node_cli "${node_ports[0]}" -c zrange "$key" 0 -1 withscores | paste -sd' ')" ;;
-        *) continue ;;
-      esac
-      srcttl="$(redis-cli -p "$p" pttl "$key")"
-      dstttl="$(node_cli "${node_ports[0]}" -c pttl "$key")"
-      if [[ "$(node_cli "${node_ports[0]}" -c exists "$key")" != 1 ]]; then
-        missing=$((missing + 1)); echo "   missing: $key"
-      elif [[ "$src" != "$dst" ]] || { ((srcttl < 0 || dstttl < 0)) && ((srcttl != dstttl)); } \
-        || ((srcttl >= 0 && dstttl >= 0 && (srcttl - dstttl > 2000 || dstttl - srcttl > 2000))); then
-        diff=$((diff + 1)); echo "   differs: $key ($src | $dst, ttl $srcttl | $dstttl)"
-      fi
-    done < <(redis-cli -p "$p" --scan)
-  done
-  local in_cluster=0
-  for p in "${node_ports[@]}"; do
-    if node_cli "$p" role | head -n 1 | grep -q master; then
-      in_cluster=$((in_cluster + $(node_cli "$p" dbsize)))
-    fi
-  done
-  echo "keys in the backends: $total; in the cluster: $in_cluster; missing: $missing; different: $diff"
-  ((missing == 0 && diff == 0 && total == in_cluster)) || { echo "demo: the copy differs" >&2; return 1; }
-  echo "the cluster equals the union of the backends"
+  echo "== migrate verify --mode full --source twemproxy:nutcracker.yml --target ...   (every key, value and TTL)"
+  MIGRATE_TARGET_PASSWORD="$migrator_password" $MIGRATE verify --mode full --source "twemproxy:$work/nutcracker.yml" \
+    --target "rediss://slotferry@127.0.0.1:${node_ports[0]}" --target-cacert "$work/tls/ca.crt" \
+    --report "$work/verify.json" 2>&1 | sed 's/^/   | /' || code=$?
+  # sed ends the pipeline: take verify's own exit status
+  code="${PIPESTATUS[0]}"
+  if ((code != 0)); then
+    echo "demo: migrate verify found differences (exit $code)" >&2
+    return 1
+  fi
+  echo "verify exit code 0: the cluster equals the union of the backends"
 }
 
 stop_migration() {

@@ -5,6 +5,7 @@ import io.slotferry.checkpoint.CheckpointException;
 import io.slotferry.load.LoadException;
 import io.slotferry.source.DiscoveryException;
 import io.slotferry.rdb.RdbFormatException;
+import io.slotferry.verify.VerifyException;
 import io.slotferry.write.WriteException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,13 +17,14 @@ import picocli.CommandLine.Command;
  * them into exit codes and one clear message on stderr.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true, versionProvider = Migrate.Version.class,
-        subcommands = {PlanCommand.class, RunCommand.class, StatusCommand.class, DemoCommand.class, RdbCommand.class, TailCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PlanCommand.class, RunCommand.class, StatusCommand.class, VerifyCommand.class, DemoCommand.class, RdbCommand.class, TailCommand.class, CommandLine.HelpCommand.class},
         description = {
             "slotferry: move live Redis data out of Codis and Twemproxy into a Redis Cluster",
             "(Amazon ElastiCache for Redis/Valkey in cluster mode), with no downtime.",
             "",
             "run: copy Twemproxy backends, Codis groups, single instances or RDB files into a cluster, live,",
-            "with checkpoints and a cutover signal; status: show a run's checkpoints; rdb: inspect and dump",
+            "with checkpoints and a cutover signal; status: show a run's checkpoints; verify: compare the sources",
+            "with the target key by key; plan: check before a run; rdb: inspect and dump",
             "RDB files of any Redis version (2.4 to 8.x, Valkey, codis-server); tail: follow a replication stream.",
             "Examples:  migrate run --source rdb:dump.rdb --target rediss://slotferry@cluster.example:6379",
             "           migrate rdb inspect dump.rdb"},
@@ -56,8 +58,8 @@ public final class Migrate implements Runnable {
                 return EXIT_FORMAT;
             }
             if (cause instanceof LoadException || cause instanceof WriteException || cause instanceof DiscoveryException
-                    || cause instanceof CheckpointException) {
-                return 1; // the data, the target, the fleet's state or the state directory refused: not an I/O problem
+                    || cause instanceof CheckpointException || cause instanceof VerifyException) {
+                return 1; // the data, the target, the fleet's state, the state directory or a verification refused: not an I/O problem
             }
             if (cause instanceof IOException) {
                 return EXIT_IO;

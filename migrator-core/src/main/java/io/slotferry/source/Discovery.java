@@ -147,14 +147,18 @@ public final class Discovery {
         for (RedisEndpoint r : replicas) {
             try {
                 Map<String, String> i = info(r, options);
+                // Its master must be ours (a listed address may be anything: replication clients such as
+                // this migrator announce their own ephemeral port), with the link up and no sync running.
                 if ("slave".equals(i.get("role")) && "up".equals(i.get("master_link_status"))
+                        && Integer.toString(master.port()).equals(i.get("master_port"))
                         && "0".equals(i.getOrDefault("master_sync_in_progress", "0"))) {
                     LOG.log(Level.INFO, "{0}: replicating from its replica {1} (--sync-from master to use the master)",
                             new Object[] {name, r});
                     return r;
                 }
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "{0}: replica {1} does not answer ({2}); trying the next", new Object[] {name, r, e.getMessage()});
+                // Often a replication client, not a server (a migrator lists itself with its local port).
+                LOG.log(Level.FINE, "{0}: listed replica {1} does not answer ({2}); trying the next", new Object[] {name, r, e.getMessage()});
             }
         }
         return master;

@@ -2,16 +2,18 @@ package io.slotferry.write;
 
 /**
  * Operations and bytes per second, as token buckets refilled continuously (a burst of up to one
- * second's worth is allowed). A limit of 0 means unlimited.
+ * second's worth is allowed). A limit of 0 means unlimited. Used by the writers and by {@code migrate verify}
+ * (reads of a production source). Not thread-safe: one per thread.
  */
-final class RateLimit {
+public final class RateLimit {
     private final long opsPerSecond;
     private final long bytesPerSecond;
     private double ops;
     private double bytes;
     private long lastNanos = System.nanoTime();
 
-    RateLimit(long opsPerSecond, long bytesPerSecond) {
+    /** Limits of {@code opsPerSecond} operations and {@code bytesPerSecond} bytes (0 = no limit). */
+    public RateLimit(long opsPerSecond, long bytesPerSecond) {
         this.opsPerSecond = opsPerSecond;
         this.bytesPerSecond = bytesPerSecond;
         this.ops = opsPerSecond;
@@ -19,7 +21,7 @@ final class RateLimit {
     }
 
     /** Waits until one operation of {@code size} bytes may go. */
-    void acquire(long size) throws InterruptedException {
+    public void acquire(long size) throws InterruptedException {
         if (opsPerSecond == 0 && bytesPerSecond == 0) {
             return;
         }

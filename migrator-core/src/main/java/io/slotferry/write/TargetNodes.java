@@ -46,6 +46,11 @@ public final class TargetNodes implements AutoCloseable {
         }
     }
 
+    /** The latest slot table (replaced whole on a {@code MOVED}), for callers that pipeline per primary. */
+    public SlotTable slots() {
+        return table;
+    }
+
     /** The primaries, as the latest slot table has them. */
     public List<RedisEndpoint> primaries() {
         return table.primaries();

@@ -1,0 +1,169 @@
+package io.slotferry.cli;
+
+import io.slotferry.source.SourceSpec;
+import io.slotferry.translate.DbMapping;
+import io.slotferry.verify.Verifier;
+import io.slotferry.verify.VerifyMode;
+import io.slotferry.verify.VerifyOptions;
+import io.slotferry.verify.VerifyReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import javax.net.ssl.SSLHandshakeException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code migrate verify}: compare the sources with the target; exit 0 only when nothing differs. */
+@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Compare each SOURCE with the target cluster and report what differs;",
+            "exit 0 only when nothing does. Safe while writes continue: a key that",
+            "differs is compared again a few times (short pauses) and counts only if",
+            "it stays different; a key deleted or expired on the source meanwhile is",
+            "not a difference. Sources are only read (SCAN, TYPE, PTTL, reads).",
+            "",
+            "--mode counts (default): keys and keys with a TTL per source database",
+            "  (from SCAN, not INFO), mapped through --db-map, against the target's",
+            "  keys per destination; keys whose TTL ran out during the run explain",
+            "  a shortfall.",
+            "--mode sample: about --sample keys per source compared value by value,",
+            "  and as many target keys checked for a source.",
+            "--mode full: every source key compared (type, value, TTL), and every",
+            "  target key checked for a source (keys on no source are 'extra').",
+            "Values: strings by bytes, lists in order, sets, sorted sets with scores,",
+            "hashes exactly, streams with entries, groups and pending entries; big",
+            "values in windows of 1000. The table goes to stdout; --report writes",
+            "JSON with the first examples of each kind of difference.",
+            "",
+            "Examples:",
+            "  MIGRATE_TARGET_PASSWORD=... migrate verify --mode full \\",
+            "    --source redis://10.0.3.7:6379 --source redis://10.0.3.8:6379 \\",
+            "    --target rediss://slotferry@clustercfg.my-cache.example.com:6379 \\",
+            "    --target-cacert ca.pem --report verify.json",
+            "  migrate verify --source redis://10.0.3.7:6379 --db-map prefix \\",
+            "    --mode sample --sample 50000 --max-ops 5000 \\",
+            "    --target redis://10.0.0.5:6379",
+            ""},
+        footer = {"", "Exit codes:",
+            "  0  nothing differs",
+            "  1  something differs (see the table and --report),",
+            "     or verification failed (the message on stderr says why)",
+            "  2  invalid command line",
+            "  4  an input/output or connection error"})
+public final class VerifyCommand implements Callable<Integer> {
+
+    @Option(names = "--source", required = true, paramLabel = "SRC",
+            description = {"A source, repeatable, as for 'migrate run': redis://[user@]host:port, rediss://...,",
+                "twemproxy:PATH/nutcracker.yml[#POOL] (every backend) or codis:http://DASHBOARD:PORT (every group) (read with SCAN,",
+                "TYPE, PTTL and reads of each type; nothing is written). Give every instance the target was",
+                "loaded from: a key on the target is extra only when no source has it.",
+                "Example: --source redis://10.0.3.7:6379 --source redis://10.0.3.8:6379"})
+    List<String> sources;
+
+    @Mixin
+    SourceOptions sourceOptions;
+
+    @Option(names = "--db-map", paramLabel = "MAP", defaultValue = "only:0",
+            description = {"The --db-map the migration ran with: only:N (default only:0), prefix[:FORMAT], merge.",
+                "Example: --db-map prefix"})
+    String dbMap;
+
+    @Mixin
+    TargetOptions targetOptions;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "counts",
+            description = {"counts (default), sample or full (see above). Example: --mode full"})
+    String mode;
+
+    @Option(names = "--sample", paramLabel = "N", defaultValue = "10000",
+            description = {"Keys compared per source in --mode sample, spread over the keyspace. Default: ${DEFAULT-VALUE}.",
+                "Example: --sample 100000"})
+    long sample;
+
+    @Option(names = "--ttl-tolerance-ms", paramLabel = "MS", defaultValue = "1000",
+            description = {"How far a key's remaining TTL may differ between source and target (the two are read",
+                "moments apart). A key with no TTL must have none on the target. Default: ${DEFAULT-VALUE}.",
+                "Example: --ttl-tolerance-ms 5000"})
+    long ttlToleranceMs;
+
+    @Option(names = "--report", paramLabel = "FILE",
+            description = {"Write the result as JSON: totals, per-source counts, and the first --examples keys of",
+                "each kind of difference (keys as printable ASCII with \\xNN escapes, and in hex).",
+                "Example: --report /tmp/verify.json"})
+    Path report;
+
+    @Option(names = "--examples", paramLabel = "N", defaultValue = "20",
+            description = {"Examples of each kind of difference kept in the table and the report. Default: ${DEFAULT-VALUE}.",
+                "Example: --examples 100"})
+    int examples;
+
+    @Option(names = "--max-ops", paramLabel = "N", defaultValue = "20000",
+            description = {"Commands per second sent to each source (0 = no limit), so verification does not hurt a",
+                "production source. Default: ${DEFAULT-VALUE}. Example: --max-ops 5000"})
+    long maxOps;
+
+    @Option(names = "--rechecks", paramLabel = "N", defaultValue = "3",
+            description = {"How many times a key that differs is compared before it counts (writes may be in flight).",
+                "Default: ${DEFAULT-VALUE}. Example: --rechecks 5"})
+    int rechecks;
+
+    @Option(names = "--recheck-delay-ms", paramLabel = "MS", defaultValue = "500",
+            description = {"Pause before re-check k is k times this, so 3 checks span 1.5 s by default; raise it when the",
+                "migration lags by seconds. Default: ${DEFAULT-VALUE}. Example: --recheck-delay-ms 2000"})
+    long recheckDelayMs;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        VerifyOptions options;
+        List<SourceSpec.Live> live;
+        try {
+            live = liveSources();
+            options = VerifyOptions.defaults().withMode(VerifyMode.parse(mode)).withMapping(DbMapping.parse(dbMap))
+                    .withSample(sample).withTtlToleranceMs(ttlToleranceMs).withMaxOpsPerSource(maxOps).withExamples(examples)
+                    .withRechecks(rechecks, Duration.ofMillis(recheckDelayMs));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        err.println("verify " + options.mode() + ": " + live.size() + " source(s) against " + targetOptions.describe()
+                + ", db map " + options.mapping() + ", at most " + (maxOps == 0 ? "unlimited" : maxOps) + " ops/s per source");
+        err.flush();
+        VerifyReport result;
+        try {
+            result = Verifier.run(live, targetOptions.endpoint(), options);
+        } catch (SSLHandshakeException e) {
+            throw new IOException("TLS handshake failed: " + e.getMessage()
+                    + " (does --target-cacert / --source-cacert name the CA that signed the certificate?)", e);
+        }
+        VerifyTable.print(result, out);
+        out.flush();
+        if (report != null) {
+            VerifyJson.write(result, report);
+            err.println("report written to " + report);
+        }
+        return result.clean() ? 0 : 1;
+    }
+
+    /** The sources as live instances, discovered as 'migrate run' does (Twemproxy backends, Codis groups, URIs). */
+    private List<SourceSpec.Live> liveSources() throws IOException {
+        List<SourceSpec.Live> out = new ArrayList<>();
+        for (SourceSpec s : sourceOptions.discover(sources, Duration.ofSeconds(10)).sources()) {
+            if (!(s instanceof SourceSpec.Live live)) {
+                throw new IllegalArgumentException("verify compares live instances: use redis://[user@]host:port, rediss://...,"
+                        + " twemproxy:PATH or codis:http://..., not " + s.name());
+            }
+            out.add(live);
+        }
+        return out;
+    }
+}

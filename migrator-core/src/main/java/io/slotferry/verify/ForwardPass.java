@@ -1,0 +1,239 @@
+package io.slotferry.verify;
+
+import io.slotferry.resp.RespValue;
+import io.slotferry.source.Keyspace;
+import io.slotferry.source.SourceSpec;
+import io.slotferry.translate.DbMapping;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Sample and full mode, source to target, for one source instance: SCAN each mapped database, and
+ * per page three pipelined rounds on both sides (TYPE + PTTL; the size; the whole value of the small
+ * ones). A key all three rounds find equal is done. Every other key (a difference, a big value, a
+ * stream, a redirect) is compared one window at a time and re-checked until it is equal, gone from
+ * the source, or stayed different through every attempt: only those count.
+ */
+final class ForwardPass {
+    private static final byte[] EMPTY = new byte[0];
+    private static final long SMALL_STRING = 64 * 1024;
+    private static final long ROUND_ELEMENTS = 20_000;
+    private static final long ROUND_BYTES = 4 << 20;
+
+    private final SourceSpec.Live spec;
+    private final VerifyOptions options;
+    private final Rechecks rechecks;
+    private final InstanceTally tally = new InstanceTally();
+
+    ForwardPass(SourceSpec.Live spec, VerifyOptions options, Findings findings) {
+        this.spec = spec;
+        this.options = options;
+        this.rechecks = new Rechecks(options, findings, tally, spec.name());
+    }
+
+    InstanceResult run(io.slotferry.resp.RedisEndpoint target) throws IOException, InterruptedException {
+        DbMapping mapping = options.mapping();
+        Map<Integer, Long> dbs = Keyspace.keysPerDb(spec.endpoint(), options.connectTimeout());
+        long mappedKeys = 0;
+        for (Map.Entry<Integer, Long> e : dbs.entrySet()) {
+            if (mapping.targetKey(e.getKey(), EMPTY) != null) {
+                mappedKeys += e.getValue();
+            } else {
+                tally.unmapped += e.getValue();
+            }
+        }
+        double p = options.mode() == VerifyMode.SAMPLE ? Math.min(1.0, (double) options.sample() / Math.max(1, mappedKeys)) : 1.0;
+        SplittableRandom random = new SplittableRandom(spec.name().hashCode());
+        long compared = 0;
+        try (SourceNode source = SourceNode.open(spec, options.maxOpsPerSource(), options.connectTimeout());
+                TargetReads targetReads = TargetReads.open(target, options.connectTimeout())) {
+            for (int db : dbs.keySet()) {
+                if (mapping.targetKey(db, EMPTY) == null) {
+                    continue;
+                }
+                source.select(db);
+                String cursor = "0";
+                do {
+                    List<byte[]> argv = Request.of("SCAN", cursor, "COUNT", options.batch());
+                    List<RespValue> page = Reply.items(source.call(argv), argv);
+                    cursor = ValueCompare.cursorOf(page);
+                    List<byte[]> keys = new ArrayList<>();
+                    for (RespValue k : Reply.items(page.get(1), argv)) {
+                        if (p >= 1.0 || random.nextDouble() < p) {
+                            keys.add(ValueCompare.bulk(k));
+                        }
+                    }
+                    if (options.mode() == VerifyMode.SAMPLE && compared + keys.size() > options.sample()) {
+                        keys = keys.subList(0, (int) (options.sample() - compared));
+                    }
+                    compared += keys.size();
+                    if (!keys.isEmpty()) {
+                        page(source, targetReads, db, keys);
+                    }
+                } while (!cursor.equals("0") && !(options.mode() == VerifyMode.SAMPLE && compared >= options.sample()));
+                if (options.mode() == VerifyMode.SAMPLE && compared >= options.sample()) {
+                    break;
+                }
+            }
+        }
+        return tally.result(spec.name(), true);
+    }
+
+    private void page(SourceNode source, TargetReads target, int db, List<byte[]> keys) throws IOException, InterruptedException {
+        int n = keys.size();
+        List<byte[]> targetKeys = new ArrayList<>(n);
+        for (byte[] k : keys) {
+            targetKeys.add(options.mapping().targetKey(db, k));
+        }
+        source.send(twice(keys, "TYPE", "PTTL"));
+        List<RespValue> t1 = target.pipeline(doubled(targetKeys), twice(targetKeys, "TYPE", "PTTL"));
+        List<RespValue> s1 = source.receive(2 * n);
+        List<Integer> slow = new ArrayList<>();
+        List<Integer> candidates = new ArrayList<>();
+        String[] types = new String[n];
+        long[] sizes = new long[n];
+        for (int i = 0; i < n; i++) {
+            String st = word(s1.get(2 * i));
+            long sp = number(s1.get(2 * i + 1));
+            if ("none".equals(st)) {
+                tally.vanished++;
+                continue;
+            }
+            tally.seen(db, sp >= 0, true);
+            types[i] = st;
+            String tt = word(t1.get(2 * i));
+            long tp = number(t1.get(2 * i + 1));
+            if (st == null || !st.equals(tt) || sp == Long.MIN_VALUE || tp == Long.MIN_VALUE
+                    || ValueCompare.ttlDifference(sp, tp, options.ttlToleranceMs()) != null || sizeCommand(st) == null) {
+                slow.add(i);
+            } else {
+                candidates.add(i);
+            }
+        }
+        List<Integer> small = new ArrayList<>();
+        if (!candidates.isEmpty()) {
+            List<List<byte[]>> sc = new ArrayList<>();
+            List<List<byte[]>> tc = new ArrayList<>();
+            List<byte[]> routed = new ArrayList<>();
+            for (int i : candidates) {
+                sc.add(Request.of(sizeCommand(types[i]), keys.get(i)));
+                tc.add(Request.of(sizeCommand(types[i]), targetKeys.get(i)));
+                routed.add(targetKeys.get(i));
+            }
+            source.send(sc);
+            List<RespValue> t2 = target.pipeline(routed, tc);
+            List<RespValue> s2 = source.receive(sc.size());
+            for (int j = 0; j < candidates.size(); j++) {
+                int i = candidates.get(j);
+                long a = number(s2.get(j));
+                long b = number(t2.get(j));
+                long limit = types[i].equals("string") ? SMALL_STRING : options.chunk();
+                if (a == Long.MIN_VALUE || a != b || a > limit) {
+                    slow.add(i);
+                } else {
+                    sizes[i] = a;
+                    small.add(i);
+                }
+            }
+        }
+        // Whole-value reads, in rounds of bounded size: memory holds at most ROUND_ELEMENTS elements
+        // (or ROUND_BYTES of strings) per side, whatever the page holds.
+        int from = 0;
+        while (from < small.size()) {
+            int to = from;
+            long elements = 0;
+            long bytes = 0;
+            while (to < small.size() && (to == from || (elements < ROUND_ELEMENTS && bytes < ROUND_BYTES))) {
+                int i = small.get(to++);
+                if (types[i].equals("string")) {
+                    bytes += sizes[i];
+                } else {
+                    elements += sizes[i];
+                }
+            }
+            wholeValues(source, target, keys, targetKeys, types, small.subList(from, to), slow);
+            from = to;
+        }
+        List<Side[]> suspects = new ArrayList<>(slow.size());
+        for (int i : slow) {
+            suspects.add(new Side[] {new Side(source, keys.get(i)), new Side(target.of(targetKeys.get(i)), targetKeys.get(i))});
+        }
+        rechecks.settle(db, suspects);
+    }
+
+    private void wholeValues(SourceNode source, TargetReads target, List<byte[]> keys, List<byte[]> targetKeys, String[] types,
+            List<Integer> small, List<Integer> slow) throws IOException, InterruptedException {
+        List<List<byte[]>> sc = new ArrayList<>();
+        List<List<byte[]>> tc = new ArrayList<>();
+        List<byte[]> routed = new ArrayList<>();
+        for (int i : small) {
+            sc.add(SmallValue.read(types[i], keys.get(i)));
+            tc.add(SmallValue.read(types[i], targetKeys.get(i)));
+            routed.add(targetKeys.get(i));
+        }
+        source.send(sc);
+        List<RespValue> t3 = target.pipeline(routed, tc);
+        List<RespValue> s3 = source.receive(sc.size());
+        for (int j = 0; j < small.size(); j++) {
+            int i = small.get(j);
+            if (SmallValue.same(types[i], s3.get(j), t3.get(j))) {
+                tally.settled(Verdict.SAME);
+            } else {
+                slow.add(i);
+            }
+        }
+    }
+
+    /** {@code a k, b k} for every key. */
+    private static List<List<byte[]>> twice(List<byte[]> keys, String a, String b) {
+        List<List<byte[]>> out = new ArrayList<>(keys.size() * 2);
+        for (byte[] k : keys) {
+            out.add(Request.of(a, k));
+            out.add(Request.of(b, k));
+        }
+        return out;
+    }
+
+    /** Every key twice in a row: the routing list of {@link #twice}. */
+    private static List<byte[]> doubled(List<byte[]> keys) {
+        List<byte[]> out = new ArrayList<>(keys.size() * 2);
+        for (byte[] k : keys) {
+            out.add(k);
+            out.add(k);
+        }
+        return out;
+    }
+
+    private static String sizeCommand(String type) {
+        switch (type) {
+            case "string":
+                return "STRLEN";
+            case "list":
+                return "LLEN";
+            case "hash":
+                return "HLEN";
+            case "set":
+                return "SCARD";
+            case "zset":
+                return "ZCARD";
+            default:
+                return null; // streams and module types: always compared in full
+        }
+    }
+
+    /** TYPE's word, or null for an error reply (a redirect: compared again one by one). */
+    private static String word(RespValue v) {
+        if (v instanceof RespValue.SimpleString s) {
+            return s.text();
+        }
+        return null;
+    }
+
+    /** An integer reply, or Long.MIN_VALUE for anything else. */
+    private static long number(RespValue v) {
+        return v instanceof RespValue.Integer i ? i.value() : Long.MIN_VALUE;
+    }
+}

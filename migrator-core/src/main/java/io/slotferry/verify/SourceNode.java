@@ -1,0 +1,90 @@
+package io.slotferry.verify;
+
+import io.slotferry.resp.RedisConnection;
+import io.slotferry.resp.RespValue;
+import io.slotferry.resp.RespWriter;
+import io.slotferry.source.SourceSpec;
+import io.slotferry.write.RateLimit;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One connection to a source instance, under the per-source rate limit, remembering the selected
+ * database. Every command sent counts as one operation, pipelined or not.
+ */
+final class SourceNode implements AutoCloseable, KeyReads {
+    private final SourceSpec.Live spec;
+    private final RedisConnection connection;
+    private final RateLimit limit;
+    private int db;
+
+    private SourceNode(SourceSpec.Live spec, RedisConnection connection, long maxOps) {
+        this.spec = spec;
+        this.connection = connection;
+        this.limit = new RateLimit(maxOps, 0);
+    }
+
+    static SourceNode open(SourceSpec.Live spec, long maxOps, Duration timeout) throws IOException {
+        return new SourceNode(spec, RedisConnection.open(spec.endpoint(), timeout), maxOps);
+    }
+
+    String name() {
+        return spec.name();
+    }
+
+    /** SELECT {@code n} unless it is already selected. */
+    void select(int n) throws IOException, InterruptedException {
+        if (n != db) {
+            List<byte[]> argv = Request.of("SELECT", n);
+            Reply.checked(call(argv), argv);
+            db = n;
+        }
+    }
+
+    int db() {
+        return db;
+    }
+
+    /** Records that a pipeline just sent ended with {@code SELECT n}. */
+    void assumeSelected(int n) {
+        db = n;
+    }
+
+    @Override
+    public RespValue call(List<byte[]> argv) throws IOException, InterruptedException {
+        limit.acquire(0);
+        return connection.call(argv);
+    }
+
+    /** Sends every command in one write and reads the replies in order. */
+    List<RespValue> pipeline(List<List<byte[]>> commands) throws IOException, InterruptedException {
+        send(commands);
+        return receive(commands.size());
+    }
+
+    /** Sends every command in one write; {@link #receive} reads the replies (meanwhile other servers can be asked). */
+    void send(List<List<byte[]>> commands) throws IOException, InterruptedException {
+        List<byte[]> encoded = new ArrayList<>(commands.size());
+        for (List<byte[]> c : commands) {
+            limit.acquire(0);
+            encoded.add(RespWriter.command(c));
+        }
+        connection.sendAll(encoded);
+    }
+
+    /** The next {@code n} replies, in order. */
+    List<RespValue> receive(int n) throws IOException {
+        List<RespValue> replies = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            replies.add(connection.reader().read());
+        }
+        return replies;
+    }
+
+    @Override
+    public void close() throws IOException {
+        connection.close();
+    }
+}

@@ -1,0 +1,118 @@
+package io.slotferry.verify;
+
+import io.slotferry.resp.RedisEndpoint;
+import io.slotferry.source.Keyspace;
+import io.slotferry.source.SourceSpec;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code migrate verify}: compares the sources with the target. One thread per source (each with
+ * its own connections and its own rate limit), then, in sample and full mode, the reverse pass over
+ * the target. Differences are reported, not thrown; exceptions mean verification itself failed.
+ */
+public final class Verifier {
+    private Verifier() {
+    }
+
+    /**
+     * Runs one verification.
+     *
+     * @throws VerifyException when a server refuses a read verify needs (ACL, unknown command)
+     * @throws IOException     when a server cannot be reached
+     */
+    public static VerifyReport run(List<SourceSpec.Live> sources, RedisEndpoint target, VerifyOptions options)
+            throws IOException, InterruptedException {
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("verify needs at least one source");
+        }
+        long start = System.currentTimeMillis();
+        Findings findings = new Findings(options.examples());
+        if (options.mode() == VerifyMode.COUNTS) {
+            ExpiryWindow window = new ExpiryWindow(start);
+            List<InstanceResult> instances = inParallel(sources, s -> KeyCounts.source(s, options, window));
+            Map<Integer, Long> found = KeyCounts.target(target, options);
+            long end = System.currentTimeMillis();
+            Map<Integer, Long> expected = new TreeMap<>();
+            for (InstanceResult r : instances) {
+                for (InstanceResult.DbCount c : r.dbs()) {
+                    if (c.mapped() > 0) {
+                        expected.merge(KeyCounts.bucketOf(options.mapping(), c.db()), c.mapped(), Long::sum);
+                    }
+                }
+            }
+            Set<Integer> all = new TreeSet<>(expected.keySet());
+            all.addAll(found.keySet());
+            List<TargetBucket> buckets = new ArrayList<>();
+            long targetKeys = 0;
+            for (int b : all) {
+                long f = found.getOrDefault(b, 0L);
+                targetKeys += f;
+                buckets.add(new TargetBucket(KeyCounts.bucketName(options.mapping(), b), b, expected.getOrDefault(b, 0L),
+                        window.expiredBy(b, end), f));
+            }
+            return new VerifyReport(options.mode(), instances, buckets, targetKeys, findings.totals(), findings.examples(),
+                    List.of(), end - start);
+        }
+        Set<Integer> sourceDbs = new TreeSet<>();
+        for (SourceSpec.Live s : sources) {
+            sourceDbs.addAll(Keyspace.keysPerDb(s.endpoint(), options.connectTimeout()).keySet());
+        }
+        List<InstanceResult> instances = inParallel(sources, s -> new ForwardPass(s, options, findings).run(target));
+        long targetKeys = new ReversePass(sources, options, findings, sourceDbs).run(target);
+        return new VerifyReport(options.mode(), instances, List.of(), targetKeys, findings.totals(), findings.examples(),
+                findings.busyExamples(), System.currentTimeMillis() - start);
+    }
+
+    /** One pass per source, each on its own thread. */
+    private interface Pass {
+        InstanceResult run(SourceSpec.Live source) throws IOException, InterruptedException;
+    }
+
+    private static List<InstanceResult> inParallel(List<SourceSpec.Live> sources, Pass pass)
+            throws IOException, InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(sources.size(), r -> {
+            Thread t = new Thread(r, "slotferry-verify");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<InstanceResult>> futures = new ArrayList<>();
+            for (SourceSpec.Live s : sources) {
+                Callable<InstanceResult> c = () -> pass.run(s);
+                futures.add(pool.submit(c));
+            }
+            List<InstanceResult> out = new ArrayList<>();
+            for (Future<InstanceResult> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof IOException io) {
+                        throw io;
+                    }
+                    if (cause instanceof InterruptedException ie) {
+                        throw ie;
+                    }
+                    if (cause instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException("a verify pass failed: " + cause, cause);
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
