@@ -5,6 +5,7 @@
 # strings, 9 % hashes, 7 % lists, 7 % sets, 7 % zsets of 5-20 elements, 20 % with a TTL) in a
 # standalone source, copied into a local 3-master Redis Cluster with
 # `migrate run --source rdb:<the source's SAVE>`, then verified:
+# and again as a live migration (`migrate run --source redis://` until ready_for_cutover), then:
 #   - `migrate verify --mode full` (every key compared, reverse pass over the target) and
 #   - `migrate verify --mode counts` (SCAN counts),
 # both with --max-ops VERIFY_MAX_OPS (default 0 = no limit, to measure verify itself). Prints
@@ -74,6 +75,24 @@ t0=$(now)
 T_RUN=$(since "$t0")
 log "migrated in $T_RUN s: $(cat "$OUT/run.out")"
 
+# The same data again as an operator migrates a live instance: flush the cluster, then
+# `migrate run --source redis://SOURCE` (full sync, load, stream) until the status file says
+# ready_for_cutover (every source caught up for 5 s), then SIGTERM. verify runs on that copy.
+for p in "${MASTER_PORTS[@]}"; do ncli "$p" FLUSHALL >/dev/null; done
+log "migrate run --source redis://127.0.0.1:$SRC_PORT until ready_for_cutover ..."
+t0=$(now)
+"$MIGRATE_BIN" run --source "redis://127.0.0.1:$SRC_PORT" --target "$TARGET" --state-dir "$WORK/live-state" \
+  --status-file "$WORK/status.json" >"$OUT/live.out" 2>"$OUT/live.err" &
+LIVE_PID=$!
+until grep -q '"ready_for_cutover" : true' "$WORK/status.json" 2>/dev/null; do
+  kill -0 "$LIVE_PID" 2>/dev/null || { tail -20 "$OUT/live.err" >&2; die "the live migrate run exited"; }
+  sleep 0.2
+done
+T_LIVE=$(since "$t0")
+kill -TERM "$LIVE_PID"
+wait "$LIVE_PID" || die "the live migrate run did not exit 0 on SIGTERM"
+log "live migration ready for cutover after $T_LIVE s (5 s of it is the readiness hold)"
+
 verify_run() {  # MODE NAME EXPECTED_EXIT -> prints "seconds peak_rss_mb"
   local t0 t rc=0
   t0=$(now)
@@ -102,7 +121,9 @@ grep -q "\"key\" : \"\\\\\"$VICTIM\\\\\"\"" "$OUT/fault.json" || die "the delete
   echo "migrate run --source rdb: (load):  $T_RUN s  ($(calc "printf \"%.0f\", $SRC_KEYS / $T_RUN") keys/s)"
   echo "migrate verify --mode full:        $T_FULL s  ($(calc "printf \"%.0f\", $SRC_KEYS / $T_FULL") keys/s, both directions), peak RSS $RSS_FULL MB"
   echo "migrate verify --mode counts:      $T_COUNTS s  ($(calc "printf \"%.0f\", $SRC_KEYS / $T_COUNTS") keys/s), peak RSS $RSS_COUNTS MB"
-  echo "verify full / migration time:      $(calc "printf \"%.2f\", $T_FULL / $T_RUN")"
+  echo "migrate run --source redis:// until ready_for_cutover: $T_LIVE s (snapshot, load, stream, 5 s hold)"
+  echo "verify full / live migration time: $(calc "printf \"%.2f\", $T_FULL / $T_LIVE")"
+  echo "verify full / rdb-file load time:  $(calc "printf \"%.2f\", $T_FULL / $T_RUN")"
   echo "one key deleted on the target: verify --mode full exit 1 naming it, in $T_FAULT s"
   echo "verify --max-ops: $VERIFY_MAX_OPS (0 = no limit); full mode sends about 4 commands per source key"
   echo "table of the clean full run:"

@@ -1,88 +1,40 @@
 package io.slotferry.verify;
 
 import io.slotferry.resp.RespValue;
-import io.slotferry.source.Keyspace;
 import io.slotferry.source.SourceSpec;
-import io.slotferry.translate.DbMapping;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
- * Sample and full mode, source to target, for one source instance: SCAN each mapped database, and
- * per page three pipelined rounds on both sides (TYPE + PTTL; the size; the whole value of the small
+ * Sample and full mode, source to target, for the SCAN pages of one source instance that one lane of
+ * {@link ForwardScan} is given: per page three pipelined rounds on both sides (TYPE + PTTL; the size; the whole value of the small
  * ones). A key all three rounds find equal is done. Every other key (a difference, a big value, a
  * stream, a redirect) is compared one window at a time and re-checked until it is equal, gone from
  * the source, or stayed different through every attempt: only those count.
  */
 final class ForwardPass {
-    private static final byte[] EMPTY = new byte[0];
     private static final long SMALL_STRING = 64 * 1024;
     private static final long ROUND_ELEMENTS = 20_000;
     private static final long ROUND_BYTES = 4 << 20;
 
-    private final SourceSpec.Live spec;
     private final VerifyOptions options;
     private final Rechecks rechecks;
     private final InstanceTally tally = new InstanceTally();
 
     ForwardPass(SourceSpec.Live spec, VerifyOptions options, Findings findings) {
-        this.spec = spec;
         this.options = options;
         this.rechecks = new Rechecks(options, findings, tally, spec.name());
     }
 
-    InstanceResult run(io.slotferry.resp.RedisEndpoint target) throws IOException, InterruptedException {
-        DbMapping mapping = options.mapping();
-        Map<Integer, Long> dbs = Keyspace.keysPerDb(spec.endpoint(), options.connectTimeout());
-        long mappedKeys = 0;
-        for (Map.Entry<Integer, Long> e : dbs.entrySet()) {
-            if (mapping.targetKey(e.getKey(), EMPTY) != null) {
-                mappedKeys += e.getValue();
-            } else {
-                tally.unmapped += e.getValue();
-            }
-        }
-        double p = options.mode() == VerifyMode.SAMPLE ? Math.min(1.0, (double) options.sample() / Math.max(1, mappedKeys)) : 1.0;
-        SplittableRandom random = new SplittableRandom(spec.name().hashCode());
-        long compared = 0;
-        try (SourceNode source = SourceNode.open(spec, options.maxOpsPerSource(), options.connectTimeout());
-                TargetReads targetReads = TargetReads.open(target, options.connectTimeout())) {
-            for (int db : dbs.keySet()) {
-                if (mapping.targetKey(db, EMPTY) == null) {
-                    continue;
-                }
-                source.select(db);
-                String cursor = "0";
-                do {
-                    List<byte[]> argv = Request.of("SCAN", cursor, "COUNT", options.batch());
-                    List<RespValue> page = Reply.items(source.call(argv), argv);
-                    cursor = ValueCompare.cursorOf(page);
-                    List<byte[]> keys = new ArrayList<>();
-                    for (RespValue k : Reply.items(page.get(1), argv)) {
-                        if (p >= 1.0 || random.nextDouble() < p) {
-                            keys.add(ValueCompare.bulk(k));
-                        }
-                    }
-                    if (options.mode() == VerifyMode.SAMPLE && compared + keys.size() > options.sample()) {
-                        keys = keys.subList(0, (int) (options.sample() - compared));
-                    }
-                    compared += keys.size();
-                    if (!keys.isEmpty()) {
-                        page(source, targetReads, db, keys);
-                    }
-                } while (!cursor.equals("0") && !(options.mode() == VerifyMode.SAMPLE && compared >= options.sample()));
-                if (options.mode() == VerifyMode.SAMPLE && compared >= options.sample()) {
-                    break;
-                }
-            }
-        }
-        return tally.result(spec.name(), true);
+    /** This lane's counters (merged by {@link ForwardScan} when every lane is done). */
+    InstanceTally tally() {
+        return tally;
     }
 
-    private void page(SourceNode source, TargetReads target, int db, List<byte[]> keys) throws IOException, InterruptedException {
+    /** Compares one SCAN page of source database {@code db}. */
+    void page(SourceNode source, TargetReads target, int db, List<byte[]> keys) throws IOException, InterruptedException {
+        source.select(db);
         int n = keys.size();
         List<byte[]> targetKeys = new ArrayList<>(n);
         for (byte[] k : keys) {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Counters of one source instance while its pass runs (one thread); {@link #result} freezes them. */
+/** Counters of one source instance (or one lane of its pass: one thread each); {@link #result} freezes them. */
 final class InstanceTally {
     private final Map<Integer, long[]> dbs = new TreeMap<>(); // db -> {keys, withExpiry, mapped}
     long found;
@@ -46,6 +46,24 @@ final class InstanceTally {
         } else {
             found++;
         }
+    }
+
+    /** Adds another lane's counters of the same instance. */
+    void add(InstanceTally o) {
+        o.dbs.forEach((db, c) -> {
+            long[] mine = dbs.computeIfAbsent(db, d -> new long[3]);
+            for (int i = 0; i < 3; i++) {
+                mine[i] += c[i];
+            }
+        });
+        found += o.found;
+        missing += o.missing;
+        typeDiffs += o.typeDiffs;
+        valueDiffs += o.valueDiffs;
+        ttlDiffs += o.ttlDiffs;
+        vanished += o.vanished;
+        busy += o.busy;
+        unmapped += o.unmapped;
     }
 
     long mapped() {

@@ -23,12 +23,12 @@ final class KeyCounts {
     }
 
     /** Counts one source; expiries go to {@code window} under {@link #bucketOf}. */
-    static InstanceResult source(SourceSpec.Live spec, VerifyOptions options, ExpiryWindow window)
+    static InstanceResult source(SourceSpec.Live spec, SourceBudget budget, VerifyOptions options, ExpiryWindow window)
             throws IOException, InterruptedException {
         InstanceTally tally = new InstanceTally();
         DbMapping mapping = options.mapping();
         Map<Integer, Long> dbs = Keyspace.keysPerDb(spec.endpoint(), options.connectTimeout());
-        try (SourceNode source = SourceNode.open(spec, options.maxOpsPerSource(), options.connectTimeout())) {
+        try (SourceNode source = SourceNode.open(spec, budget, options.connectTimeout())) {
             for (int db : dbs.keySet()) {
                 boolean mapped = mapping.targetKey(db, EMPTY) != null;
                 source.select(db);

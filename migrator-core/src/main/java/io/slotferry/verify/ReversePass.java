@@ -6,6 +6,7 @@ import io.slotferry.source.SourceSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -20,9 +21,12 @@ final class ReversePass {
     private final VerifyOptions options;
     private final Findings findings;
     private final Set<Integer> sourceDbs;
+    private final Map<String, SourceBudget> budgets;
 
-    ReversePass(List<SourceSpec.Live> sources, VerifyOptions options, Findings findings, Set<Integer> sourceDbs) {
+    ReversePass(List<SourceSpec.Live> sources, Map<String, SourceBudget> budgets, VerifyOptions options, Findings findings,
+            Set<Integer> sourceDbs) {
         this.sources = sources;
+        this.budgets = budgets;
         this.options = options;
         this.findings = findings;
         this.sourceDbs = sourceDbs;
@@ -34,7 +38,7 @@ final class ReversePass {
         long checked = 0;
         try (TargetReads t = TargetReads.open(target, options.connectTimeout())) {
             for (SourceSpec.Live s : sources) {
-                nodes.add(SourceNode.open(s, options.maxOpsPerSource(), options.connectTimeout()));
+                nodes.add(SourceNode.open(s, budgets.get(s.name()), options.connectTimeout()));
             }
             double p = 1.0;
             if (options.mode() == VerifyMode.SAMPLE) {

@@ -4,7 +4,6 @@ import io.slotferry.resp.RedisConnection;
 import io.slotferry.resp.RespValue;
 import io.slotferry.resp.RespWriter;
 import io.slotferry.source.SourceSpec;
-import io.slotferry.write.RateLimit;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,17 +16,17 @@ import java.util.List;
 final class SourceNode implements AutoCloseable, KeyReads {
     private final SourceSpec.Live spec;
     private final RedisConnection connection;
-    private final RateLimit limit;
+    private final SourceBudget budget;
     private int db;
 
-    private SourceNode(SourceSpec.Live spec, RedisConnection connection, long maxOps) {
+    private SourceNode(SourceSpec.Live spec, RedisConnection connection, SourceBudget budget) {
         this.spec = spec;
         this.connection = connection;
-        this.limit = new RateLimit(maxOps, 0);
+        this.budget = budget;
     }
 
-    static SourceNode open(SourceSpec.Live spec, long maxOps, Duration timeout) throws IOException {
-        return new SourceNode(spec, RedisConnection.open(spec.endpoint(), timeout), maxOps);
+    static SourceNode open(SourceSpec.Live spec, SourceBudget budget, Duration timeout) throws IOException {
+        return new SourceNode(spec, RedisConnection.open(spec.endpoint(), timeout), budget);
     }
 
     String name() {
@@ -54,7 +53,7 @@ final class SourceNode implements AutoCloseable, KeyReads {
 
     @Override
     public RespValue call(List<byte[]> argv) throws IOException, InterruptedException {
-        limit.acquire(0);
+        budget.take();
         return connection.call(argv);
     }
 
@@ -68,7 +67,7 @@ final class SourceNode implements AutoCloseable, KeyReads {
     void send(List<List<byte[]>> commands) throws IOException, InterruptedException {
         List<byte[]> encoded = new ArrayList<>(commands.size());
         for (List<byte[]> c : commands) {
-            limit.acquire(0);
+            budget.take();
             encoded.add(RespWriter.command(c));
         }
         connection.sendAll(encoded);

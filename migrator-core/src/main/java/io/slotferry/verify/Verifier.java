@@ -18,8 +18,8 @@ import java.util.concurrent.Future;
 
 /**
  * {@code migrate verify}: compares the sources with the target. One thread per source (each with
- * its own connections and its own rate limit), then, in sample and full mode, the reverse pass over
- * the target. Differences are reported, not thrown; exceptions mean verification itself failed.
+ * its own connections, under the source's rate limit), and, in sample and full mode, the reverse
+ * pass over the target on a thread of its own at the same time. Differences are reported, not thrown; exceptions mean verification itself failed.
  */
 public final class Verifier {
     private Verifier() {
@@ -38,9 +38,10 @@ public final class Verifier {
         }
         long start = System.currentTimeMillis();
         Findings findings = new Findings(options.examples());
+        Map<String, SourceBudget> budgets = SourceBudget.of(sources, options.maxOpsPerSource());
         if (options.mode() == VerifyMode.COUNTS) {
             ExpiryWindow window = new ExpiryWindow(start);
-            List<InstanceResult> instances = inParallel(sources, s -> KeyCounts.source(s, options, window));
+            List<InstanceResult> instances = inParallel(sources, s -> KeyCounts.source(s, budgets.get(s.name()), options, window));
             Map<Integer, Long> found = KeyCounts.target(target, options);
             long end = System.currentTimeMillis();
             Map<Integer, Long> expected = new TreeMap<>();
@@ -68,10 +69,42 @@ public final class Verifier {
         for (SourceSpec.Live s : sources) {
             sourceDbs.addAll(Keyspace.keysPerDb(s.endpoint(), options.connectTimeout()).keySet());
         }
-        List<InstanceResult> instances = inParallel(sources, s -> new ForwardPass(s, options, findings).run(target));
-        long targetKeys = new ReversePass(sources, options, findings, sourceDbs).run(target);
+        // The reverse pass reads only the target and EXISTS on the sources: it runs beside the forward
+        // passes (sharing each source's --max-ops budget), so verification takes the longer of the two.
+        ExecutorService reverse = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "slotferry-verify-reverse");
+            t.setDaemon(true);
+            return t;
+        });
+        List<InstanceResult> instances;
+        long targetKeys;
+        try {
+            Future<Long> walked = reverse.submit(() -> new ReversePass(sources, budgets, options, findings, sourceDbs).run(target));
+            instances = inParallel(sources, s -> ForwardScan.run(s, budgets.get(s.name()), options, findings, target));
+            targetKeys = await(walked);
+        } finally {
+            reverse.shutdownNow();
+        }
         return new VerifyReport(options.mode(), instances, List.of(), targetKeys, findings.totals(), findings.examples(),
                 findings.busyExamples(), System.currentTimeMillis() - start);
+    }
+
+    private static <T> T await(Future<T> f) throws IOException, InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof InterruptedException ie) {
+                throw ie;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("a verify pass failed: " + cause, cause);
+        }
     }
 
     /** One pass per source, each on its own thread. */
@@ -94,21 +127,7 @@ public final class Verifier {
             }
             List<InstanceResult> out = new ArrayList<>();
             for (Future<InstanceResult> f : futures) {
-                try {
-                    out.add(f.get());
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof IOException io) {
-                        throw io;
-                    }
-                    if (cause instanceof InterruptedException ie) {
-                        throw ie;
-                    }
-                    if (cause instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IllegalStateException("a verify pass failed: " + cause, cause);
-                }
+                out.add(await(f));
             }
             return out;
         } finally {
