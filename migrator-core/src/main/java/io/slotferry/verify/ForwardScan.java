@@ -109,7 +109,9 @@ final class ForwardScan {
                 t.join();
             }
         }
-        rethrow(failure.get());
+        if (failure.get() != null) {
+            Verifier.rethrow(failure.get());
+        }
         for (ForwardPass lane : lanes) {
             total.add(lane.tally());
         }
@@ -125,24 +127,5 @@ final class ForwardScan {
                 return;
             }
         }
-    }
-
-    private static void rethrow(Throwable t) throws IOException, InterruptedException {
-        if (t == null) {
-            return;
-        }
-        if (t instanceof IOException io) {
-            throw io;
-        }
-        if (t instanceof InterruptedException ie) {
-            throw ie;
-        }
-        if (t instanceof RuntimeException re) {
-            throw re;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new IllegalStateException("a verify lane failed: " + t, t);
     }
 }

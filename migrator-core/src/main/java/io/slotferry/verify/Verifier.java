@@ -93,18 +93,26 @@ public final class Verifier {
         try {
             return f.get();
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof InterruptedException ie) {
-                throw ie;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException("a verify pass failed: " + cause, cause);
+            rethrow(e.getCause());
+            throw new IllegalStateException("unreachable");
         }
+    }
+
+    /** Throws what a pass thread failed with, as what it is (an I/O error stays one). */
+    static void rethrow(Throwable cause) throws IOException, InterruptedException {
+        if (cause instanceof IOException io) {
+            throw io;
+        }
+        if (cause instanceof InterruptedException ie) {
+            throw ie;
+        }
+        if (cause instanceof RuntimeException re) {
+            throw re;
+        }
+        if (cause instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException("a verify pass failed: " + cause, cause);
     }
 
     /** One pass per source, each on its own thread. */
