@@ -14,8 +14,11 @@ import redis.clients.jedis.resps.Tuple;
  * migration's sources with its target. For test data sizes only (everything in memory).
  */
 final class KeyspaceView {
-    /** One key: a canonical text of its value, and its TTL in ms (-1 for none). */
-    record Entry(String value, long pttl) {
+    /**
+     * One key: a canonical text of its value, and when it expires (epoch ms, from PTTL and the time
+     * it was read; -1 for none): absolute, so a source and a target read seconds apart compare.
+     */
+    record Entry(String value, long expiresAt) {
     }
 
     private KeyspaceView() {
@@ -68,10 +71,11 @@ final class KeyspaceView {
             default:
                 value = type + " " + j.dump(key).length;
         }
-        return new Entry(value, j.pttl(key));
+        long pttl = j.pttl(key);
+        return new Entry(value, pttl < 0 ? -1 : System.currentTimeMillis() + pttl);
     }
 
-    /** Differences of {@code actual} from {@code expected} (TTLs within {@code ttlToleranceMs}); empty when equal. */
+    /** Differences of {@code actual} from {@code expected} (expiry times within {@code ttlToleranceMs}); empty when equal. */
     static List<String> differences(Map<String, Entry> expected, Map<String, Entry> actual, long ttlToleranceMs) {
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, Entry> e : expected.entrySet()) {
@@ -80,8 +84,9 @@ final class KeyspaceView {
                 out.add("missing " + e.getKey());
             } else if (!a.value().equals(e.getValue().value())) {
                 out.add("value of " + e.getKey() + ": expected " + e.getValue().value() + ", found " + a.value());
-            } else if ((a.pttl() < 0) != (e.getValue().pttl() < 0) || Math.abs(a.pttl() - e.getValue().pttl()) > ttlToleranceMs) {
-                out.add("ttl of " + e.getKey() + ": expected " + e.getValue().pttl() + ", found " + a.pttl());
+            } else if ((a.expiresAt() < 0) != (e.getValue().expiresAt() < 0)
+                    || Math.abs(a.expiresAt() - e.getValue().expiresAt()) > ttlToleranceMs) {
+                out.add("expiry of " + e.getKey() + ": expected " + e.getValue().expiresAt() + ", found " + a.expiresAt());
             }
         }
         for (String k : actual.keySet()) {

@@ -122,10 +122,15 @@ class TwemproxyMigrationIT {
 
     private static void awaitEqual(TwemproxyFixture proxy, RedisClusterFixture cluster) {
         List<List<String>> diff = new ArrayList<>(List.of(List.of()));
-        Await.until("the target equals the union of the backends: " + diff, WAIT, () -> {
-            diff.set(0, KeyspaceView.differences(sources(proxy), target(cluster), 1500));
-            return diff.get(0).isEmpty();
-        });
+        try {
+            Await.until("the target equals the union of the backends", WAIT, () -> {
+                diff.set(0, KeyspaceView.differences(sources(proxy), target(cluster), 1500));
+                return diff.get(0).isEmpty();
+            });
+        } catch (IllegalStateException e) {
+            List<String> d = diff.get(0);
+            throw new AssertionError(e.getMessage() + ": " + d.size() + " differences, first " + d.subList(0, Math.min(20, d.size())), e);
+        }
     }
 
     private static void seed(TwemproxyFixture proxy, int keys) {

@@ -84,7 +84,7 @@ public final class Migration {
         StatusServer server = null;
         List<Thread> threads = new ArrayList<>();
         List<AtomicReference<Ending>> endings = new ArrayList<>();
-        try (StatusSampler sampler = new StatusSampler(workers, target.writerOptions().connectTimeout())) {
+        try (StatusSampler sampler = new StatusSampler(workers, target.writerOptions().connectTimeout(), options.interval())) {
             freeze(frozen);
             if (options.metricsPort() >= 0) {
                 server = StatusServer.start(options.metricsPort(), meters::scrape, this::statusJson);

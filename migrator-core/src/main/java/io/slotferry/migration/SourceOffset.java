@@ -9,24 +9,50 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The source's {@code master_repl_offset}, asked on a connection of its own (never the replication
- * link, which only carries the stream). A failed poll answers -1 and reconnects at the next one.
+ * The source's {@code master_repl_offset}, asked every interval on a connection of its own (never
+ * the replication link, which only carries the stream) by a thread of its own, so a slow or
+ * unreachable source never holds up the status of the others. {@link #latest()} answers -1 when the
+ * last poll failed.
  */
 final class SourceOffset implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SourceOffset.class.getName());
 
     private final RedisEndpoint endpoint;
     private final Duration timeout;
+    private final long intervalMillis;
+    private final Thread thread;
+    private volatile long latest = -1;
+    private volatile boolean closed;
     private RedisConnection connection;
     private boolean warned;
 
-    SourceOffset(RedisEndpoint endpoint, Duration timeout) {
+    SourceOffset(String name, RedisEndpoint endpoint, Duration timeout, Duration interval) {
         this.endpoint = endpoint;
         this.timeout = timeout;
+        this.intervalMillis = Math.max(100, interval.toMillis());
+        this.thread = new Thread(this::pollUntilClosed, "source offset " + name);
+        thread.setDaemon(true);
+        thread.start();
     }
 
-    /** The offset now, or -1 when the source does not answer. */
-    long poll() {
+    /** The offset at the last poll, or -1 when it failed or none has answered yet. */
+    long latest() {
+        return latest;
+    }
+
+    private void pollUntilClosed() {
+        while (!closed) {
+            latest = poll();
+            try {
+                Thread.sleep(intervalMillis);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        disconnect();
+    }
+
+    private long poll() {
         try {
             if (connection == null) {
                 connection = RedisConnection.open(endpoint, timeout);
@@ -40,13 +66,12 @@ final class SourceOffset implements AutoCloseable {
                 LOG.log(Level.WARNING, "cannot read master_repl_offset of {0}: {1}", new Object[] {endpoint, e.getMessage()});
                 warned = true;
             }
-            close();
+            disconnect();
             return -1;
         }
     }
 
-    @Override
-    public void close() {
+    private void disconnect() {
         if (connection != null) {
             try {
                 connection.close();
@@ -55,5 +80,11 @@ final class SourceOffset implements AutoCloseable {
             }
             connection = null;
         }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
     }
 }

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Takes a {@link RunStatus} of the workers: rates over the last interval, the sources' own offsets
- * (each polled on a separate connection), lag, and cutover readiness. Used by one thread.
+ * (each polled on a separate connection by a thread of its own), lag, and cutover readiness. Used
+ * by one thread.
  */
 final class StatusSampler implements AutoCloseable {
     private final List<Worker> workers;
@@ -23,10 +24,11 @@ final class StatusSampler implements AutoCloseable {
     private final Readiness readiness = new Readiness();
     private long lastNanos = System.nanoTime();
 
-    StatusSampler(List<Worker> workers, Duration timeout) {
+    StatusSampler(List<Worker> workers, Duration timeout, Duration interval) {
         this.workers = workers;
         for (Worker w : workers) {
-            offsets.add(w.source() instanceof SourceSpec.Live live ? new SourceOffset(live.endpoint(), timeout) : null);
+            offsets.add(w.source() instanceof SourceSpec.Live live ? new SourceOffset(live.name(), live.endpoint(), timeout, interval)
+                    : null);
         }
         lastKeys = new long[workers.size()];
         lastBytes = new long[workers.size()];
@@ -49,7 +51,7 @@ final class StatusSampler implements AutoCloseable {
     private WorkerStatus sample(int i, double seconds) {
         Worker w = workers.get(i);
         SourceOffset probe = offsets.get(i);
-        long source = probe == null || w.phase() == Worker.Phase.DONE ? -1 : probe.poll();
+        long source = probe == null || w.phase() == Worker.Phase.DONE ? -1 : probe.latest();
         LoadStats.Snapshot c = w.stats().snapshot();
         double keysPerSecond = (c.keysWritten() - lastKeys[i]) / seconds;
         double bytesPerSecond = (c.bytesRead() - lastBytes[i]) / seconds;
