@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Run a self-contained migration on throwaway local servers: a Twemproxy (nutcracker) pool of 3",
+            "Run a self-contained migration on throwaway local servers.",
+            "",
+            "A Twemproxy (nutcracker) pool of 3",
             "redis-server backends with sample data, a 3-master + 3-replica Redis Cluster with TLS and a",
             "least-privilege ACL user, live traffic through the proxy, 'migrate run --source twemproxy:...'",
             "with its progress until ready_for_cutover, the cutover (traffic stops), a key-by-key comparison",

@@ -22,12 +22,15 @@ import picocli.CommandLine.Command;
             "slotferry: move live Redis data out of Codis and Twemproxy into a Redis Cluster",
             "(Amazon ElastiCache for Redis/Valkey in cluster mode), with no downtime.",
             "",
-            "run: copy Twemproxy backends, Codis groups, single instances or RDB files into a cluster, live,",
-            "with checkpoints and a cutover signal; status: show a run's checkpoints; verify: compare the sources",
-            "with the target key by key; plan: check before a run; rdb: inspect and dump",
-            "RDB files of any Redis version (2.4 to 8.x, Valkey, codis-server); tail: follow a replication stream.",
-            "Examples:  migrate run --source rdb:dump.rdb --target rediss://slotferry@cluster.example:6379",
-            "           migrate rdb inspect dump.rdb"},
+            "A migration: plan (check), run (copy live, with checkpoints and a cutover",
+            "signal), status (of a run), verify (key by key). Also: rdb (inspect and dump",
+            "RDB files of any version), tail (follow a replication stream), demo.",
+            "",
+            "Examples:",
+            "  migrate plan --source twemproxy:/etc/nutcracker.yml --target rediss://u@host:6379",
+            "  migrate run --source twemproxy:/etc/nutcracker.yml --target rediss://u@host:6379",
+            "  migrate verify --mode full --source twemproxy:/etc/nutcracker.yml --target ...",
+            "  migrate demo"},
         footer = {"", "Exit codes:",
             "  0  success",
             "  1  the command failed, or the fleet or state directory is not fit to start from (message on stderr)",
@@ -51,6 +54,7 @@ public final class Migrate implements Runnable {
     /** Builds the command line with the exit-code mapping installed (used by main and by tests). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Migrate());
+        cl.setUsageHelpWidth(120); // option texts are written for 120 columns; 80 would break them mid-sentence
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             Throwable cause = ex instanceof UncheckedIOException u ? u.getCause() : ex;
             line.getErr().println("migrate: " + cause.getMessage());

@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
 /** {@code migrate plan}: every check of a run, without writing anything. */
 @Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Check a migration before running it, writing nothing: for each source instance reachability,",
+            "Check a migration before running it; writes nothing.",
+            "",
+            "For each source instance reachability,",
             "version, whether it lets a replica sync (PSYNC), its backlog and replica output buffer against its",
             "write rate and snapshot time, keys per database (is --db-map needed?), the biggest sampled keys;",
             "for the target its cluster state, free memory per primary against its share of the sources' data,",

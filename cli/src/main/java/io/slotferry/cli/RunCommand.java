@@ -34,7 +34,9 @@ import picocli.CommandLine.Option;
 /** {@code migrate run}: copy every source into the target; one worker per source. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Copy each SOURCE instance into the target cluster (or standalone server): one worker per",
+            "Copy every SOURCE instance into the target, live, until stopped.",
+            "",
+            "Into the target cluster (or standalone server): one worker per",
             "instance loads its snapshot, then applies its command stream until stopped. Every second the",
             "status (phase, progress, lag in bytes and seconds, ready_for_cutover) is printed, written to",
             "--status-file and served at --metrics-port; checkpoints go to --state-dir.",
@@ -42,9 +44,12 @@ import picocli.CommandLine.Option;
             "Keys go as RESTORE (one command per key, TTL as an absolute time) when the",
             "target accepts the source's encoding, and as native commands (RPUSH, HSET,",
             "SADD, ZADD, XADD ...) otherwise, for values over --big-value-bytes, or with",
-            "--load-mode rewrite. Keys already expired are skipped and counted; keys of",
-            "databases other than 0 are skipped and counted (a cluster has only db 0).",
+            "--load-mode rewrite. Keys already expired are skipped and counted. A cluster has",
+            "db 0 only: a live source with keys in other databases is refused until --db-map",
+            "says where they go (files: other databases are skipped and counted).",
             "Progress goes to stderr every --progress-interval, the summary to stdout.",
+            "Before a run: 'migrate plan' (the same options); during it: 'migrate status';",
+            "after it: 'migrate verify'. docs/running.md explains restarts and cutover.",
             "",
             "Examples:",
             "  MIGRATE_TARGET_PASSWORD=... migrate run --source twemproxy:/etc/nutcracker.yml \\",
@@ -79,7 +84,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     @Option(names = "--db-map", paramLabel = "MAP", defaultValue = "only:0",
             description = {"Where source databases go (a cluster has db 0 only): only:0 (default; other dbs are skipped",
-                "and counted), prefix (key k of db N>0 becomes N:k; prefix:FORMAT sets the format, e.g. prefix:db%d:),",
+                "and counted), prefix (key k of db N>0 becomes N:k; prefix:FORMAT sets the format, e.g. prefix:db%%d:),",
                 "merge (every db into db 0; same names collide). Example: --db-map prefix"})
     String dbMap;
 

@@ -18,14 +18,16 @@ import picocli.CommandLine.Option;
 /** {@code migrate status}: a run's last status and checkpoints, read from its state directory (running or not). */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Print the status of a run from its state directory: the last status 'migrate run' wrote (phase,",
+            "Show a run's last status and checkpoints, from its state directory.",
+            "",
+            "The last status 'migrate run' wrote (phase,",
             "progress, offsets, lag, readiness for cutover) and each source's checkpoint (what a restart resumes",
             "from). Works while the run is going (the status is at most a second old) and after it stopped.",
             "",
             "Example:  migrate status --state-dir /var/lib/slotferry/run1",
             ""},
         footer = {"", "Exit codes:",
-            "  0  printed; the run is ready for cutover, or stopped",
+            "  0  printed (whatever state the run is in: the output says it)",
             "  1  not a state directory, or unreadable",
             "  2  invalid command line"})
 public final class StatusCommand implements Callable<Integer> {
