@@ -75,6 +75,11 @@ public final class Discovery {
         List<SourceSpec> out = new ArrayList<>();
         for (Twemproxy.Server s : Twemproxy.servers(yml, pool)) {
             RedisEndpoint master = options.backends().at(s.host(), s.port());
+            if (master.password() == null && s.auth() != null) {
+                // No source password given: the pool's redis_auth is the backends' password.
+                String auth = s.auth();
+                master = new RedisEndpoint(s.host(), s.port(), master.tls(), master.user(), () -> auth, master.verifyHostname());
+            }
             out.add(new SourceSpec.Live(s.identity(), syncEndpoint(s.identity(), master, replicasFromMaster(master, options), options)));
         }
         return out;

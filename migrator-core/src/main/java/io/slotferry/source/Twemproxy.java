@@ -18,8 +18,22 @@ import java.util.Map;
 public final class Twemproxy {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    /** One backend line of a pool. */
-    public record Server(String pool, String name, String host, int port, int weight) {
+    /**
+     * One backend line of a pool.
+     *
+     * @param auth the pool's {@code redis_auth} (the backends' password), or null when it has none
+     */
+    public record Server(String pool, String name, String host, int port, int weight, String auth) {
+        /** A server of a pool without {@code redis_auth}. */
+        public Server(String pool, String name, String host, int port, int weight) {
+            this(pool, name, host, port, weight, null);
+        }
+
+        @Override
+        public String toString() {
+            return "Server[" + identity() + " " + host + ":" + port + " weight " + weight + (auth != null ? ", redis_auth set" : "") + "]";
+        }
+
         /** The instance's identity in a run: {@code twemproxy:POOL/NAME}. */
         public String identity() {
             return "twemproxy:" + pool + "/" + name;
@@ -62,8 +76,10 @@ public final class Twemproxy {
             if (!servers.isArray() || servers.isEmpty()) {
                 throw new DiscoveryException("pool " + p.getKey() + " of " + yml + " lists no servers");
             }
+            String auth = settings.hasNonNull("redis_auth") ? settings.get("redis_auth").asText() : null;
             for (JsonNode s : servers) {
-                out.add(server(p.getKey(), s.asText(), yml));
+                Server parsed = server(p.getKey(), s.asText(), yml);
+                out.add(auth == null ? parsed : new Server(parsed.pool(), parsed.name(), parsed.host(), parsed.port(), parsed.weight(), auth));
             }
         }
         if (pool != null && out.isEmpty()) {

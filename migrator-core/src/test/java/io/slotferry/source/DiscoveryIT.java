@@ -46,9 +46,11 @@ class DiscoveryIT {
     @Test
     void replicatesAShardFromItsHealthyReplicaUnlessTheMasterIsAsked(StandaloneRedis master) throws Exception {
         try (StandaloneRedis replica = StandaloneRedis.start("--replicaof", master.host(), Integer.toString(master.port()))) {
-            Await.until("the replica's link is up", Duration.ofSeconds(20), () -> {
-                try (Jedis j = replica.jedis()) {
-                    return j.info("replication").contains("master_link_status:up");
+            // Both views: the replica's link is up, and the master lists it online (after its first ACK).
+            Await.until("the replica's link is up and the master lists it online", Duration.ofSeconds(20), () -> {
+                try (Jedis j = replica.jedis(); Jedis m = master.jedis()) {
+                    return j.info("replication").contains("master_link_status:up")
+                            && m.info("replication").contains("port=" + replica.port() + ",state=online");
                 }
             });
             Path yml = Files.writeString(dir.resolve("nutcracker.yml"), "pool:\n  redis: true\n  servers:\n   - "

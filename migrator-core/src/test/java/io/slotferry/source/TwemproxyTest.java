@@ -45,6 +45,14 @@ class TwemproxyTest {
     }
 
     @Test
+    void aPoolsRedisAuthIsItsBackendsPassword() throws Exception {
+        Path f = yml("alpha:\n  redis: true\n  redis_auth: s3cret\n  servers:\n   - 10.0.0.1:6379:1 a\n");
+        Twemproxy.Server s = Twemproxy.servers(f, null).get(0);
+        assertEquals("s3cret", s.auth());
+        assertTrue(!s.toString().contains("s3cret"), "never printed: " + s);
+    }
+
+    @Test
     void namesThePoolsWhenTheAskedOneIsMissing() throws Exception {
         Path f = yml("alpha:\n  redis: true\n  servers:\n   - 10.0.0.1:6379:1 a\n");
         DiscoveryException e = assertThrows(DiscoveryException.class, () -> Twemproxy.servers(f, "gamma"));
