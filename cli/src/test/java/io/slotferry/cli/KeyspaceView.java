@@ -31,6 +31,9 @@ final class KeyspaceView {
             do {
                 ScanResult<String> page = j.scan(cursor, new ScanParams().count(1000));
                 for (String key : page.getResult()) {
+                    if (key.startsWith("slotferry:applied:")) {
+                        continue; // the migrator's applied marks (exactly-once after a crash), no source's keys
+                    }
                     Entry e = read(j, key);
                     if (e != null) {
                         out.put(key, e);

@@ -21,10 +21,13 @@ import java.util.Set;
  * @param policy    how the replayer routes it, derived at load (see {@link ShardPolicy})
  * @param firstSeen oldest capture listing the command ({@code redis-2.8.24}, {@code codis-server-3.2.11}…)
  * @param lastSeen  newest capture listing it, the one its metadata comes from
+ * @param idempotent re-applying it right after it was applied leaves the same data (SET, HSET, DEL,
+ *                  PEXPIREAT...); false (an {@code idempotent no} override) for INCR, RPUSH, RENAME...,
+ *                  whose stream writes carry an applied mark so a restart after a crash does not apply them twice
  */
 public record CommandSpec(String name, int arity, Set<String> flags, int firstKey, int lastKey, int step,
                           List<KeySpec> keySpecs, Set<String> tips, ShardPolicy policy, String firstSeen,
-                          String lastSeen) {
+                          String lastSeen, boolean idempotent) {
 
     public CommandSpec {
         flags = Set.copyOf(flags);

@@ -28,7 +28,7 @@ public final class CommandTable {
     static final String OVERRIDES = "overrides.tsv";
 
     /** Override fields {@code overrides.tsv} may set. */
-    static final Set<String> OVERRIDE_FIELDS = Set.of("policy", "key_specs", "first_key", "last_key", "step");
+    static final Set<String> OVERRIDE_FIELDS = Set.of("policy", "key_specs", "first_key", "last_key", "step", "idempotent");
 
     private static volatile CommandTable loaded;
 
@@ -160,8 +160,12 @@ public final class CommandTable {
                 ShardPolicy policy = o.containsKey("policy")
                         ? ShardPolicy.valueOf(o.get("policy"))
                         : derivePolicy(tips, specs, first);
+                String idempotent = o.getOrDefault("idempotent", "yes");
+                if (!idempotent.equals("yes") && !idempotent.equals("no")) {
+                    throw new CommandTableFormatException(OVERRIDES, name + " idempotent must be yes or no, not " + idempotent);
+                }
                 if (byName.put(name, new CommandSpec(name, arity, flags, first, last, step, specs, tips, policy,
-                        f[8], f[9])) != null) {
+                        f[8], f[9], idempotent.equals("yes"))) != null) {
                     throw new CommandTableFormatException(where, "duplicate command " + name);
                 }
             } catch (IllegalArgumentException e) { // NumberFormatException and ShardPolicy.valueOf

@@ -242,6 +242,7 @@ public final class Worker {
                         streamWriter = openWriter();
                         replay = new StreamReplayer(CommandTable.load(), replayOptions, streamWriter, nodes, target.capabilities(),
                                 replayStats, scripts);
+                        replay.markAppliedWrites(live.name(), () -> r.replicationId().value());
                     }
                     replay.startAt(offset);
                     replayer = replay;

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 
@@ -58,6 +59,8 @@ public final class StreamReplayer {
     private Transaction transaction;
     private volatile long handledOffset = -1;
     private volatile long submittedOffset = -1;
+
+    private AppliedMarks appliedMarks;
 
     public StreamReplayer(CommandTable table, ReplayOptions options, WriteSink writer, TargetNodes nodes, TargetCapabilities target,
                           ReplayStats stats, ScriptCache scripts) {
@@ -152,7 +155,33 @@ public final class StreamReplayer {
 
     void send(SlotCommand c, long offset) throws IOException, InterruptedException {
         submittedOffset = offset;
-        writer.submit(new Write(c.slot(), c.key(), c.commands(), offset, null, 0));
+        List<List<byte[]>> commands = c.commands();
+        if (appliedMarks != null && !idempotent(commands)) {
+            if (appliedMarks.applied(c.slot(), offset)) {
+                stats.skipped("applied-before-restart"); // the target holds it: a crash came after it was applied
+                return;
+            }
+            commands = appliedMarks.marked(c.slot(), offset, commands);
+        }
+        writer.submit(new Write(c.slot(), c.key(), commands, offset, null, 0));
+    }
+
+    /**
+     * From now on, writes that must not be applied twice carry an applied mark of {@code source}
+     * (see {@link AppliedMarks}), and those the target already holds are skipped.
+     */
+    public void markAppliedWrites(String source, java.util.function.Supplier<String> replid) {
+        appliedMarks = new AppliedMarks(source, replid, nodes);
+    }
+
+    private boolean idempotent(List<List<byte[]>> commands) {
+        for (List<byte[]> argv : commands) {
+            Optional<CommandSpec> spec = table.lookup(argv);
+            if (spec.isEmpty() || !spec.get().idempotent()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<Step> translate(ReplicationEvent.Command c, String name) throws ReplayException, IOException, InterruptedException {

@@ -1,6 +1,7 @@
 package io.slotferry.verify;
 
 import io.slotferry.resp.RedisEndpoint;
+import io.slotferry.replay.AppliedMarks;
 import io.slotferry.resp.RespValue;
 import io.slotferry.source.Keyspace;
 import io.slotferry.source.SourceSpec;
@@ -76,7 +77,11 @@ final class KeyCounts {
                     List<RespValue> page = Reply.items(t.callOn(primary, argv), argv);
                     cursor = ValueCompare.cursorOf(page);
                     for (RespValue k : Reply.items(page.get(1), argv)) {
-                        found.merge(targetBucketOf(mapping, ValueCompare.bulk(k)), 1L, Long::sum);
+                        byte[] key = ValueCompare.bulk(k);
+                        if (AppliedMarks.isMark(key)) {
+                            continue; // the migrator's applied marks: no source's keys
+                        }
+                        found.merge(targetBucketOf(mapping, key), 1L, Long::sum);
                     }
                 } while (!cursor.equals("0"));
             }

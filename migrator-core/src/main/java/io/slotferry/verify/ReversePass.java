@@ -1,5 +1,6 @@
 package io.slotferry.verify;
 
+import io.slotferry.replay.AppliedMarks;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.resp.RespValue;
 import io.slotferry.source.SourceSpec;
@@ -58,8 +59,9 @@ final class ReversePass {
                     cursor = ValueCompare.cursorOf(page);
                     List<byte[]> keys = new ArrayList<>();
                     for (RespValue k : Reply.items(page.get(1), argv)) {
-                        if (p >= 1.0 || random.nextDouble() < p) {
-                            keys.add(ValueCompare.bulk(k));
+                        byte[] key = ValueCompare.bulk(k);
+                        if (!AppliedMarks.isMark(key) && (p >= 1.0 || random.nextDouble() < p)) {
+                            keys.add(key); // the migrator's applied marks are no source's keys
                         }
                     }
                     checked += keys.size();
