@@ -61,6 +61,8 @@ public final class StreamReplayer {
     private volatile long submittedOffset = -1;
 
     private AppliedMarks appliedMarks;
+    /** While apply() runs: the start offset of its command (the applied offset stays at or below it); otherwise MAX_VALUE. */
+    private volatile long applying = Long.MAX_VALUE;
 
     public StreamReplayer(CommandTable table, ReplayOptions options, WriteSink writer, TargetNodes nodes, TargetCapabilities target,
                           ReplayStats stats, ScriptCache scripts) {
@@ -90,7 +92,11 @@ public final class StreamReplayer {
         long handled = handledOffset;
         long submitted = submittedOffset; // read after handled: writes of commands up to handled were submitted by now
         long applied = writer.appliedOffset();
-        return applied >= submitted ? Math.max(handled, applied) : applied;
+        // Read after applied: a command whose writes are only partly submitted (a transaction's slots,
+        // an applied-mark read between them) holds the offset below its own until apply() returns.
+        long floor = applying;
+        long result = applied >= submitted ? Math.max(handled, applied) : applied;
+        return Math.min(result, floor);
     }
 
     /** Waits until everything submitted is acknowledged. */
@@ -100,6 +106,15 @@ public final class StreamReplayer {
 
     /** Applies one stream command (or holds it, inside MULTI, until EXEC). */
     public void apply(ReplicationEvent.Command c) throws ReplayException, IOException, InterruptedException {
+        applying = c.startOffset();
+        try {
+            applyCommand(c);
+        } finally {
+            applying = Long.MAX_VALUE;
+        }
+    }
+
+    private void applyCommand(ReplicationEvent.Command c) throws ReplayException, IOException, InterruptedException {
         String name = c.name();
         if (name.equals("MULTI")) {
             if (transaction != null) {

@@ -64,6 +64,11 @@ final class LiveReplay implements AutoCloseable {
         return run.failure();
     }
 
+    /** Writes the target refused (with --on-data-error skip), most recent last. */
+    java.util.List<String> recentFailures() {
+        return run.worker().stats().recentFailures();
+    }
+
     ReplayStats stats() {
         return run.worker().replayStats();
     }

@@ -168,7 +168,7 @@ class ReplayPolicyIT {
             tx.exec();
             replay.settle();
             assertEquals("2", dst.get(a));
-            assertEquals("1", dst.get(b));
+            assertEquals("1", dst.get(b), () -> "stats " + replay.stats().snapshot() + " failures " + replay.recentFailures());
             assertEquals(1, replay.stats().get("transaction"));
         }
     }
