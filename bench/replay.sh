@@ -26,6 +26,7 @@
 #   SAMPLE=N        keys compared after ours (default 1000)
 #   KEEP=1          keep the servers running at the end
 #   STRICT=1        exit 1 when the goal is missed
+#   EXACTLY_ONCE=on|off  --exactly-once of migrate run (default on: INCR and RPUSH, 25 % of the mix, carry applied marks)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -102,11 +103,12 @@ ours_run() {  # prints "ops_per_s source_accept_s peak_rss_mb"
   flush_cluster
   ncli "$SRC_PORT" FLUSHALL >/dev/null
   "$MIGRATE_BIN" run --source "redis://127.0.0.1:$SRC_PORT" --target "redis://127.0.0.1:${MASTER_PORTS[0]}" \
-    --state-dir "$state" --progress-interval PT1S >"$OUT/ours-$1.out" 2>"$OUT/ours-$1.err" &
+    --state-dir "$state" --status-file "$WORK/status-$1.json" --progress-interval PT1S --exactly-once "${EXACTLY_ONCE:-on}" \
+    >"$OUT/ours-$1.out" 2>"$OUT/ours-$1.err" &
   MIG_PID=$!
   ( wait_peak_rss "$MIG_PID" 2>/dev/null; echo "$PEAK_HWM_KB" >"$WORK/rss-$1" ) &
   deadline=$(( $(date +%s) + 120 ))
-  until grep -q ' streaming ' "$OUT/ours-$1.err" 2>/dev/null; do
+  until grep -q '"phase" : "STREAMING"' "$WORK/status-$1.json" 2>/dev/null; do
     kill -0 "$MIG_PID" 2>/dev/null || { tail -20 "$OUT/ours-$1.err" >&2; die "migrate run ended before streaming"; }
     [ "$(date +%s)" -lt "$deadline" ] || die "migrate run did not start streaming within 120 s"
     sleep 0.1

@@ -101,6 +101,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 "Example: --cross-slot-scripts emulate"})
     String crossSlotScripts;
 
+    @Option(names = "--exactly-once", paramLabel = "on|off", defaultValue = "on", arity = "1",
+            description = {"on (default): stream writes that must not be applied twice (INCR, RPUSH, RENAME, XADD ...) carry",
+                "an applied mark (a key slotferry:applied:{TAG}:SOURCE per slot, expiring after a day), so a restart",
+                "after a crash (kill -9) applies them exactly once; off: faster replay of such writes, but after a",
+                "crash those of the last second may be applied twice (a clean stop is exact either way)."})
+    String exactlyOnce;
+
     @Option(names = "--forward-publish",
             description = "Send replicated PUBLISH messages to the target (default: dropped and counted).")
     boolean forwardPublish;
@@ -181,7 +188,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         ReplayOptions replayOptions;
         try {
             replayOptions = ReplayOptions.defaults().withDbMapping(DbMapping.parse(dbMap)).withFlush(FlushPolicy.parse(flush))
-                    .withForwardPublish(forwardPublish).withCrossSlotScripts(CrossSlotScripts.parse(crossSlotScripts));
+                    .withForwardPublish(forwardPublish).withCrossSlotScripts(CrossSlotScripts.parse(crossSlotScripts))
+                    .withExactlyOnce(onOff("--exactly-once", exactlyOnce));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -272,6 +280,17 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             throw new IllegalStateException("a worker failed: " + firstError, firstError);
         }
         return failedKeys == 0 ? 0 : 1;
+    }
+
+    private static boolean onOff(String option, String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "on":
+                return true;
+            case "off":
+                return false;
+            default:
+                throw new IllegalArgumentException(option + " must be on or off, not " + value);
+        }
     }
 
     private Fleet discover() throws IOException {

@@ -242,7 +242,9 @@ public final class Worker {
                         streamWriter = openWriter();
                         replay = new StreamReplayer(CommandTable.load(), replayOptions, streamWriter, nodes, target.capabilities(),
                                 replayStats, scripts);
-                        replay.markAppliedWrites(live.name(), () -> r.replicationId().value());
+                        if (replayOptions.exactlyOnce()) {
+                            replay.markAppliedWrites(live.name(), () -> r.replicationId().value());
+                        }
                     }
                     replay.startAt(offset);
                     replayer = replay;

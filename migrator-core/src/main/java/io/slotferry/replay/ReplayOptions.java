@@ -16,10 +16,12 @@ import java.util.Objects;
  * @param crossSlotScripts   what a script whose keys span slots does ({@code --cross-slot-scripts})
  * @param onDataError        what a command the target cannot hold faithfully (a hash field TTL on a target without
  *                           them) does: stop, or skip it with a warning and a counter
+ * @param exactlyOnce        writes that must not be applied twice carry an applied mark ({@link AppliedMarks}), so a
+ *                           restart after a crash applies them once; off: faster, at-least-once after a crash
  */
 public record ReplayOptions(DbMapping dbMapping, FlushPolicy flush, boolean forwardPublish,
                             KeyOwnership ownership, long maxTransactionBytes, DataErrorPolicy onDataError,
-                            CrossSlotScripts crossSlotScripts) {
+                            CrossSlotScripts crossSlotScripts, boolean exactlyOnce) {
     public ReplayOptions {
         Objects.requireNonNull(dbMapping, "dbMapping");
         Objects.requireNonNull(flush, "flush");
@@ -28,32 +30,38 @@ public record ReplayOptions(DbMapping dbMapping, FlushPolicy flush, boolean forw
         Objects.requireNonNull(crossSlotScripts, "crossSlotScripts");
     }
 
-    /** Database 0 only, FLUSH stops, PUBLISH dropped, cross-slot scripts stop, every key owned, 64 MiB transactions. */
+    /** Applied marks on or off ({@code --exactly-once}). */
+    public ReplayOptions withExactlyOnce(boolean on) {
+        return new ReplayOptions(dbMapping, flush, forwardPublish, ownership, maxTransactionBytes, onDataError, crossSlotScripts, on);
+    }
+
+    /** Database 0 only, FLUSH stops, PUBLISH dropped, cross-slot scripts stop, every key owned, 64 MiB transactions, exactly once after a crash. */
     public static ReplayOptions defaults() {
-        return new ReplayOptions(DbMapping.defaults(), FlushPolicy.STOP, false, KeyOwnership.ALL, 64L << 20, DataErrorPolicy.STOP, CrossSlotScripts.STOP);
+        return new ReplayOptions(DbMapping.defaults(), FlushPolicy.STOP, false, KeyOwnership.ALL, 64L << 20, DataErrorPolicy.STOP, CrossSlotScripts.STOP,
+                true);
     }
 
     public ReplayOptions withDbMapping(DbMapping m) {
-        return new ReplayOptions(m, flush, forwardPublish, ownership, maxTransactionBytes, onDataError, crossSlotScripts);
+        return new ReplayOptions(m, flush, forwardPublish, ownership, maxTransactionBytes, onDataError, crossSlotScripts, exactlyOnce);
     }
 
     public ReplayOptions withFlush(FlushPolicy f) {
-        return new ReplayOptions(dbMapping, f, forwardPublish, ownership, maxTransactionBytes, onDataError, crossSlotScripts);
+        return new ReplayOptions(dbMapping, f, forwardPublish, ownership, maxTransactionBytes, onDataError, crossSlotScripts, exactlyOnce);
     }
 
     public ReplayOptions withForwardPublish(boolean forward) {
-        return new ReplayOptions(dbMapping, flush, forward, ownership, maxTransactionBytes, onDataError, crossSlotScripts);
+        return new ReplayOptions(dbMapping, flush, forward, ownership, maxTransactionBytes, onDataError, crossSlotScripts, exactlyOnce);
     }
 
     public ReplayOptions withOwnership(KeyOwnership o) {
-        return new ReplayOptions(dbMapping, flush, forwardPublish, o, maxTransactionBytes, onDataError, crossSlotScripts);
+        return new ReplayOptions(dbMapping, flush, forwardPublish, o, maxTransactionBytes, onDataError, crossSlotScripts, exactlyOnce);
     }
 
     public ReplayOptions withDataErrors(DataErrorPolicy policy) {
-        return new ReplayOptions(dbMapping, flush, forwardPublish, ownership, maxTransactionBytes, policy, crossSlotScripts);
+        return new ReplayOptions(dbMapping, flush, forwardPublish, ownership, maxTransactionBytes, policy, crossSlotScripts, exactlyOnce);
     }
 
     public ReplayOptions withCrossSlotScripts(CrossSlotScripts scripts) {
-        return new ReplayOptions(dbMapping, flush, forwardPublish, ownership, maxTransactionBytes, onDataError, scripts);
+        return new ReplayOptions(dbMapping, flush, forwardPublish, ownership, maxTransactionBytes, onDataError, scripts, exactlyOnce);
     }
 }
