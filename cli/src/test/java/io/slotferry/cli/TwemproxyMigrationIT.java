@@ -72,7 +72,7 @@ class TwemproxyMigrationIT {
                 JsonNode s = JSON.readTree(file.toFile());
                 assertTrue(s.has("ready_for_cutover") && s.has("time") && s.get("workers").size() == TwemproxyFixture.BACKENDS, s.toString());
                 for (JsonNode w : s.get("workers")) {
-                    for (String field : new String[] {"source", "phase", "rdb_bytes_done", "rdb_bytes_total", "keys_loaded",
+                    for (String field : new String[] {"source", "phase", "rdb_bytes_done", "rdb_bytes_total", "rdb_percent", "keys_loaded",
                         "keys_per_second", "eta_seconds", "applied_offset", "master_repl_offset", "lag_bytes", "lag_seconds",
                         "error"}) {
                         assertTrue(w.has(field), field + " in " + w);

@@ -9,6 +9,7 @@ import java.util.Map;
  * @param phase            STARTING, SNAPSHOT, STREAMING, DONE, STOPPED or FAILED
  * @param rdbBytesDone     snapshot bytes parsed and sent
  * @param rdbBytesTotal    snapshot size, -1 before it is known
+ * @param rdbPercent       share of the snapshot done, 0-100 (-1 before its size is known)
  * @param keysLoaded       snapshot keys the target acknowledged
  * @param keysPerSecond    snapshot keys acknowledged per second over the last interval
  * @param etaSeconds       snapshot time left at the current byte rate, -1 when unknown
@@ -24,7 +25,7 @@ import java.util.Map;
  * @param error            why the worker failed, null otherwise
  * @param stream           stream counters (commands applied, split, dropped PUBLISH, ...)
  */
-public record WorkerStatus(String source, String phase, long rdbBytesDone, long rdbBytesTotal, long keysLoaded,
+public record WorkerStatus(String source, String phase, long rdbBytesDone, long rdbBytesTotal, double rdbPercent, long keysLoaded,
         double keysPerSecond, long etaSeconds, long appliedOffset, long receivedOffset, long masterReplOffset,
         long lagBytes, double lagSeconds, boolean caughtUp, int fullSyncs, int partialResyncs, long failedKeys,
         String error, Map<String, Long> stream) {
