@@ -73,7 +73,7 @@ final class Progress {
             case "FAILED":
                 return head + " " + w.error();
             default:
-                return head + String.format(Locale.ROOT, " %,d keys", w.keysLoaded());
+                return head + String.format(Locale.ROOT, " %,d keys", w.keysLoaded()) + (w.error() != null ? "  " + w.error() : "");
         }
     }
 

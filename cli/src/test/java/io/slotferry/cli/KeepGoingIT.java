@@ -101,4 +101,23 @@ class KeepGoingIT {
             assertEquals(1, run.terminate(10), "stopped, but an instance failed\n" + run.output());
         }
     }
+
+    @Test
+    void anUnreachableInstanceIsRetriedAndTheStatusSaysWhy(RedisClusterFixture cluster) throws Exception {
+        ClusterNode seed = cluster.masters().get(0);
+        String[] args = {"run", "--source", "redis://127.0.0.1:" + io.slotferry.fixture.FreePort.pick(), "--db-map", "only:0",
+            "--target", "rediss://" + cluster.aclUser() + "@" + seed.host() + ":" + seed.port(),
+            "--target-cacert", cluster.caCertFile().toString(), "--state-dir", dir.resolve("unreachable").toString(),
+            "--status-file", dir.resolve("status.json").toString()};
+        try (MigrateProcess run = MigrateProcess.start(dir.resolve("unreachable.log"),
+                Map.of("MIGRATE_TARGET_PASSWORD", cluster.aclPassword()), args)) {
+            Await.until("the status names the link error", Duration.ofSeconds(30), () -> {
+                JsonNode s = status();
+                return s != null && s.get("workers").get(0).get("error").asText("").startsWith("source link down: ");
+            });
+            assertEquals("STARTING", status().get("workers").get(0).get("phase").asText());
+            assertEquals(false, status().get("ready_for_cutover").asBoolean());
+            assertEquals(0, run.terminate(10), "stopped on request while retrying\n" + run.output());
+        }
+    }
 }

@@ -22,7 +22,7 @@ import java.util.Map;
  * @param fullSyncs        snapshots loaded in this process
  * @param partialResyncs   partial resyncs accepted in this process (a restart that did not need a snapshot)
  * @param failedKeys       keys the target refused (with {@code --on-data-error skip})
- * @param error            why the worker failed, null otherwise
+ * @param error            why the worker failed, or why its link to the source is down while it retries; null otherwise
  * @param stream           stream counters (commands applied, split, dropped PUBLISH, ...)
  */
 public record WorkerStatus(String source, String phase, long rdbBytesDone, long rdbBytesTotal, double rdbPercent, long keysLoaded,

@@ -73,7 +73,8 @@ final class StatusSampler implements AutoCloseable {
         double percent = c.totalBytes() > 0 ? Math.min(100.0, Math.round(1000.0 * c.bytesRead() / c.totalBytes()) / 10.0) : -1;
         return new WorkerStatus(w.source().name(), w.phase().name(), c.bytesRead(), c.totalBytes(), percent, c.keysWritten(),
                 keysPerSecond, eta, applied, received, source, lagBytes, lagSeconds, caughtUp, w.fullSyncs(), w.partialResyncs(),
-                c.failed(), f == null ? null : String.valueOf(f.getMessage() != null ? f.getMessage() : f),
+                c.failed(), f != null ? String.valueOf(f.getMessage() != null ? f.getMessage() : f)
+                        : w.linkError() != null ? "source link down: " + w.linkError() : null,
                 w.replayStats().snapshot());
     }
 

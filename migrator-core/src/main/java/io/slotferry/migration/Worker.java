@@ -125,6 +125,12 @@ public final class Worker {
         return lagMillis;
     }
 
+    /** Why the link to a live source is down while it is retried, or null. */
+    public String linkError() {
+        Replica r = replica;
+        return r == null ? null : r.linkError();
+    }
+
     /** Snapshots loaded by this worker (a second one means the source forced a full sync). */
     public int fullSyncs() {
         return fullSyncs;

@@ -59,13 +59,23 @@ final class Receiver implements Runnable {
 
     /** Current reconnect delay; reset once a sync succeeds. */
     private volatile long backoff;
+    /** Why the link is down while reconnecting (null once a sync succeeds). */
+    private volatile String linkError;
+
+    /** Why the link to the master is down while it is retried, or null when it is up (or was never tried). */
+    String linkError() {
+        return linkError;
+    }
 
     @Override
     public void run() {
         backoff = options.minBackoff().toMillis();
         while (!closed) {
             try {
-                session(() -> backoff = options.minBackoff().toMillis());
+                session(() -> {
+                    backoff = options.minBackoff().toMillis();
+                    linkError = null;
+                });
                 return;
             } catch (ReplicationException e) {
                 spool.fail(e);
@@ -83,6 +93,7 @@ final class Receiver implements Runnable {
                 }
                 LOG.log(Level.WARNING, "replication from {0} interrupted ({1}); reconnecting in {2} ms",
                         endpoint, e.getMessage(), backoff);
+                linkError = e.getMessage() + "; reconnecting";
             } catch (RuntimeException e) {
                 spool.fail(new ReplicationException("replication from " + endpoint + " failed: " + e, e));
                 return;

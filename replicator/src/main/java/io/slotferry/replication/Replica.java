@@ -256,6 +256,11 @@ public final class Replica implements SourceStream {
         return spool.receivedAfter(delivered);
     }
 
+    /** Why the link to the source is down while it is retried (the worker shows it), or null when it is up. */
+    public String linkError() {
+        return receiver.linkError();
+    }
+
     /** The replication id to resume with. */
     public ReplicationId replicationId() {
         ReplicationId id = receiver.replid();
