@@ -51,7 +51,7 @@ public final class StateDirectory {
                         + identity.target() + ": use another --state-dir, or delete this one to start over");
             }
         } else {
-            state.write(run, identity);
+            writeAtomically(run, identity);
         }
         return state;
     }
@@ -89,7 +89,7 @@ public final class StateDirectory {
 
     /** Replaces the checkpoint of its source, atomically. */
     public void save(Checkpoint checkpoint) throws IOException {
-        write(checkpointFile(checkpoint.source()), checkpoint);
+        writeAtomically(checkpointFile(checkpoint.source()), checkpoint);
     }
 
     /** The file a source's checkpoint lives in: its name with anything but letters, digits, '.', '-' and '_' made '_'. */
@@ -135,10 +135,6 @@ public final class StateDirectory {
     /** The JSON mapping used for every file of the state directory (records, snake_case names). */
     public static ObjectMapper json() {
         return JSON;
-    }
-
-    private void write(Path file, Object value) throws IOException {
-        writeAtomically(file, value);
     }
 
     private <T> T read(Path file, Class<T> type) throws IOException {

@@ -191,8 +191,8 @@ public final class StreamReplayer {
 
     private boolean idempotent(List<List<byte[]>> commands) {
         for (List<byte[]> argv : commands) {
-            Optional<CommandSpec> spec = table.lookup(argv);
-            if (spec.isEmpty() || !spec.get().idempotent()) {
+            CommandSpec spec = known(new String(argv.get(0), StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT), argv);
+            if (spec == null || !spec.idempotent()) {
                 return false;
             }
         }
@@ -317,17 +317,28 @@ public final class StreamReplayer {
      * lookup is on every command's path.
      */
     private CommandSpec spec(String upperName, List<byte[]> argv, long offset) throws ReplayException {
+        CommandSpec spec = known(upperName, argv);
+        if (spec == null) {
+            throw new ReplayException(upperName, offset, "not in the command table (" + table.size()
+                    + " commands of Redis 2.8-8.0, Valkey 8 and codis-server): the worker stops rather than drop it");
+        }
+        return spec;
+    }
+
+    /** The table entry of {@code argv} through the name-keyed memory, or null when the table does not know it. */
+    private CommandSpec known(String upperName, List<byte[]> argv) {
         CommandSpec spec = specs.get(upperName);
         if (spec != null) {
             return spec;
         }
-        spec = table.lookup(argv).orElseThrow(() -> new ReplayException(upperName, offset,
-                "not in the command table (" + table.size() + " commands of Redis 2.8-8.0, Valkey 8 and codis-server):"
-                        + " the worker stops rather than drop it"));
-        if (spec.name().indexOf('|') < 0 && argv.size() > 1) {
-            specs.put(upperName, spec); // a container would have resolved a subcommand
+        Optional<CommandSpec> found = table.lookup(argv);
+        if (found.isEmpty()) {
+            return null;
         }
-        return spec;
+        if (found.get().name().indexOf('|') < 0 && argv.size() > 1) {
+            specs.put(upperName, found.get()); // a container would have resolved a subcommand
+        }
+        return found.get();
     }
 
     /** {@code argv} with each key renamed by the database mapping; null when the mapping skips the database. */
