@@ -20,7 +20,9 @@ import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.replication.ReplicationId;
 import io.slotferry.replication.StreamPosition;
 import io.slotferry.replication.file.RdbFiles;
+import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.source.SourceSpec;
+import io.slotferry.translate.MasterTtlReads;
 import io.slotferry.translate.ScriptCache;
 import io.slotferry.write.ClusterWriter;
 import io.slotferry.write.TargetNodes;
@@ -63,6 +65,7 @@ public final class Worker {
     private volatile StreamReplayer replayer;
     private volatile Replica replica;
     private volatile boolean stopping;
+    private volatile MasterTtlReads ttlReads; // null: the source's master, found at first use
     private volatile boolean snapshotOnly;
     private volatile Phase phase = Phase.STARTING;
     private volatile Throwable failure;
@@ -83,6 +86,12 @@ public final class Worker {
             throws IOException {
         this(source, target, loadOptions, replayOptions,
                 StateDirectory.open(stateDir, new RunIdentity(List.of(source.name()), target.endpoint().toString())));
+    }
+
+    /** Asks {@code master}, a server of {@code version}, for the TTLs the stream may drop (tests: a fake master plays the stream). */
+    Worker readTtlsFrom(RedisEndpoint master, String version) {
+        ttlReads = MasterTtlReads.of(master, version);
+        return this;
     }
 
     public SourceSpec source() {
@@ -206,6 +215,7 @@ public final class Worker {
         ScriptCache scripts = new ScriptCache();
         ClusterWriter streamWriter = null;
         try (TargetNodes nodes = TargetNodes.open(target.endpoint(), target.writerOptions().connectTimeout());
+             MasterTtlReads ttls = ttlReads != null ? ttlReads : MasterTtlReads.ofSource(live.endpoint());
              Replica r = connect(live, ReplicaOptions.defaults(spool).withSnapshotFile(true))) {
             replica = r;
             LoadSummary summary = null;
@@ -248,6 +258,7 @@ public final class Worker {
                         streamWriter = openWriter();
                         replay = new StreamReplayer(CommandTable.load(), replayOptions, streamWriter, nodes, target.capabilities(),
                                 replayStats, scripts);
+                        replay.askMasterForLostTtls(ttls);
                         if (replayOptions.exactlyOnce()) {
                             replay.markAppliedWrites(live.name(), () -> r.replicationId().value());
                         }

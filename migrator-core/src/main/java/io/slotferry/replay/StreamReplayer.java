@@ -13,6 +13,7 @@ import io.slotferry.split.CommandSplitter;
 import io.slotferry.split.SlotCommand;
 import io.slotferry.split.SlotPlan;
 import io.slotferry.translate.AbsoluteExpiry;
+import io.slotferry.translate.MasterTtlReads;
 import io.slotferry.translate.CodisCommandException;
 import io.slotferry.translate.CodisRestore;
 import io.slotferry.translate.DbMapping;
@@ -61,6 +62,7 @@ public final class StreamReplayer {
     private volatile long submittedOffset = -1;
 
     private AppliedMarks appliedMarks;
+    private MasterTtlReads masterTtls;
     /** While apply() runs: the start offset of its command (the applied offset stays at or below it); otherwise MAX_VALUE. */
     private volatile long applying = Long.MAX_VALUE;
 
@@ -189,6 +191,11 @@ public final class StreamReplayer {
         appliedMarks = new AppliedMarks(source, replid, nodes);
     }
 
+    /** From now on, SETs whose TTL the source's replication may have dropped get the master's TTL (see {@link MasterTtlReads}). */
+    public void askMasterForLostTtls(MasterTtlReads reads) {
+        masterTtls = reads;
+    }
+
     private boolean idempotent(List<List<byte[]>> commands) {
         for (List<byte[]> argv : commands) {
             CommandSpec spec = known(new String(argv.get(0), StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT), argv);
@@ -251,8 +258,8 @@ public final class StreamReplayer {
         }
     }
 
-    private List<Step> keyed(ReplicationEvent.Command c, String name) throws ReplayException {
-        List<byte[]> argv = AbsoluteExpiry.apply(c.argv(), c.receivedAtMillis());
+    private List<Step> keyed(ReplicationEvent.Command c, String name) throws ReplayException, IOException, InterruptedException {
+        List<byte[]> argv = AbsoluteExpiry.apply(masterTtls == null ? c.argv() : masterTtls.argv(c), c.receivedAtMillis());
         if (name.equals("MSETNX")) {
             // replicated only when it succeeded, i.e. every key was absent: MSET has the same effect and splits
             argv = new ArrayList<>(argv);

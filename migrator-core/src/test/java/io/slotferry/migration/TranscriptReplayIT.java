@@ -9,6 +9,7 @@ import com.google.gson.JsonParser;
 import io.slotferry.fixture.ClusterNode;
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.RedisClusterFixture;
+import io.slotferry.fixture.StandaloneRedis;
 import io.slotferry.load.LoadOptions;
 import io.slotferry.load.ServerView;
 import io.slotferry.replay.CrossSlotScripts;
@@ -62,13 +63,14 @@ class TranscriptReplayIT {
     Path state;
 
     @TestFactory
-    Stream<DynamicTest> everyTranscriptReplaysIntoTheClusterEqualToItsManifest(RedisClusterFixture cluster) {
+    Stream<DynamicTest> everyTranscriptReplaysIntoTheClusterEqualToItsManifest(RedisClusterFixture cluster, StandaloneRedis standIn) {
         return Transcript.names().stream().filter(n -> !n.endsWith("-continue"))
-                .map(name -> dynamicTest(name, () -> replay(cluster, Transcript.load(name))));
+                .map(name -> dynamicTest(name, () -> replay(cluster, Transcript.load(name), standIn)));
     }
 
-    private void replay(RedisClusterFixture cluster, Transcript capture) throws Exception {
+    private void replay(RedisClusterFixture cluster, Transcript capture, StandaloneRedis standIn) throws Exception {
         cluster.flushAll();
+        standIn.flushAll(); // the fake master answers nothing but replication: an empty server answers PTTL (-2) for it
         Optional<Transcript> next = capture.continueCapture();
         try (TranscriptMaster master = next.isPresent() ? TranscriptMaster.startWithContinuation(capture)
                 : TranscriptMaster.start(capture)) {
@@ -80,7 +82,8 @@ class TranscriptReplayIT {
             ReplayOptions replay = ReplayOptions.defaults().withDbMapping(DbMapping.parse("prefix")).withFlush(FlushPolicy.DELETE_OWN_KEYS)
                     .withCrossSlotScripts(CrossSlotScripts.EMULATE).withDataErrors(DataErrorPolicy.SKIP);
             Worker worker = new Worker(new SourceSpec.Live(capture.name(), RedisEndpoint.plain("127.0.0.1", master.port())), target,
-                    LoadOptions.defaults().withDataErrorPolicy(DataErrorPolicy.SKIP), replay, Files.createDirectories(state.resolve(capture.name())));
+                    LoadOptions.defaults().withDataErrorPolicy(DataErrorPolicy.SKIP), replay, Files.createDirectories(state.resolve(capture.name())))
+                    .readTtlsFrom(RedisEndpoint.plain(standIn.host(), standIn.port()), manifestVersion(capture));
             long started = System.currentTimeMillis();
             RunningWorker run = RunningWorker.start(worker);
             try {
@@ -95,6 +98,12 @@ class TranscriptReplayIT {
                 run.stopAndJoin();
             }
         }
+    }
+
+    /** The captured server's {@code redis_version}. */
+    private static String manifestVersion(Transcript capture) throws IOException {
+        return JsonParser.parseString(Files.readString(capture.directory().resolve(capture.name() + ".json"), StandardCharsets.UTF_8))
+                .getAsJsonObject().getAsJsonObject("server").get("redis_version").getAsString();
     }
 
     /** Where the stream of {@code capture} ends in replication offsets (a SYNC session counts from 0 at the snapshot). */
