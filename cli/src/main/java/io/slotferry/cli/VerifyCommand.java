@@ -2,6 +2,7 @@ package io.slotferry.cli;
 
 import io.slotferry.source.SourceSpec;
 import io.slotferry.translate.DbMapping;
+import io.slotferry.verify.RepairOptions;
 import io.slotferry.verify.Verifier;
 import io.slotferry.verify.VerifyMode;
 import io.slotferry.verify.VerifyOptions;
@@ -41,6 +42,14 @@ import picocli.CommandLine.Option;
             "values in windows of 1000. The table goes to stdout; --report writes",
             "JSON with the first examples of each kind of difference.",
             "",
+            "--repair (sample and full mode): each key that stayed different is",
+            "  re-checked and copied again from its source (DUMP + PTTL there,",
+            "  RESTORE ... REPLACE ABSTTL on the target, only if the target key did",
+            "  not change meanwhile); a key no source holds any more is deleted from",
+            "  the target (slotferry:* keys never are). Then it is compared again: a",
+            "  key that keeps changing is reported busy, not forced. Source reads",
+            "  count against --max-ops. Exit 0 when every difference was repaired.",
+            "",
             "Examples:",
             "  MIGRATE_TARGET_PASSWORD=... migrate verify --mode full \\",
             "    --source redis://10.0.3.7:6379 --source redis://10.0.3.8:6379 \\",
@@ -51,7 +60,8 @@ import picocli.CommandLine.Option;
             "    --target redis://10.0.0.5:6379",
             ""},
         footer = {"", "Exit codes:",
-            "  0  nothing differs",
+            "  0  nothing differs (with --repair: every difference found was repaired",
+            "     and compared equal again)",
             "  1  something differs (see the table and --report),",
             "     or verification failed (the message on stderr says why)",
             "  2  invalid command line",
@@ -118,6 +128,17 @@ public final class VerifyCommand implements Callable<Integer> {
                 "migration lags by seconds. Default: ${DEFAULT-VALUE}. Example: --recheck-delay-ms 2000"})
     long recheckDelayMs;
 
+    @Option(names = "--repair",
+            description = {"Copy every key found different again from its source (see above); needs --mode sample or full.",
+                "The target user needs DUMP, RESTORE, DEL and EVAL. Example: --mode full --repair"})
+    boolean repair;
+
+    @Option(names = "--repair-max-bytes", paramLabel = "BYTES", defaultValue = "67108864",
+            description = {"Keys bigger than this on the source (MEMORY USAGE) are not repaired but reported too-big, so",
+                "memory holds at most one value of this size per lane. Default: ${DEFAULT-VALUE} (64 MiB).",
+                "Example: --repair-max-bytes 1048576"})
+    long repairMaxBytes;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -129,14 +150,18 @@ public final class VerifyCommand implements Callable<Integer> {
             live = liveSources();
             options = VerifyOptions.defaults().withMode(VerifyMode.parse(mode)).withMapping(DbMapping.parse(dbMap))
                     .withSample(sample).withTtlToleranceMs(ttlToleranceMs).withMaxOpsPerSource(maxOps).withExamples(examples)
-                    .withRechecks(rechecks, Duration.ofMillis(recheckDelayMs));
+                    .withRechecks(rechecks, Duration.ofMillis(recheckDelayMs))
+                    .withRepair(repair ? new RepairOptions(repairMaxBytes) : null);
+            if (repair && options.mode() == VerifyMode.COUNTS) {
+                throw new IllegalArgumentException("--repair compares key by key: add --mode sample or --mode full");
+            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         err.println("verify " + options.mode() + ": " + live.size() + " source(s) against " + targetOptions.describe()
-                + ", db map " + options.mapping() + ", at most " + (maxOps == 0 ? "unlimited" : maxOps) + " ops/s per source");
+                + ", db map " + options.mapping() + (repair ? ", repairing" : "") + ", at most " + (maxOps == 0 ? "unlimited" : maxOps) + " ops/s per source");
         err.flush();
         VerifyReport result;
         try {
@@ -151,7 +176,7 @@ public final class VerifyCommand implements Callable<Integer> {
             VerifyJson.write(result, report);
             err.println("report written to " + report);
         }
-        return result.clean() ? 0 : 1;
+        return result.succeeded() ? 0 : 1;
     }
 
     /** The sources as live instances, discovered as 'migrate run' does (Twemproxy backends, Codis groups, URIs). */

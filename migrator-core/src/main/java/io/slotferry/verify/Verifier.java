@@ -36,6 +36,9 @@ public final class Verifier {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("verify needs at least one source");
         }
+        if (options.repair() != null && options.mode() == VerifyMode.COUNTS) {
+            throw new IllegalArgumentException("--repair compares key by key: use --mode sample or full");
+        }
         long start = System.currentTimeMillis();
         Findings findings = new Findings(options.examples());
         Map<String, SourceBudget> budgets = SourceBudget.of(sources, options.maxOpsPerSource());
@@ -63,7 +66,7 @@ public final class Verifier {
                         window.expiredBy(b, end), f));
             }
             return new VerifyReport(options.mode(), instances, buckets, targetKeys, findings.totals(), findings.examples(),
-                    List.of(), end - start);
+                    List.of(), end - start, null);
         }
         Set<Integer> sourceDbs = new TreeSet<>();
         for (SourceSpec.Live s : sources) {
@@ -86,7 +89,7 @@ public final class Verifier {
             reverse.shutdownNow();
         }
         return new VerifyReport(options.mode(), instances, List.of(), targetKeys, findings.totals(), findings.examples(),
-                findings.busyExamples(), System.currentTimeMillis() - start);
+                findings.busyExamples(), System.currentTimeMillis() - start, options.repair() == null ? null : findings.repairReport());
     }
 
     private static <T> T await(Future<T> f) throws IOException, InterruptedException {
