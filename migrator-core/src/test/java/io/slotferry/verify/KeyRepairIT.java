@@ -1,0 +1,89 @@
+package io.slotferry.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.slotferry.fixture.ClusterNode;
+import io.slotferry.fixture.RealServers;
+import io.slotferry.fixture.RedisClusterFixture;
+import io.slotferry.fixture.StandaloneRedis;
+import io.slotferry.resp.RedisConnection;
+import io.slotferry.resp.RedisEndpoint;
+import io.slotferry.resp.RespValue;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
+
+/**
+ * A repair racing the migration's own writes: the source is read, then the replicated write of a newer
+ * value reaches both sides before the repair writes. The repair must leave the newer value, not the one
+ * it read (real standalone source, real TLS + ACL cluster; the newer write is made by the test between
+ * the repair's DUMP and its RESTORE, through a pass-through of the source connection).
+ */
+@ExtendWith(RealServers.class)
+class KeyRepairIT {
+    private static final byte[] KEY = "hot:1".getBytes(StandardCharsets.US_ASCII);
+
+    private static RedisEndpoint target(RedisClusterFixture cluster) {
+        ClusterNode seed = cluster.masters().get(0);
+        String password = cluster.aclPassword();
+        return new RedisEndpoint(seed.host(), seed.port(), cluster.sslSocketFactory(), cluster.aclUser(), () -> password);
+    }
+
+    private static RepairReport repair(StandaloneRedis source, RedisClusterFixture cluster, Runnable afterDump) throws Exception {
+        VerifyOptions options = VerifyOptions.defaults().withRechecks(2, Duration.ofMillis(100)).withRepair(RepairOptions.defaults());
+        Findings findings = new Findings(5);
+        KeyRepair repair = new KeyRepair(options, new ValueCompare(options.chunk(), options.ttlToleranceMs()), findings);
+        try (RedisConnection c = RedisConnection.open(RedisEndpoint.plain(source.host(), source.port()), Duration.ofSeconds(5));
+                TargetReads t = TargetReads.open(target(cluster), Duration.ofSeconds(5))) {
+            boolean[] fired = {false};
+            KeyReads sourceReads = argv -> {
+                RespValue r = c.call(argv);
+                if (!fired[0] && new String(argv.get(0), StandardCharsets.US_ASCII).equalsIgnoreCase("DUMP")) {
+                    fired[0] = true;
+                    afterDump.run();
+                }
+                return r;
+            };
+            repair.sourceKey(new Difference(DiffKind.VALUE, "source", 0, KEY, KEY, "value differs"), new Side(sourceReads, KEY),
+                    new Side(t.of(KEY), KEY));
+        }
+        return findings.repairReport();
+    }
+
+    @Test
+    void aKeyWrittenOnBothSidesBetweenTheSourceReadAndTheRepairKeepsTheNewerValueAndIsReportedBusy(
+            StandaloneRedis source, RedisClusterFixture cluster) throws Exception {
+        source.flushAll();
+        cluster.flushAll();
+        try (Jedis s = source.jedis(); JedisCluster t = cluster.jedisCluster()) {
+            s.set("hot:1", "v2");
+            t.set("hot:1", "v1"); // the copy is behind
+            RepairReport report = repair(source, cluster, () -> {
+                s.set("hot:1", "v3"); // the source moves on after the repair read it ...
+                t.set("hot:1", "v3"); // ... and the stream delivers it before the repair writes
+            });
+            assertEquals(1, report.count(DiffKind.VALUE, RepairOutcome.BUSY), report.toString());
+            assertEquals("v3", t.get("hot:1"), "the repair must not write back the older value it read");
+        }
+    }
+
+    @Test
+    void aKeyNobodyWritesMeanwhileIsRepaired(StandaloneRedis source, RedisClusterFixture cluster) throws Exception {
+        source.flushAll();
+        cluster.flushAll();
+        try (Jedis s = source.jedis(); JedisCluster t = cluster.jedisCluster()) {
+            s.set("hot:1", "v2");
+            s.pexpire("hot:1", 600_000);
+            t.set("hot:1", "v1");
+            RepairReport report = repair(source, cluster, () -> { });
+            assertEquals(1, report.count(DiffKind.VALUE, RepairOutcome.REPAIRED), report.toString());
+            assertEquals("v2", t.get("hot:1"));
+            long ttl = t.pttl("hot:1");
+            assertEquals(true, ttl > 590_000 && ttl <= 600_000, "the source's TTL, absolute: " + ttl);
+        }
+    }
+}
