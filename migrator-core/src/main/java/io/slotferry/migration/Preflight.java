@@ -99,7 +99,8 @@ public final class Preflight {
             String version = server.getOrDefault("redis_version", "?");
             findings.add(Finding.ok(name, "reachable, redis " + version));
             for (String risk : LossyReplication.of(version).risks()) {
-                findings.add(Finding.warn(name, risk, "nothing to do if the source user may run PTTL (in @read); verify compares TTLs"));
+                findings.add(Finding.warn(name, risk, "keep PTTL allowed for the source user (in @read); run verify --mode full"
+                        + " --sync-from master before the cutover"));
             }
             boolean psync = !version.startsWith("2.") || version.compareTo("2.8") >= 0;
             RespValue capa = c.call("REPLCONF", "capa", "eof", "capa", "psync2");

@@ -15,6 +15,10 @@ import java.util.List;
  *       (redis/redis#5256; fixed in 6.0 by {@code SET ... KEEPTTL}, #6679). The transcripts show
  *       {@code SET w:float 1.5} from 2.8.24, codis-server 3.2.11, 4.0.14 and 5.0.14, and
  *       {@code SET w:float 1.5 KEEPTTL} from 6.2.16 on.</li>
+ *   <li>Redis 7.4 and 8.0 (before redis/redis#14227 and #14224, July 2025): {@code HINCRBYFLOAT} is
+ *       replicated as {@code HSET key field result}, which drops the field's TTL (hash field expiry) on a
+ *       replica (#14218; 7.4.1's t_hash.c). Named by {@code migrate plan}, not corrected: a target needs
+ *       7.4+ to hold field TTLs at all, and verify does not compare them.</li>
  * </ul>
  *
  * Such a {@code SET} cannot be told from a client's own {@code SET} of a number, so every plain
@@ -35,6 +39,11 @@ public record LossyReplication(TargetCapabilities.Version version) {
         return !version.atLeast(6, 0) && version.atLeast(2, 6);
     }
 
+    /** True when this version may replicate HINCRBYFLOAT as an HSET that drops the field's TTL (7.4, 8.0). */
+    public boolean hincrByFloatDropsFieldTtl() {
+        return version.major() == 7 && version.minor() == 4 || version.major() == 8 && version.minor() == 0;
+    }
+
     /** True when some command of this version replicates lossily and the replay must ask the master. */
     public boolean any() {
         return incrByFloatDropsTtl();
@@ -46,7 +55,13 @@ public record LossyReplication(TargetCapabilities.Version version) {
         if (incrByFloatDropsTtl()) {
             out.add("redis " + version + " replicates INCRBYFLOAT as a plain SET, which drops the key's TTL on every replica"
                     + " (the master keeps it): for each plain SET of a number in the stream the run asks the master for the"
-                    + " key's TTL (PTTL, rate-limited, on a connection of its own) and applies it with the SET");
+                    + " key's TTL (PTTL, rate-limited, on a connection of its own) and applies it with the SET; a snapshot"
+                    + " taken from a replica already lacks those TTLs: prefer --sync-from master, and verify with --sync-from master");
+        }
+        if (hincrByFloatDropsFieldTtl()) {
+            out.add("redis " + version + " may replicate HINCRBYFLOAT as HSET, which drops the field's TTL (hash field expiry)"
+                    + " on every replica (redis/redis#14218, fixed in later 7.4 and 8.0 patch releases): the run does not correct"
+                    + " it and verify does not compare field TTLs");
         }
         return out;
     }

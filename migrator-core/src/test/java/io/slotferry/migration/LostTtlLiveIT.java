@@ -13,6 +13,7 @@ import io.slotferry.fixture.ServerProcess;
 import io.slotferry.load.LoadOptions;
 import io.slotferry.replay.ReplayOptions;
 import io.slotferry.resp.RedisEndpoint;
+import io.slotferry.source.Fleet;
 import io.slotferry.source.SourceSpec;
 import io.slotferry.write.WriterOptions;
 import java.nio.file.Files;
@@ -100,15 +101,18 @@ class LostTtlLiveIT {
             String password = cluster.aclPassword();
             Target target = Target.probe(new RedisEndpoint(seed.host(), seed.port(), cluster.sslSocketFactory(), cluster.aclUser(),
                     () -> password), WriterOptions.defaults());
+            List<Finding> plan = Preflight.check(new Fleet(List.of(new SourceSpec.Live("old", RedisEndpoint.plain("127.0.0.1",
+                    replicaPort))), List.of()), target.endpoint(), Duration.ofSeconds(5), false, 1 << 20);
+            assertTrue(plan.stream().anyMatch(f -> f.level() == Finding.Level.WARN && f.what().contains("INCRBYFLOAT")),
+                    "migrate plan names the risk: " + plan);
             Worker worker = new Worker(new SourceSpec.Live("old", RedisEndpoint.plain("127.0.0.1", replicaPort)), target,
                     LoadOptions.defaults(), ReplayOptions.defaults(), Files.createDirectories(dir.resolve("state-" + replicaPort)));
             RunningWorker run = RunningWorker.start(worker);
             try (JedisCluster t = cluster.jedisCluster()) {
                 Await.until("streaming", Duration.ofSeconds(60), () -> worker.phase() == Worker.Phase.STREAMING);
                 m.incrByFloat("fk", 1.5);
-                m.set("marker", "done");
-                Await.until("the marker on the target", Duration.ofSeconds(30), () -> "done".equals(t.get("marker")));
-                assertEquals("2.5", t.get("fk"));
+                // one command on the target (SET fk 2.5 PXAT ...): once the value is there, so is the TTL
+                Await.until("fk = 2.5 on the target", Duration.ofSeconds(30), () -> "2.5".equals(t.get("fk")));
                 long masterTtl = m.pttl("fk");
                 long replicaTtl = r.pttl("fk");
                 long targetTtl = t.pttl("fk");

@@ -25,10 +25,12 @@ class LossyReplicationTest {
             assertTrue(LossyReplication.of(v).incrByFloatDropsTtl(), v);
             assertEquals(1, LossyReplication.of(v).risks().size(), v);
         }
-        for (String v : new String[] {"6.0.20", "6.2.16", "7.0.15", "7.4.1", "?"}) {
+        for (String v : new String[] {"6.0.20", "6.2.16", "7.0.15", "7.2.4", "?"}) {
             assertFalse(LossyReplication.of(v).any(), v);
             assertTrue(LossyReplication.of(v).risks().isEmpty(), v);
         }
+        assertFalse(LossyReplication.of("7.4.1").any(), "HINCRBYFLOAT's lost field TTL is named, not corrected");
+        assertEquals(1, LossyReplication.of("7.4.1").risks().size());
     }
 
     @Test
