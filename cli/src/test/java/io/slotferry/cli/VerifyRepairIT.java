@@ -99,6 +99,7 @@ class VerifyRepairIT {
         assertEquals(1, migrate(verify(source, cluster)), out + "\n" + err);
 
         assertEquals(0, migrate(verify(source, cluster, "--repair")), out + "\n" + err);
+        System.out.println("VerifyRepairIT, verify --repair:\n" + out);
         JsonNode totals = report().get("repair").get("totals");
         for (String kind : List.of("missing", "value", "ttl", "type", "extra")) {
             assertEquals(1, totals.get(kind).get("repaired").asInt(), kind + " in " + out);
