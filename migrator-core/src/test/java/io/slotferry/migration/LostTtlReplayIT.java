@@ -3,24 +3,12 @@ package io.slotferry.migration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonParser;
-import io.slotferry.fixture.ClusterNode;
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.RedisClusterFixture;
 import io.slotferry.fixture.StandaloneRedis;
-import io.slotferry.load.LoadOptions;
-import io.slotferry.replay.CrossSlotScripts;
-import io.slotferry.replay.FlushPolicy;
-import io.slotferry.replay.ReplayOptions;
 import io.slotferry.replication.transcript.Transcript;
 import io.slotferry.replication.transcript.TranscriptMaster;
-import io.slotferry.resp.RedisEndpoint;
-import io.slotferry.source.SourceSpec;
-import io.slotferry.translate.DbMapping;
-import io.slotferry.write.DataErrorPolicy;
-import io.slotferry.write.WriterOptions;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,27 +61,16 @@ class LostTtlReplayIT {
     private long replay(String name, RedisClusterFixture cluster, StandaloneRedis standIn) throws Exception {
         cluster.flushAll();
         Transcript capture = Transcript.load(name);
-        String version = JsonParser.parseString(Files.readString(capture.directory().resolve(name + ".json"), StandardCharsets.UTF_8))
-                .getAsJsonObject().getAsJsonObject("server").get("redis_version").getAsString();
         try (Jedis j = standIn.jedis()) {
             j.set("w:float", "1.5");
             j.pexpireAt("w:float", FAR_MS);
             j.configResetStat();
         }
         try (TranscriptMaster master = TranscriptMaster.start(capture)) {
-            ClusterNode seed = cluster.masters().get(0);
-            String password = cluster.aclPassword();
-            RedisEndpoint endpoint = new RedisEndpoint(seed.host(), seed.port(), cluster.sslSocketFactory(), cluster.aclUser(),
-                    () -> password);
-            Target target = Target.probe(endpoint, WriterOptions.defaults().withDataErrors(DataErrorPolicy.SKIP));
-            ReplayOptions replay = ReplayOptions.defaults().withDbMapping(DbMapping.parse("prefix")).withFlush(FlushPolicy.DELETE_OWN_KEYS)
-                    .withCrossSlotScripts(CrossSlotScripts.EMULATE).withDataErrors(DataErrorPolicy.SKIP);
-            Worker worker = new Worker(new SourceSpec.Live(name, RedisEndpoint.plain("127.0.0.1", master.port())), target,
-                    LoadOptions.defaults().withDataErrorPolicy(DataErrorPolicy.SKIP), replay, Files.createDirectories(state.resolve(name)))
-                    .readTtlsFrom(RedisEndpoint.plain(standIn.host(), standIn.port()), version);
+            Worker worker = TranscriptWorker.of(cluster, capture, master, standIn, state);
             RunningWorker run = RunningWorker.start(worker);
             try {
-                run.awaitApplied(capture.isSync() ? capture.stream().bytes() : capture.masterReplOffsetEnd(), 60_000);
+                run.awaitApplied(TranscriptWorker.endOffset(capture), 60_000);
             } finally {
                 run.stopAndJoin();
             }
