@@ -36,8 +36,6 @@ final class KeyRepair {
     private final ValueCompare compare;
     private final Findings findings;
     private TargetCapabilities target;
-    /** What the last outcome means, for the report. */
-    private String lastDetail;
 
     KeyRepair(VerifyOptions options, ValueCompare compare, Findings findings) {
         this.options = options;
@@ -54,12 +52,13 @@ final class KeyRepair {
 
     /** Repairs a source key that stayed different ({@code d}); the outcome goes to the findings. */
     void sourceKey(Difference d, Side source, Side target) throws IOException, InterruptedException {
-        findings.repaired(new RepairedKey(copy(source, target), d, lastDetail));
+        Result r = copy(source, target);
+        findings.repaired(new RepairedKey(r.outcome(), d, r.detail()));
     }
 
     /** Deletes a target key no source holds, if it still is one ({@code stillOrphan} asks every source again). */
     void extraKey(Difference d, Side target, OrphanCheck stillOrphan) throws IOException, InterruptedException {
-        RepairOutcome o;
+        Result o;
         if (bookkeeping(target.key())) {
             o = outcome(RepairOutcome.KEPT, "a slotferry bookkeeping key: never deleted");
         } else {
@@ -75,7 +74,7 @@ final class KeyRepair {
                         : outcome(RepairOutcome.BUSY, "written on the target while repaired: kept");
             }
         }
-        findings.repaired(new RepairedKey(o, d, lastDetail));
+        findings.repaired(new RepairedKey(o.outcome(), d, o.detail()));
     }
 
     /** Asks every source whether a target key is still on none of them. */
@@ -84,12 +83,15 @@ final class KeyRepair {
         boolean test(byte[] targetKey) throws IOException, InterruptedException;
     }
 
-    private RepairOutcome outcome(RepairOutcome o, String detail) {
-        lastDetail = detail;
-        return o;
+    /** An outcome and what it means, for the report. */
+    private record Result(RepairOutcome outcome, String detail) {
     }
 
-    private RepairOutcome copy(Side source, Side target) throws IOException, InterruptedException {
+    private static Result outcome(RepairOutcome o, String detail) {
+        return new Result(o, detail);
+    }
+
+    private Result copy(Side source, Side target) throws IOException, InterruptedException {
         Verdict now = compare.compare(source, target);
         if (now instanceof Verdict.Same) {
             return outcome(RepairOutcome.SETTLED, "equal when re-checked before the repair");
@@ -127,7 +129,7 @@ final class KeyRepair {
     }
 
     /** Compares again after the write, with verify's re-check pauses: equal (or both absent) is repaired. */
-    private RepairOutcome settleAfter(Side source, Side target, boolean deleted) throws IOException, InterruptedException {
+    private Result settleAfter(Side source, Side target, boolean deleted) throws IOException, InterruptedException {
         String last = "";
         for (int attempt = 1; attempt <= options.rechecks(); attempt++) {
             if (attempt > 1) {
