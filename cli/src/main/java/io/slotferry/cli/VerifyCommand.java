@@ -58,6 +58,8 @@ import picocli.CommandLine.Option;
             "  migrate verify --source redis://10.0.3.7:6379 --db-map prefix \\",
             "    --mode sample --sample 50000 --max-ops 5000 \\",
             "    --target redis://10.0.0.5:6379",
+            "  migrate verify --mode full --repair --sync-from master \\",
+            "    --source codis:http://10.0.1.2:18080 --target rediss://... --report repair.json",
             ""},
         footer = {"", "Exit codes:",
             "  0  nothing differs (with --repair: every difference found was repaired",
