@@ -137,4 +137,27 @@ class VerifyRepairIT {
         }
         assertTrue(out.toString().contains("result: NOT EVERYTHING REPAIRED"), out.toString());
     }
+
+    @Test
+    void aWipedTargetIsRepairedWholeAndTheNextVerifyIsClean(StandaloneRedis source, RedisClusterFixture cluster) throws Exception {
+        source.flushAll();
+        cluster.flushAll();
+        try (Jedis s = source.jedis()) {
+            redis.clients.jedis.Pipeline p = s.pipelined();
+            for (int i = 0; i < 3_000; i++) {
+                p.set("k:" + i, "value-" + i);
+                if (i % 10 == 0) {
+                    p.hset("h:" + i, Map.of("a", "1", "b", "2"));
+                    p.pexpire("k:" + i, 3_600_000);
+                }
+            }
+            p.sync();
+        }
+        long started = System.nanoTime();
+        assertEquals(0, migrate(verify(source, cluster, "--repair", "--max-ops", "0")), out + "\n" + err);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        System.out.println("VerifyRepairIT: 3,300 missing keys repaired in " + millis + " ms");
+        assertEquals(3_300, report().get("repair").get("totals").get("missing").get("repaired").asInt(), out.toString());
+        assertEquals(0, migrate(verify(source, cluster)), "the next verify finds nothing:\n" + out + "\n" + err);
+    }
 }
