@@ -1,5 +1,8 @@
 package io.slotferry.verify;
 
+import io.slotferry.load.LoadException;
+import io.slotferry.load.LoadOptions;
+import io.slotferry.load.PayloadRewrite;
 import io.slotferry.load.RestorePayload;
 import io.slotferry.load.TargetCapabilities;
 import io.slotferry.rdb.RdbType;
@@ -11,10 +14,11 @@ import java.util.List;
 
 /**
  * {@code --repair} of one key verify confirmed different: re-checked right before, copied again from its
- * source ({@code DUMP} + {@code PTTL} there, {@code RESTORE ... REPLACE ABSTTL} on the target) or deleted
- * from the target when no source holds it, then compared again. Safe while writes continue: the target
- * write is a compare-and-set (one Lua call) that applies only if the target key is still what it was
- * before the source was read; a key that changed meanwhile, or differs again after the write through
+ * source ({@code DUMP} + {@code PTTL} there, {@code RESTORE ... REPLACE ABSTTL} on the target; a payload the
+ * target cannot restore takes the loader's rewrite path, {@link PayloadRewrite}) or deleted from the target
+ * when no source holds it, then compared again. Safe while writes continue: the target write is a
+ * compare-and-set (one Lua call, or a {@code WATCH}ed transaction for a rewrite) that applies only if the
+ * target key is still what it was before the source was read; a key that changed meanwhile, or differs again after the write through
  * every re-check, is {@link RepairOutcome#BUSY}, never forced. One per verify lane (not thread-safe).
  */
 final class KeyRepair {
@@ -108,12 +112,11 @@ final class KeyRepair {
             long pttl = Reply.integer(source.call(Request.of("PTTL", source.key())), Request.of("PTTL"));
             long readAt = System.currentTimeMillis();
             if (dump instanceof RespValue.Bulk b && b.bytes() != null && pttl != -2) {
+                expireAt = pttl > 0 ? readAt + pttl : 0;
                 payload = forTarget(b.bytes(), target);
                 if (payload == null) {
-                    return outcome(RepairOutcome.UNRESTORABLE, "the target cannot restore this value (RDB type "
-                            + (b.bytes()[0] & 0xff) + "); copy it by hand or load the key again");
+                    return rewrite(source, target, before, b.bytes(), expireAt);
                 }
-                expireAt = pttl > 0 ? readAt + pttl : 0;
             } else if (!(dump instanceof RespValue.Bulk)) {
                 Reply.checked(dump, Request.of("DUMP", source.key()));
             }
@@ -125,11 +128,52 @@ final class KeyRepair {
         if (written instanceof RespValue.Integer n && n.value() == 0) {
             return outcome(RepairOutcome.BUSY, "the target key changed between the re-check and the write: not forced");
         }
-        return settleAfter(source, target, payload.length == 0);
+        return settleAfter(source, target, payload.length == 0 ? "not on the source: deleted from the target"
+                : "copied again from the source");
+    }
+
+    /**
+     * The loader's rewrite path for a payload the target cannot restore ({@link PayloadRewrite}): the
+     * commands run in one {@code WATCH}ed transaction on the key's primary, which aborts if the key
+     * changed since {@code before} was read.
+     */
+    private Result rewrite(Side source, Side target, String before, byte[] dump, long expireAt)
+            throws IOException, InterruptedException {
+        List<List<byte[]>> commands;
+        try {
+            commands = PayloadRewrite.commands(target.key(), dump, expireAt > 0 ? expireAt : -1, this.target, LoadOptions.defaults());
+        } catch (LoadException e) {
+            return outcome(RepairOutcome.UNRESTORABLE, "the target cannot restore this value (RDB type " + (dump[0] & 0xff)
+                    + ") and it cannot be rewritten: " + e.getMessage());
+        }
+        if (!(target.reads() instanceof TargetReads.Routed routed)) {
+            throw new IllegalStateException("a target side reads through TargetReads");
+        }
+        routed.pinned(Request.of("WATCH", target.key()));
+        List<byte[]> state = Request.of("EVAL", STATE, 1, target.key());
+        if (!before.equals(Reply.text(routed.pinned(state), state))) {
+            routed.pinned(Request.of("UNWATCH"));
+            return outcome(RepairOutcome.BUSY, "the target key changed between the re-check and the write: not forced");
+        }
+        routed.pinned(Request.of("MULTI"));
+        for (List<byte[]> c : commands) {
+            if (routed.pinned(c) instanceof RespValue.Error e) {
+                routed.pinned(Request.of("DISCARD"));
+                return outcome(RepairOutcome.FAILED, "the target refused the rewrite (" + Reply.name(c) + "): " + e.message());
+            }
+        }
+        RespValue done = routed.pinned(Request.of("EXEC"));
+        if (done instanceof RespValue.Error e) {
+            return outcome(RepairOutcome.FAILED, "the target refused the rewrite: " + e.message());
+        }
+        if (!(done instanceof RespValue.Array a) || a.items() == null) {
+            return outcome(RepairOutcome.BUSY, "the target key changed between the re-check and the write: not forced");
+        }
+        return settleAfter(source, target, "rewritten as commands (the target cannot RESTORE RDB type " + (dump[0] & 0xff) + ")");
     }
 
     /** Compares again after the write, with verify's re-check pauses: equal (or both absent) is repaired. */
-    private Result settleAfter(Side source, Side target, boolean deleted) throws IOException, InterruptedException {
+    private Result settleAfter(Side source, Side target, String done) throws IOException, InterruptedException {
         String last = "";
         for (int attempt = 1; attempt <= options.rechecks(); attempt++) {
             if (attempt > 1) {
@@ -137,11 +181,10 @@ final class KeyRepair {
             }
             Verdict v = compare.compare(source, target);
             if (v instanceof Verdict.Same) {
-                return outcome(RepairOutcome.REPAIRED, "copied again from the source and compared equal");
+                return outcome(RepairOutcome.REPAIRED, done + " and compared equal");
             }
             if (v instanceof Verdict.Gone && state(target).isEmpty()) {
-                return outcome(RepairOutcome.REPAIRED, deleted ? "not on the source: deleted from the target"
-                        : "copied, then deleted on the source and the target");
+                return outcome(RepairOutcome.REPAIRED, done + "; now on neither side");
             }
             last = v instanceof Verdict.Differs d ? d.detail() : "gone from the source, still on the target";
         }

@@ -12,7 +12,7 @@ public enum RepairOutcome {
     BUSY,
     /** The source's value is bigger than the repair's size limit: left as is. */
     TOO_BIG,
-    /** The target cannot take the source's DUMP payload (its type is newer than the target): left as is. */
+    /** The target cannot restore the source's value and it cannot be rewritten as commands (a stream, a module type): left as is. */
     UNRESTORABLE,
     /** A slotferry bookkeeping key ({@code slotferry:*}): never deleted. */
     KEPT,
