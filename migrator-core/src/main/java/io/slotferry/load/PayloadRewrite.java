@@ -38,7 +38,7 @@ public final class PayloadRewrite {
             throw new LoadException("a value of RDB type " + (dump.length == 0 ? "?" : dump[0] & 0xff)
                     + " cannot be rewritten as commands");
         }
-        int version = (dump[dump.length - 10] & 0xff) | (dump[dump.length - 9] & 0xff) << 8;
+        int version = new RestorePayload(dump).rdbVersion();
         List<List<byte[]>> out = new ArrayList<>();
         WriteSink collect = new WriteSink() {
             @Override

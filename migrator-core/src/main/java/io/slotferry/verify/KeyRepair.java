@@ -234,7 +234,7 @@ final class KeyRepair {
         if (dump.length < 11) {
             return null;
         }
-        int version = (dump[dump.length - 10] & 0xff) | (dump[dump.length - 9] & 0xff) << 8;
+        int version = new RestorePayload(dump).rdbVersion();
         RdbType type = RdbType.byCode(dump[0] & 0xff);
         if (type == null) {
             return null;
