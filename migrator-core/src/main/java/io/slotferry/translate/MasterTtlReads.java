@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Gives a stream command back what its source's replication dropped ({@link LossyReplication}): for a
@@ -23,6 +25,7 @@ import java.util.Map;
  * given is a replica, its master (INFO replication) is asked. Single-threaded, like the replayer.
  */
 public final class MasterTtlReads implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(MasterTtlReads.class.getName());
     /** PTTLs per second at most, on the source's master. */
     public static final long MAX_OPS = 10_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -64,7 +67,14 @@ public final class MasterTtlReads implements AutoCloseable {
             return argv;
         }
         if (rules == null) {
-            resolve();
+            try {
+                resolve();
+            } catch (IOException e) {
+                // Without INFO the version is unknown: the run goes on as for a source that replicates faithfully.
+                rules = LossyReplication.of("0");
+                LOG.log(Level.WARNING, "cannot read INFO from the source {0} ({1}): if it is older than Redis 6.0, TTLs its"
+                        + " replication drops (INCRBYFLOAT) are not read back from its master", new Object[] {source, e.getMessage()});
+            }
         }
         if (!rules.ttlMayBeLost(argv)) {
             return argv;
@@ -130,17 +140,17 @@ public final class MasterTtlReads implements AutoCloseable {
         return connection;
     }
 
-    /** The source's version and its master, from INFO. */
+    /** The source's version and its master, from INFO (both, or neither when a read fails). */
     private void resolve() throws IOException {
         try (RedisConnection c = RedisConnection.open(source, timeout)) {
             Map<String, String> server = Info.read(c, "server");
-            rules = LossyReplication.of(server.getOrDefault("redis_version", "0"));
             Map<String, String> replication = Info.read(c, "replication");
             if ("slave".equals(replication.get("role")) && replication.containsKey("master_host")) {
                 master = source.at(replication.get("master_host"), (int) Info.number(replication, "master_port", source.port()));
             } else {
                 master = source;
             }
+            rules = LossyReplication.of(server.getOrDefault("redis_version", "0"));
         }
     }
 
