@@ -149,14 +149,14 @@ public final class VerifyCommand implements Callable<Integer> {
         VerifyOptions options;
         List<SourceSpec.Live> live;
         try {
+            if (repair && VerifyMode.parse(mode) == VerifyMode.COUNTS) {
+                throw new IllegalArgumentException("--repair compares key by key: add --mode sample or --mode full");
+            }
             live = liveSources();
             options = VerifyOptions.defaults().withMode(VerifyMode.parse(mode)).withMapping(DbMapping.parse(dbMap))
                     .withSample(sample).withTtlToleranceMs(ttlToleranceMs).withMaxOpsPerSource(maxOps).withExamples(examples)
                     .withRechecks(rechecks, Duration.ofMillis(recheckDelayMs))
                     .withRepair(repair ? new RepairOptions(repairMaxBytes) : null);
-            if (repair && options.mode() == VerifyMode.COUNTS) {
-                throw new IllegalArgumentException("--repair compares key by key: add --mode sample or --mode full");
-            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
