@@ -59,7 +59,7 @@ final class DatabaseCommands {
             default -> {
                 stats.count("flushed");
                 int db = c.db();
-                return List.of(new StreamReplayer.Step.Barrier(offset -> deleteOwnKeys(all ? -1 : db, offset)));
+                return List.of(new StreamReplayer.Step.Barrier(c.startOffset() + 1, offset -> deleteOwnKeys(all ? -1 : db, offset)));
             }
         }
     }
@@ -111,7 +111,7 @@ final class DatabaseCommands {
                     + " cannot be told apart for a swap");
         }
         stats.count("swapdb");
-        return List.of(new StreamReplayer.Step.Barrier(offset -> {
+        return List.of(new StreamReplayer.Step.Barrier(c.startOffset() + 1, offset -> {
             renamePrefix(p.prefix(a), SWAP_STAGING);
             renamePrefix(p.prefix(b), p.prefix(a));
             renamePrefix(SWAP_STAGING, p.prefix(b));
@@ -164,7 +164,7 @@ final class DatabaseCommands {
                     List.of(StreamReplayer.ascii("RENAME"), src, dst))));
         }
         stats.count("emulated");
-        return List.of(new StreamReplayer.Step.Barrier(offset -> {
+        return List.of(new StreamReplayer.Step.Barrier(c.startOffset() + 1, offset -> {
             try {
                 rename(src, dst);
             } catch (ReplayException e) {
@@ -182,7 +182,7 @@ final class DatabaseCommands {
                     throw new ReplayException("RENAME", -1, "the target refused renaming a key: " + e.message());
                 }
             } else {
-                emulation.run(argv, List.of(new KeyRef(1, true), new KeyRef(2, true)));
+                emulation.run(argv, List.of(new KeyRef(1, true), new KeyRef(2, true)), -1);
             }
         } catch (CrossSlotEmulation.EmulationException e) {
             throw new ReplayException("RENAME", -1, "renaming a key failed: " + e.getMessage(), e);
