@@ -60,6 +60,8 @@ public final class StreamReplayer {
     private Transaction transaction;
     private volatile long handledOffset = -1;
     private volatile long submittedOffset = -1;
+    /** The offset the stream started after (a snapshot's, or a checkpoint's): the target holds everything up to it. */
+    private volatile long startedAt = -1;
 
     private AppliedMarks appliedMarks;
     /** While apply() runs: the start offset of its command (the applied offset stays at or below it); otherwise MAX_VALUE. */
@@ -81,6 +83,7 @@ public final class StreamReplayer {
 
     /** The stream starts (after a snapshot, or resumed) just after {@code offset}. */
     public void startAt(long offset) {
+        startedAt = offset;
         handledOffset = offset;
         submittedOffset = Math.min(submittedOffset, offset);
     }
@@ -92,7 +95,9 @@ public final class StreamReplayer {
     public long appliedOffset() {
         long handled = handledOffset;
         long submitted = submittedOffset; // read after handled: writes of commands up to handled were submitted by now
-        long applied = writer.appliedOffset();
+        // Before the writer settles its first write it knows no offset: the start offset holds until then
+        // (a checkpoint of -1 would make the next run ask PSYNC from 0, a full sync).
+        long applied = Math.max(writer.appliedOffset(), startedAt);
         // Read after applied: a command whose writes are only partly submitted (a transaction's slots,
         // an applied-mark read between them) holds the offset below its own until apply() returns.
         long floor = applying;
@@ -143,7 +148,10 @@ public final class StreamReplayer {
                 }
             }
         }
-        handledOffset = c.endOffset();
+        if (transaction == null) {
+            // never inside a MULTI block: a run resumed there would meet its EXEC without its MULTI
+            handledOffset = c.endOffset();
+        }
     }
 
     /** What one command becomes: target commands for one slot, or an operation on a drained writer. */

@@ -168,6 +168,11 @@ public final class TargetNodes implements AutoCloseable {
         }
     }
 
+    /** Reads the slot table again (after a failover: a node that answered READONLY is no primary any more). */
+    public void refreshSlots() {
+        refresh();
+    }
+
     private void refresh() {
         if (!clusterMode) {
             return;
