@@ -3,6 +3,7 @@ package io.slotferry.cli;
 import io.slotferry.load.LoadMode;
 import io.slotferry.load.LoadOptions;
 import io.slotferry.load.LoadStats;
+import io.slotferry.checkpoint.CheckpointException;
 import io.slotferry.checkpoint.RunIdentity;
 import io.slotferry.checkpoint.StateDirectory;
 import io.slotferry.migration.Migration;
@@ -122,6 +123,11 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 "Default: ${DEFAULT-VALUE}. Example: --state-dir /var/lib/slotferry/run1"})
     Path stateDir;
 
+    @Option(names = "--reopen-finished",
+            description = {"Run over a state directory that 'migrate finish' closed (a second migration into the same",
+                "target, e.g. after a rollback). Without it such a run is refused."})
+    boolean reopenFinished;
+
     @Option(names = "--status-file", paramLabel = "FILE",
             description = {"Replaced every second (atomically) with the run's status as JSON: per source phase, snapshot",
                 "progress, offsets, lag in bytes and seconds, errors, and \"ready_for_cutover\". Example: --status-file s.json"})
@@ -227,6 +233,14 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         WriterOptions writerOptions = WriterOptions.defaults().withDataErrors(policy).withRateLimit(maxOps, maxBytes)
                 .withMaxInFlightBytes(maxInFlight);
         StateDirectory state = StateDirectory.open(stateDir, new RunIdentity(fleet.names(), targetOptions.address()));
+        if (state.finished().isPresent()) {
+            if (!reopenFinished) {
+                throw new CheckpointException("state directory " + stateDir + " belongs to a migration that 'migrate finish' ended at "
+                        + state.finished().get().finishedAt() + ": the target may now be written by the application. Use a new"
+                        + " --state-dir for a new migration, or pass --reopen-finished to resume this one");
+            }
+            state.reopen();
+        }
         LoadOptions loadOptions = LoadOptions.defaults().withMode(mode).withBigValueBytes(bigValueBytes)
                 .withDataErrorPolicy(policy).withPendingEntriesInMemory(LoadOptions.defaults().pendingEntriesInMemory(), stateDir);
 
