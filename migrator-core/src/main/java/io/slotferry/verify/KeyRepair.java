@@ -6,6 +6,7 @@ import io.slotferry.load.PayloadRewrite;
 import io.slotferry.load.RestorePayload;
 import io.slotferry.load.TargetCapabilities;
 import io.slotferry.rdb.RdbType;
+import io.slotferry.replay.AppliedMarks;
 import io.slotferry.resp.RespValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,7 @@ final class KeyRepair {
             + " if ARGV[2] == '' then redis.call('DEL', KEYS[1])"
             + " else redis.call('RESTORE', KEYS[1], ARGV[3], ARGV[2], 'REPLACE', 'ABSTTL') end return 1";
     private static final byte[] NOTHING = new byte[0];
+    private static final byte[] SCRATCH = "{slotferry:".getBytes(StandardCharsets.US_ASCII);
 
     private final VerifyOptions options;
     private final RepairOptions repair;
@@ -48,10 +50,13 @@ final class KeyRepair {
         this.findings = findings;
     }
 
-    /** True for the migrator's own keys, which a repair never deletes. */
+    /**
+     * True for the migrator's own keys, which a repair never deletes: {@code slotferry:*} (applied marks,
+     * journals; the reverse pass skips them already) and the cross-slot emulation's {@code {slotferry:...}} scratch keys.
+     */
     static boolean bookkeeping(byte[] key) {
-        String head = new String(key, 0, Math.min(key.length, 11), StandardCharsets.ISO_8859_1);
-        return head.startsWith("slotferry:") || head.startsWith("{slotferry:");
+        return AppliedMarks.isToolKey(key)
+                || (key.length > SCRATCH.length && Arrays.equals(key, 0, SCRATCH.length, SCRATCH, 0, SCRATCH.length));
     }
 
     /** Repairs a source key that stayed different ({@code d}); the outcome goes to the findings. */
