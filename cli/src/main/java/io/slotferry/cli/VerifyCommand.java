@@ -43,9 +43,9 @@ import picocli.CommandLine.Option;
             "JSON with the first examples of each kind of difference.",
             "",
             "--repair (sample and full mode): each key that stayed different is",
-            "  re-checked and copied again from its source (DUMP + PTTL there,",
-            "  RESTORE ... REPLACE ABSTTL on the target, only if the target key did",
-            "  not change meanwhile); a key no source holds any more is deleted from",
+            "  re-checked and copied again from its source's master (DUMP + PTTL",
+            "  there, RESTORE ... REPLACE ABSTTL on the target, only if the target key",
+            "  did not change meanwhile); a key no source holds any more is deleted from",
             "  the target (slotferry:* keys never are). Then it is compared again: a",
             "  key that keeps changing is reported busy, not forced. Source reads",
             "  count against --max-ops. Exit 0 when every difference was repaired.",
@@ -131,7 +131,7 @@ public final class VerifyCommand implements Callable<Integer> {
     long recheckDelayMs;
 
     @Option(names = "--repair",
-            description = {"Copy every key found different again from its source (see above); needs --mode sample or full.",
+            description = {"Copy every key found different again from its source's master (see above); needs --mode sample or full.",
                 "The target user needs DUMP, RESTORE, DEL and EVAL. Example: --mode full --repair"})
     boolean repair;
 

@@ -59,9 +59,13 @@ final class KeyRepair {
                 || (key.length > SCRATCH.length && Arrays.equals(key, 0, SCRATCH.length, SCRATCH, 0, SCRATCH.length));
     }
 
-    /** Repairs a source key that stayed different ({@code d}); the outcome goes to the findings. */
+    /**
+     * Repairs a source key that stayed different ({@code d}), reading the source's master (verify may have
+     * compared a replica); the outcome goes to the findings.
+     */
     void sourceKey(Difference d, Side source, Side target) throws IOException, InterruptedException {
-        Result r = copy(source, target);
+        Side master = source.reads() instanceof SourceNode n ? new Side(n.master(), source.key()) : source;
+        Result r = copy(master, target);
         findings.repaired(new RepairedKey(r.outcome(), d, r.detail()));
     }
 

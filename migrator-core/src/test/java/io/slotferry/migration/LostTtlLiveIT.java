@@ -15,6 +15,12 @@ import io.slotferry.replay.ReplayOptions;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.source.Fleet;
 import io.slotferry.source.SourceSpec;
+import io.slotferry.verify.DiffKind;
+import io.slotferry.verify.RepairOptions;
+import io.slotferry.verify.RepairOutcome;
+import io.slotferry.verify.Verifier;
+import io.slotferry.verify.VerifyOptions;
+import io.slotferry.verify.VerifyReport;
 import io.slotferry.write.WriterOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,6 +126,15 @@ class LostTtlLiveIT {
                         + ", target PTTL " + targetTtl);
                 assertEquals(-1, replicaTtl, "the replica of an old master loses the TTL (the bug this run works around)");
                 assertTrue(Math.abs(targetTtl - masterTtl) < 2_000, "target " + targetTtl + " ms, master " + masterTtl + " ms");
+
+                // verify reads the replica (--sync-from replica): its missing TTL shows as a difference; --repair reads
+                // the master, finds the target equal to it and leaves the TTL (copying the replica would drop it)
+                VerifyReport report = Verifier.run(List.of(new SourceSpec.Live("old", RedisEndpoint.plain("127.0.0.1", replicaPort))),
+                        target.endpoint(), VerifyOptions.defaults().withRechecks(2, Duration.ofMillis(100)).withRepair(RepairOptions.defaults()));
+                assertEquals(1, report.total(DiffKind.TTL), report.toString());
+                assertEquals(1, report.repair().count(DiffKind.TTL, RepairOutcome.SETTLED), report.repair().toString());
+                assertTrue(report.succeeded(), report.toString());
+                assertTrue(Math.abs(t.pttl("fk") - m.pttl("fk")) < 2_000, "the repair kept the master's TTL: " + t.pttl("fk"));
             } finally {
                 run.stopAndJoin();
             }
