@@ -109,6 +109,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 "crash those of the last second may be applied twice (a clean stop is exact either way)."})
     String exactlyOnce;
 
+    @Option(names = "--ttl-grace", paramLabel = "DURATION", defaultValue = "PT1H",
+            description = {"Hold every expiry on the target this long past the source's while the migration runs, so the",
+                "target never deletes a key before a lagging replay extends, removes or uses its TTL (the source's own",
+                "expiry DELs still delete keys when the source does); 'migrate finish' makes every TTL exact. 0 writes",
+                "exact TTLs (and keys can go missing when the replay lags behind a TTL). Default: ${DEFAULT-VALUE}."})
+    Duration ttlGrace;
+
     @Option(names = "--forward-publish",
             description = "Send replicated PUBLISH messages to the target (default: dropped and counted).")
     boolean forwardPublish;
@@ -195,7 +202,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         try {
             replayOptions = ReplayOptions.defaults().withDbMapping(DbMapping.parse(dbMap)).withFlush(FlushPolicy.parse(flush))
                     .withForwardPublish(forwardPublish).withCrossSlotScripts(CrossSlotScripts.parse(crossSlotScripts))
-                    .withExactlyOnce(onOff("--exactly-once", exactlyOnce));
+                    .withExactlyOnce(onOff("--exactly-once", exactlyOnce))
+                    .withTtlGrace(ttlGrace.toMillis());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
