@@ -29,7 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,7 +41,7 @@ import redis.clients.jedis.Pipeline;
  * {@code migrate run --source codis:http://DASHBOARD} against a real Codis 3.2 deployment
  * ({@link CodisFixture}: 2 groups of codis-server master + replica, codis-dashboard, codis-proxy),
  * with writes through codis-proxy. Runs only when {@code SLOTFERRY_CODIS_HOME} names a Codis 3.2
- * build; otherwise every test is aborted with a message naming the variable.
+ * build; otherwise every test is aborted (skipped) with a message naming the variable.
  */
 @ExtendWith(RealServers.class)
 class CodisRealIT {
@@ -54,11 +53,6 @@ class CodisRealIT {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startCodis() {
-        codis = CodisFixture.start();
-    }
-
     @AfterAll
     static void stopCodis() {
         if (codis != null) {
@@ -66,8 +60,12 @@ class CodisRealIT {
         }
     }
 
+    /** Each test is aborted (reported skipped, naming SLOTFERRY_CODIS_HOME) when no Codis build is given. */
     @BeforeEach
-    void emptyCodis() {
+    void startCodisOnceAndEmptyIt() {
+        if (codis == null) {
+            codis = CodisFixture.start();
+        }
         codis.flushAll();
     }
 
