@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slotferry.fixture.Await;
 import io.slotferry.fixture.ClusterNode;
+import io.slotferry.fixture.CodisFixture;
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.RedisBuilds;
 import io.slotferry.fixture.RedisClusterFixture;
@@ -37,7 +38,8 @@ import redis.clients.jedis.params.SetParams;
 
 /**
  * A live {@code migrate run --source redis://...} (as a process) from each source version present
- * ({@link RedisBuilds}: Debian's redis-server, plus the builds of {@code SLOTFERRY_REDIS_BUILDS})
+ * ({@link RedisBuilds}: Debian's redis-server, plus the builds of {@code SLOTFERRY_REDIS_BUILDS}, plus a
+ * standalone codis-server when {@code SLOTFERRY_CODIS_HOME} names a Codis build)
  * into the TLS + ACL cluster, under a mixed write workload in databases 0 and 2
  * ({@code --db-map prefix}): strings, counters, floats on keys with a TTL, hashes, lists, sets,
  * sorted sets, long TTLs, short TTLs that expire during the run, PERSIST and DEL. Writes stop, the
@@ -53,7 +55,9 @@ class VersionMatrixIT {
     private static final Duration STREAMED_WRITES = Duration.ofSeconds(8);
     private static final int OTHER_DB = 2;
 
-    private static RedisBuilds.Listing builds;
+    /** The builds, plus codis-server when SLOTFERRY_CODIS_HOME names a Codis build. */
+    private static final List<RedisBuilds.Build> MATRIX = new ArrayList<>();
+    private static final List<String> SKIPPED = new ArrayList<>();
     private static final Map<String, String> RESULTS = new LinkedHashMap<>();
 
     @TempDir
@@ -61,8 +65,18 @@ class VersionMatrixIT {
 
     @BeforeAll
     static void listBuilds() {
-        builds = RedisBuilds.list();
-        System.out.print(builds.report());
+        RedisBuilds.Listing builds = RedisBuilds.list();
+        MATRIX.addAll(builds.builds());
+        SKIPPED.addAll(builds.skipped());
+        Path codis = CodisFixture.binDirectory();
+        if (codis == null) {
+            SKIPPED.add("codis-server 3.2: " + CodisFixture.HOME_VARIABLE + " is not set");
+            System.out.print(builds.report() + "[RedisBuilds] skipped: " + SKIPPED.get(SKIPPED.size() - 1) + "\n");
+        } else {
+            RedisBuilds.Build b = RedisBuilds.identify(codis.resolve("codis-server"));
+            MATRIX.add(new RedisBuilds.Build("codis-server", b.version(), b.server()));
+            System.out.print(builds.report() + "[RedisBuilds] runs:    " + MATRIX.get(MATRIX.size() - 1) + "\n");
+        }
     }
 
     @AfterAll
@@ -71,7 +85,7 @@ class VersionMatrixIT {
         synchronized (RESULTS) {
             RESULTS.forEach((version, result) -> out.append("  ").append(version).append(": ").append(result).append('\n'));
         }
-        builds.skipped().forEach(s -> out.append("  skipped: ").append(s).append('\n'));
+        SKIPPED.forEach(s -> out.append("  skipped: ").append(s).append('\n'));
         System.out.print(out);
         Path target = Path.of("target");
         if (Files.isDirectory(target)) {
@@ -81,7 +95,7 @@ class VersionMatrixIT {
 
     @TestFactory
     Stream<DynamicTest> aLiveMigrationFromEverySourceVersionPresentEndsEqualToTheMaster(RedisClusterFixture cluster) {
-        return builds.builds().stream().map(b -> DynamicTest.dynamicTest(
+        return MATRIX.stream().map(b -> DynamicTest.dynamicTest(
                 "a live migration from " + b.name() + " ends equal to the master", () -> migrate(b, cluster)));
     }
 
