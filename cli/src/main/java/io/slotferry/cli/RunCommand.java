@@ -154,8 +154,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     boolean keepGoing;
 
     @Option(names = "--codis-freeze-migrations",
-            description = {"Pause the Codis dashboards' slot actions for the run and resume them when it ends (the product",
-                "auth is the source password). Without it a run refuses to start while a slot migration is pending."})
+            description = {"Pause the Codis dashboards' slot actions for the run and resume them when it ends.",
+                "Without it a run refuses to start while a slot migration is pending."})
     boolean codisFreeze;
 
     @Option(names = "--load-mode", paramLabel = "MODE", defaultValue = "restore",
@@ -265,10 +265,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
         RunOptions runOptions = RunOptions.defaults().withStatusFile(statusFile).withMetricsPort(metricsPort)
                 .withSnapshotOnly(snapshotOnly).withKeepGoing(keepGoing).withInterval(progressInterval)
-                .withCodisFreeze(codisFreeze, () -> {
-                    java.util.function.Supplier<String> p = sourceOptions.password();
-                    return p == null ? "" : p.get();
-                });
+                .withCodisFreeze(codisFreeze);
         Migration migration = new Migration(fleet, target, loadOptions, replayOptions.withDataErrors(policy), state, runOptions);
         Progress progress = new Progress(err, System.console() != null, 1);
         StopSignals.install(migration);
