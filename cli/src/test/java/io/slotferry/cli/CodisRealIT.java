@@ -98,24 +98,10 @@ class CodisRealIT {
         return last.get();
     }
 
-    private static Map<String, KeyspaceView.Entry> view(List<Jedis> servers) {
-        try {
-            return KeyspaceView.of(servers);
-        } finally {
-            servers.forEach(Jedis::close);
-        }
-    }
-
     private static Map<String, KeyspaceView.Entry> masters() {
         List<Jedis> js = new ArrayList<>();
         codis.masters().forEach(m -> js.add(m.jedis()));
-        return view(js);
-    }
-
-    private static Map<String, KeyspaceView.Entry> target(RedisClusterFixture cluster) {
-        List<Jedis> js = new ArrayList<>();
-        cluster.masters().forEach(m -> js.add(cluster.jedis(m)));
-        return view(js);
+        return KeyspaceView.ofClosing(js);
     }
 
     private static void seed(int keys) {
@@ -203,7 +189,7 @@ class CodisRealIT {
             List<List<String>> diff = new ArrayList<>(List.of(List.of()));
             try {
                 Await.until("the target equals the groups' masters", WAIT, () -> {
-                    diff.set(0, KeyspaceView.differences(masters(), target(cluster), 1500));
+                    diff.set(0, KeyspaceView.differences(masters(), KeyspaceView.ofCluster(cluster), 1500));
                     return diff.get(0).isEmpty();
                 });
             } catch (IllegalStateException e) {

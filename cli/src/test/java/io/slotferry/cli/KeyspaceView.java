@@ -1,5 +1,7 @@
 package io.slotferry.cli;
 
+import io.slotferry.fixture.ClusterNode;
+import io.slotferry.fixture.RedisClusterFixture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +65,24 @@ final class KeyspaceView {
             out.replaceAll((k, e) -> e.expiresAt() < 0 ? e : new Entry(e.value(), e.expiresAt() - g));
         }
         return out;
+    }
+
+    /** Every key of the cluster's primaries (connections opened and closed here). */
+    static Map<String, Entry> ofCluster(RedisClusterFixture cluster) {
+        List<Jedis> masters = new ArrayList<>();
+        for (ClusterNode m : cluster.masters()) {
+            masters.add(cluster.jedis(m));
+        }
+        return ofClosing(masters);
+    }
+
+    /** Every key of {@code servers}, closing their connections afterwards. */
+    static Map<String, Entry> ofClosing(List<Jedis> servers) {
+        try {
+            return of(servers);
+        } finally {
+            servers.forEach(Jedis::close);
+        }
     }
 
     /**

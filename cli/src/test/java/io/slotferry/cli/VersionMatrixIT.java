@@ -149,7 +149,7 @@ class VersionMatrixIT {
             try {
                 Await.until("the target equals the source", Duration.ofSeconds(30), () -> {
                     diff.clear();
-                    diff.addAll(KeyspaceView.differences(sourceView(source), targetView(cluster), 1500));
+                    diff.addAll(KeyspaceView.differences(sourceView(source), KeyspaceView.ofCluster(cluster), 1500));
                     return diff.isEmpty();
                 });
             } catch (IllegalStateException e) {
@@ -219,16 +219,6 @@ class VersionMatrixIT {
             }
         }
         return out;
-    }
-
-    private static Map<String, KeyspaceView.Entry> targetView(RedisClusterFixture cluster) {
-        List<Jedis> masters = new ArrayList<>();
-        cluster.masters().forEach(m -> masters.add(cluster.jedis(m)));
-        try {
-            return KeyspaceView.of(masters);
-        } finally {
-            masters.forEach(Jedis::close);
-        }
     }
 
     /** Commands every version from 2.8 on knows (one field per HSET, one member per ZADD). */
