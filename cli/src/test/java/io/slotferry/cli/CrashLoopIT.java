@@ -189,7 +189,7 @@ class CrashLoopIT {
         try (Jedis j = source.jedis()) {
             expected = KeyspaceView.ofDatabases(j, 3);
         }
-        Map<String, KeyspaceView.Entry> actual = targetView();
+        Map<String, KeyspaceView.Entry> actual = KeyspaceView.ofCluster(cluster);
         List<String> differences = KeyspaceView.differences(expected, actual, 2000);
         long toolKeys = toolKeys();
         System.out.printf("crash loop: seed %d, %d kills %s, failover %s, link kill %s, %d partial resyncs, %d full syncs after a"
@@ -287,18 +287,6 @@ class CrashLoopIT {
             Matcher m = OFFSET.matcher(j.info("replication"));
             assertTrue(m.find());
             return Long.parseLong(m.group(1));
-        }
-    }
-
-    private Map<String, KeyspaceView.Entry> targetView() {
-        List<Jedis> masters = new ArrayList<>();
-        for (ClusterNode m : cluster.masters()) {
-            masters.add(cluster.jedis(m));
-        }
-        try {
-            return KeyspaceView.of(masters);
-        } finally {
-            masters.forEach(Jedis::close);
         }
     }
 

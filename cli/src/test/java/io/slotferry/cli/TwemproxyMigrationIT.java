@@ -108,23 +108,11 @@ class TwemproxyMigrationIT {
         }
     }
 
-    private static Map<String, KeyspaceView.Entry> target(RedisClusterFixture cluster) {
-        List<Jedis> masters = new ArrayList<>();
-        for (ClusterNode m : cluster.masters()) {
-            masters.add(cluster.jedis(m));
-        }
-        try {
-            return KeyspaceView.of(masters);
-        } finally {
-            masters.forEach(Jedis::close);
-        }
-    }
-
     private static void awaitEqual(TwemproxyFixture proxy, RedisClusterFixture cluster) {
         List<List<String>> diff = new ArrayList<>(List.of(List.of()));
         try {
             Await.until("the target equals the union of the backends", WAIT, () -> {
-                diff.set(0, KeyspaceView.differences(sources(proxy), target(cluster), 1500));
+                diff.set(0, KeyspaceView.differences(sources(proxy), KeyspaceView.ofCluster(cluster), 1500));
                 return diff.get(0).isEmpty();
             });
         } catch (IllegalStateException e) {

@@ -14,6 +14,7 @@ import io.slotferry.replay.FunctionLibraries;
 import io.slotferry.replay.ReplayOptions;
 import io.slotferry.replay.ReplayStats;
 import io.slotferry.replay.StreamReplayer;
+import io.slotferry.replay.ToolKeys;
 import io.slotferry.replication.Replica;
 import io.slotferry.replication.ReplicaOptions;
 import io.slotferry.replication.ReplicationEvent;
@@ -82,7 +83,7 @@ public final class Worker {
     public Worker(SourceSpec source, Target target, LoadOptions loadOptions, ReplayOptions replayOptions, StateDirectory state) {
         this.source = source;
         this.target = target;
-        this.loadOptions = loadOptions.withKeyMapping(replayOptions.dbMapping());
+        this.loadOptions = loadOptions.withKeyMapping(replayOptions.dbMapping()).withTtlGrace(replayOptions.ttlGraceMillis());
         this.replayOptions = replayOptions;
         this.state = state;
     }
@@ -169,6 +170,7 @@ public final class Worker {
     /** Runs the worker to its end; returns once every write is acknowledged. */
     public LoadSummary run() throws Exception {
         try {
+            declareTtlGrace();
             LoadSummary summary;
             if (source instanceof SourceSpec.Live live) {
                 summary = replicate(live);
@@ -184,6 +186,13 @@ public final class Worker {
             failure = t;
             phase = Phase.FAILED;
             throw t;
+        }
+    }
+
+    /** Records the grace every expiry this worker writes is held by ({@link ToolKeys#declareTtlGrace}). */
+    private void declareTtlGrace() throws IOException, InterruptedException {
+        try (TargetNodes nodes = TargetNodes.open(target.endpoint(), target.writerOptions().connectTimeout())) {
+            ToolKeys.declareTtlGrace(nodes, replayOptions.ttlGraceMillis());
         }
     }
 

@@ -16,6 +16,7 @@ import io.slotferry.translate.AbsoluteExpiry;
 import io.slotferry.translate.CodisCommandException;
 import io.slotferry.translate.CodisRestore;
 import io.slotferry.translate.DbMapping;
+import io.slotferry.translate.ExpiryGrace;
 import io.slotferry.translate.KeyCommands;
 import io.slotferry.translate.MasterTtlReads;
 import io.slotferry.translate.ScriptCache;
@@ -56,6 +57,7 @@ public final class StreamReplayer {
     private final CodisRestore codis;
     private final CrossSlotEmulation emulation;
     private final DatabaseCommands databases;
+    private final ExpiryGrace grace;
 
     private final Map<String, CommandSpec> specs = new HashMap<>();
     private Transaction transaction;
@@ -81,6 +83,7 @@ public final class StreamReplayer {
         this.emulation = new CrossSlotEmulation(nodes);
         this.codis = new CodisRestore(key -> options.dbMapping().targetKey(0, key));
         this.databases = new DatabaseCommands(options, writer, nodes, emulation, stats);
+        this.grace = new ExpiryGrace(options.ttlGraceMillis());
     }
 
     /** The stream starts (after a snapshot, or resumed) just after {@code offset}. */
@@ -292,7 +295,8 @@ public final class StreamReplayer {
     }
 
     private List<Step> keyed(ReplicationEvent.Command c, String name) throws ReplayException, IOException, InterruptedException {
-        List<byte[]> argv = AbsoluteExpiry.apply(masterTtls == null ? c.argv() : masterTtls.argv(c), c.receivedAtMillis());
+        List<byte[]> source = masterTtls == null ? c.argv() : masterTtls.argv(c);
+        List<byte[]> argv = grace.apply(AbsoluteExpiry.apply(source, c.receivedAtMillis()), c.receivedAtMillis());
         if (name.equals("MSETNX")) {
             // replicated only when it succeeded, i.e. every key was absent: MSET has the same effect and splits
             argv = new ArrayList<>(argv);
@@ -442,7 +446,11 @@ public final class StreamReplayer {
         stats.count("codis-restore");
         List<Step> out = new ArrayList<>(translated.size());
         for (KeyCommands k : translated) {
-            out.add(new Step.Send(new SlotCommand(HashSlot.of(k.key()), k.key(), k.commands())));
+            List<List<byte[]>> held = new ArrayList<>(k.commands().size());
+            for (List<byte[]> command : k.commands()) {
+                held.add(grace.apply(command, c.receivedAtMillis()));
+            }
+            out.add(new Step.Send(new SlotCommand(HashSlot.of(k.key()), k.key(), held)));
         }
         return out;
     }
