@@ -160,4 +160,31 @@ class VerifyRepairIT {
         assertEquals(3_300, report().get("repair").get("totals").get("missing").get("repaired").asInt(), out.toString());
         assertEquals(0, migrate(verify(source, cluster)), "the next verify finds nothing:\n" + out + "\n" + err);
     }
+
+    /**
+     * While a run holds the target's expiries {@code --ttl-grace} past the sources' (recorded in
+     * {@code slotferry:ttl-grace}), verify takes the grace off before comparing, and a repair writes its TTL
+     * held the same way, so {@code migrate finish} makes it exact like every other.
+     */
+    @Test
+    void underTheRunsTtlGraceVerifyTakesItOffAndARepairHoldsTheTtlLikeTheRun(StandaloneRedis source, RedisClusterFixture cluster)
+            throws Exception {
+        copy(source, cluster);
+        long grace = 3_600_000;
+        try (JedisCluster t = cluster.jedisCluster()) {
+            t.set("slotferry:ttl-grace", Long.toString(grace));
+            for (int i = 0; i < 30; i++) {
+                t.pexpire("ttl:" + i, t.pttl("ttl:" + i) + grace);
+            }
+            t.persist("ttl:3");
+        }
+        assertEquals(1, migrate(verify(source, cluster)), out + "\n" + err);
+        assertEquals(1, report().get("totals").get("ttl").asInt(), out.toString());
+        assertEquals(0, migrate(verify(source, cluster, "--repair")), out + "\n" + err);
+        try (Jedis s = source.jedis(); JedisCluster t = cluster.jedisCluster()) {
+            long held = t.pttl("ttl:3") - s.pttl("ttl:3");
+            assertTrue(Math.abs(held - grace) < 2_000, "ttl:3 held " + held + " ms past the source's");
+        }
+        assertEquals(0, migrate(verify(source, cluster)), "the next verify finds nothing:\n" + out + "\n" + err);
+    }
 }

@@ -8,6 +8,7 @@ import io.slotferry.load.TargetCapabilities;
 import io.slotferry.rdb.RdbType;
 import io.slotferry.replay.AppliedMarks;
 import io.slotferry.resp.RespValue;
+import io.slotferry.translate.ExpiryGrace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -121,7 +122,7 @@ final class KeyRepair {
             long pttl = Reply.integer(source.call(Request.of("PTTL", source.key())), Request.of("PTTL"));
             long readAt = System.currentTimeMillis();
             if (dump instanceof RespValue.Bulk b && b.bytes() != null && pttl != -2) {
-                expireAt = pttl > 0 ? readAt + pttl : 0;
+                expireAt = pttl > 0 ? new ExpiryGrace(options.ttlGraceMs()).hold(readAt + pttl, readAt) : 0; // as the run holds it
                 payload = forTarget(b.bytes(), target);
                 if (payload == null) {
                     return rewrite(source, target, before, b.bytes(), expireAt);

@@ -26,7 +26,7 @@ final class Rechecks {
 
     Rechecks(VerifyOptions options, Findings findings, InstanceTally tally, String source) {
         this.options = options;
-        this.compare = new ValueCompare(options.chunk(), options.ttlToleranceMs());
+        this.compare = new ValueCompare(options.chunk(), options.ttlToleranceMs(), options.ttlGraceMs());
         this.findings = findings;
         this.tally = tally;
         this.source = source;

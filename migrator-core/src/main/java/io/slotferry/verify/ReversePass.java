@@ -33,7 +33,7 @@ final class ReversePass {
         this.findings = findings;
         this.sourceDbs = sourceDbs;
         this.repair = options.repair() == null ? null
-                : new KeyRepair(options, new ValueCompare(options.chunk(), options.ttlToleranceMs()), findings);
+                : new KeyRepair(options, new ValueCompare(options.chunk(), options.ttlToleranceMs(), options.ttlGraceMs()), findings);
     }
 
     /** Walks the target; returns the number of target keys checked. */

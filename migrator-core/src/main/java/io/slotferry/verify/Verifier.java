@@ -1,8 +1,10 @@
 package io.slotferry.verify;
 
+import io.slotferry.replay.ToolKeys;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.source.Keyspace;
 import io.slotferry.source.SourceSpec;
+import io.slotferry.write.TargetNodes;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +33,9 @@ public final class Verifier {
      * @throws VerifyException when a server refuses a read verify needs (ACL, unknown command)
      * @throws IOException     when a server cannot be reached
      */
-    public static VerifyReport run(List<SourceSpec.Live> sources, RedisEndpoint target, VerifyOptions options)
+    public static VerifyReport run(List<SourceSpec.Live> sources, RedisEndpoint target, VerifyOptions asked)
             throws IOException, InterruptedException {
+        VerifyOptions options = asked.withTtlGraceMs(ttlGrace(target, asked));
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("verify needs at least one source");
         }
@@ -90,6 +93,13 @@ public final class Verifier {
         }
         return new VerifyReport(options.mode(), instances, List.of(), targetKeys, findings.totals(), findings.examples(),
                 findings.busyExamples(), System.currentTimeMillis() - start, options.repair() == null ? null : findings.repairReport());
+    }
+
+    /** The run's hold on the target's expiries ({@code slotferry:ttl-grace}; 0 when none is recorded). */
+    private static long ttlGrace(RedisEndpoint target, VerifyOptions options) throws IOException, InterruptedException {
+        try (TargetNodes nodes = TargetNodes.open(target, options.connectTimeout())) {
+            return ToolKeys.ttlGrace(nodes);
+        }
     }
 
     private static <T> T await(Future<T> f) throws IOException, InterruptedException {

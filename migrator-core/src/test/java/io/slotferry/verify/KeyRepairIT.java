@@ -44,7 +44,7 @@ class KeyRepairIT {
     private static RepairReport repair(int sourcePort, RedisClusterFixture cluster, DiffKind kind, Runnable afterDump) throws Exception {
         VerifyOptions options = VerifyOptions.defaults().withRechecks(2, Duration.ofMillis(100)).withRepair(RepairOptions.defaults());
         Findings findings = new Findings(5);
-        KeyRepair repair = new KeyRepair(options, new ValueCompare(options.chunk(), options.ttlToleranceMs()), findings);
+        KeyRepair repair = new KeyRepair(options, new ValueCompare(options.chunk(), options.ttlToleranceMs(), options.ttlGraceMs()), findings);
         try (RedisConnection c = RedisConnection.open(RedisEndpoint.plain("127.0.0.1", sourcePort), Duration.ofSeconds(5));
                 TargetReads t = TargetReads.open(target(cluster), Duration.ofSeconds(5))) {
             boolean[] fired = {false};
