@@ -16,7 +16,8 @@
 # that touched it are printed: rerun with SEED=that to reproduce the workload).
 #
 # Environment:
-#   SEEDS=N    seeds (default 20)
+#   SEEDS=N    seeds with a standalone redis-server source (default 20)
+#   PROXY_SEEDS=N  seeds with a Twemproxy pool of three backends and the proxied mix (default 5)
 #   KILLS=N    kills per seed (default 20)
 #   SEED=N     first seed (default 20261207; seeds are SEED, SEED+1, ...)
 #   RATE=N     workload commands per second (default 1500)
@@ -31,17 +32,18 @@ LOG_TAG=chaos
 source "$SCRIPT_DIR/lib/common.sh"
 
 SEEDS=${SEEDS:-20}
+PROXY_SEEDS=${PROXY_SEEDS:-5}
 KILLS=${KILLS:-20}
 SEED=${SEED:-20261207}
 RATE=${RATE:-1500}
-props="-Dslotferry.chaos.seeds=$SEEDS -Dslotferry.chaos.kills=$KILLS -Dslotferry.chaos.seed=$SEED -Dslotferry.chaos.rate=$RATE"
+props="-Dslotferry.chaos.seeds=$SEEDS -Dslotferry.chaos.proxy-seeds=$PROXY_SEEDS -Dslotferry.chaos.kills=$KILLS -Dslotferry.chaos.seed=$SEED -Dslotferry.chaos.rate=$RATE"
 if [ -n "${KEEP:-}" ]; then
   mkdir -p "$KEEP"
   props="$props -Dslotferry.chaos.keep=$(cd "$KEEP" && pwd)"
 fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-log "$SEEDS seeds x $KILLS kills from seed $SEED at $RATE commands/s ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+log "$SEEDS + $PROXY_SEEDS (Twemproxy) seeds x $KILLS kills from seed $SEED at $RATE commands/s ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 start=$(now)
 set +e
 mvn -B -q -pl cli -am verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=CrashLoopIT \
@@ -52,7 +54,7 @@ grep -a '^crash loop:' "$out" || true
 seeds_done=$(grep -a -c '^crash loop:' "$out" || true)
 diffs=$(grep -a '^crash loop:' "$out" | sed -E 's/.* ([0-9]+) differences.*/\1/' | awk '{ s += $1 } END { print s + 0 }')
 fulls=$(grep -a '^crash loop:' "$out" | sed -E 's/.* ([0-9]+) full syncs after.*/\1/' | awk '{ s += $1 } END { print s + 0 }')
-log "$seeds_done of $SEEDS seeds done in $(since "$start") s: $diffs differences, $fulls full syncs after a completed snapshot"
+log "$seeds_done of $((SEEDS + PROXY_SEEDS)) seeds done in $(since "$start") s: $diffs differences, $fulls full syncs after a completed snapshot"
 if [ "$rc" -ne 0 ]; then
   grep -a -E 'seed [0-9]+:|commands that touched|migrate run exited|FAILED|Timed out' "$out" | head -40 >&2
   die "the crash suite failed (exit $rc)"
