@@ -23,8 +23,11 @@ final class VerifyJson {
     private VerifyJson() {
     }
 
-    static void write(VerifyReport r, Path file) throws IOException {
-        JSON.writeValue(file.toFile(), tree(r));
+    /** The report, with the keys of the migrator the target holds ({@code tool_keys}: a finding, not a difference). */
+    static void write(VerifyReport r, long toolKeys, Path file) throws IOException {
+        ObjectNode root = tree(r);
+        root.put("tool_keys", toolKeys);
+        JSON.writeValue(file.toFile(), root);
     }
 
     static ObjectNode tree(VerifyReport r) {
