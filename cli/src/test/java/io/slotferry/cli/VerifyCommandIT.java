@@ -140,6 +140,8 @@ class VerifyCommandIT {
         assertEquals(0, code, out + "\n" + err);
         JsonNode r = report();
         assertTrue(r.get("clean").asBoolean(), r.toString());
+        // the run's own keys (its TTL grace, marks) are left out of the comparison but reported, until migrate finish
+        assertTrue(r.get("tool_keys").asLong() > 0 && out.toString().contains("tool keys: the target holds"), out.toString());
         long expected = 0;
         for (JsonNode i : r.get("instances")) {
             expected += i.get("expected").asLong();
