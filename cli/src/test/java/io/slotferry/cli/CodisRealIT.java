@@ -35,7 +35,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
 
 /**
  * {@code migrate run --source codis:http://DASHBOARD} against a real Codis 3.2 deployment
@@ -104,26 +103,6 @@ class CodisRealIT {
         return KeyspaceView.ofClosing(js);
     }
 
-    private static void seed(int keys) {
-        try (Jedis j = codis.proxyJedis()) {
-            Pipeline p = j.pipelined();
-            for (int i = 0; i < keys; i++) {
-                switch (i % 6) {
-                    case 0 -> p.set("s:" + i, "v" + i);
-                    case 1 -> p.hset("h:" + i, Map.of("a", "1", "b", "x" + i));
-                    case 2 -> p.rpush("l:" + i, "x", "y", "z" + i);
-                    case 3 -> p.sadd("set:" + i, "m1", "m2");
-                    case 4 -> p.zadd("z:" + i, i, "member");
-                    default -> p.psetex("ttl:" + i, 600_000, "expiring");
-                }
-                if (i % 500 == 499) {
-                    p.sync();
-                }
-            }
-            p.sync();
-        }
-    }
-
     /** Mixed writes through codis-proxy until stopped. */
     private static Thread workload(AtomicBoolean running, AtomicLong done, AtomicReference<Throwable> failure) {
         Thread t = new Thread(() -> {
@@ -157,7 +136,7 @@ class CodisRealIT {
     @Test
     void aFrozenRunPausesTheRealDashboardCopiesBothGroupsUnderProxyTrafficAndResumesSlotActionsAtTheEnd(
             RedisClusterFixture cluster) throws Exception {
-        seed(1200);
+        SampleKeys.write(codis.proxyJedis(), 1200);
         for (StandaloneRedis m : codis.masters()) {
             try (Jedis j = m.jedis()) {
                 assertTrue(j.dbSize() > 100, "the proxy spread the keys over both groups: " + m + " has " + j.dbSize());
@@ -228,7 +207,7 @@ class CodisRealIT {
 
     @Test
     void slotActionsTheOperatorPausedStayPausedAfterAFrozenRun(RedisClusterFixture cluster) throws Exception {
-        seed(60);
+        SampleKeys.write(codis.proxyJedis(), 60);
         codis.admin("--slot-action", "--disabled=1");
         try (MigrateProcess run = MigrateProcess.start(dir.resolve("run.log"),
                 Map.of("MIGRATE_TARGET_PASSWORD", cluster.aclPassword()), runArgs(cluster, "--codis-freeze-migrations"))) {

@@ -121,26 +121,6 @@ class TwemproxyMigrationIT {
         }
     }
 
-    private static void seed(TwemproxyFixture proxy, int keys) {
-        try (Jedis j = proxy.jedis()) {
-            Pipeline p = j.pipelined();
-            for (int i = 0; i < keys; i++) {
-                switch (i % 6) {
-                    case 0 -> p.set("s:" + i, "v" + i);
-                    case 1 -> p.hset("h:" + i, Map.of("a", "1", "b", "x" + i));
-                    case 2 -> p.rpush("l:" + i, "x", "y", "z" + i);
-                    case 3 -> p.sadd("set:" + i, "m1", "m2");
-                    case 4 -> p.zadd("z:" + i, i, "member");
-                    default -> p.psetex("ttl:" + i, 600_000, "expiring");
-                }
-                if (i % 1000 == 999) {
-                    p.sync();
-                }
-            }
-            p.sync();
-        }
-    }
-
     /** Mixed writes through the proxy until stopped: new keys, counters, list pushes, hash fields, expiries, deletes. */
     private static Thread workload(TwemproxyFixture proxy, AtomicBoolean running, AtomicLong done) {
         Thread t = new Thread(() -> {
@@ -169,7 +149,7 @@ class TwemproxyMigrationIT {
 
     @Test
     void copiesEveryBackendUnderLiveTrafficAndSignalsCutover(TwemproxyFixture proxy, RedisClusterFixture cluster) throws Exception {
-        seed(proxy, 3000);
+        SampleKeys.write(proxy.jedis(), 3000);
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong writes = new AtomicLong();
         Thread traffic = workload(proxy, running, writes);
