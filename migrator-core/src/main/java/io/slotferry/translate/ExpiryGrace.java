@@ -39,7 +39,7 @@ public final class ExpiryGrace {
 
     /** {@code argv} with its absolute expiry held; the same list when it has none (or the grace is 0). */
     public List<byte[]> apply(List<byte[]> argv, long receivedAtMillis) {
-        if (graceMillis == 0 || argv.size() < 3) {
+        if (graceMillis == 0 || argv.size() < 3 || !mayExpire(argv.get(0))) {
             return argv;
         }
         String name = Ascii.upper(argv.get(0));
@@ -55,6 +55,18 @@ public final class ExpiryGrace {
         } catch (NumberFormatException | ArithmeticException e) {
             return argv; // not a valid time: the target refuses it as the source would have
         }
+    }
+
+    /**
+     * False for most commands without looking further: every command this rewrites starts with P, E, S, G or R
+     * and is 3 to 9 letters long (on every command's path: no string is made for the others).
+     */
+    private static boolean mayExpire(byte[] name) {
+        if (name.length < 3 || name.length > 9) {
+            return false;
+        }
+        int first = name[0] & 0xDF; // ASCII upper case
+        return first == 'P' || first == 'E' || first == 'S' || first == 'G' || first == 'R';
     }
 
     /** {@code PEXPIREAT key ms} / {@code EXPIREAT key s}, sent as {@code PEXPIREAT} with the held time in ms. */
