@@ -50,8 +50,8 @@ import redis.clients.jedis.params.ScanParams;
 class CrashLoopIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern OFFSET = Pattern.compile("master_repl_offset:(\\d+)");
-    private static final int SEEDS = Integer.getInteger("slotferry.chaos.seeds", 2);
-    private static final int KILLS = Integer.getInteger("slotferry.chaos.kills", 4);
+    private static final int SEEDS = Integer.getInteger("slotferry.chaos.seeds", 1);
+    private static final int KILLS = Integer.getInteger("slotferry.chaos.kills", 3);
     private static final long FIRST_SEED = Long.getLong("slotferry.chaos.seed", 20261207L);
     private static final int RATE = Integer.getInteger("slotferry.chaos.rate", 1500);
     private static final int PROXY_SEEDS = Integer.getInteger("slotferry.chaos.proxy-seeds", 1);
