@@ -54,6 +54,7 @@ public final class Migrate implements Runnable {
     /** Builds the command line with the exit-code mapping installed (used by main and by tests). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Migrate());
+        cl.registerConverter(java.time.Duration.class, new DurationText());
         cl.setUsageHelpWidth(120); // option texts are written for 120 columns; 80 would break them mid-sentence
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             Throwable cause = ex instanceof UncheckedIOException u ? u.getCause() : ex;

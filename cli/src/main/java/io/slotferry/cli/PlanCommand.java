@@ -44,6 +44,9 @@ public final class PlanCommand implements Callable<Integer> {
     SourceOptions sourceOptions;
 
     @Mixin
+    SyncFromOption syncFrom;
+
+    @Mixin
     TargetOptions targetOptions;
 
     @Option(names = "--db-map", paramLabel = "MAP",
@@ -69,7 +72,7 @@ public final class PlanCommand implements Callable<Integer> {
         }
         List<Finding> findings;
         try {
-            Fleet fleet = sourceOptions.discover(sources, Duration.ofSeconds(10));
+            Fleet fleet = sourceOptions.discover(sources, Duration.ofSeconds(10), syncFrom.parse());
             findings = Preflight.check(fleet, targetOptions.endpoint(), Duration.ofSeconds(10), dbMap != null, bigValueBytes);
         } catch (DiscoveryException e) {
             findings = List.of(new Finding(Finding.Level.FAIL, "sources", e.getMessage(), "fix the fleet's state or the --source values"));

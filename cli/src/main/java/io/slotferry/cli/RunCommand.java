@@ -5,6 +5,7 @@ import io.slotferry.load.LoadOptions;
 import io.slotferry.load.LoadStats;
 import io.slotferry.checkpoint.RunIdentity;
 import io.slotferry.checkpoint.StateDirectory;
+import io.slotferry.checkpoint.StateLock;
 import io.slotferry.migration.Migration;
 import io.slotferry.migration.RunOptions;
 import io.slotferry.migration.Target;
@@ -81,6 +82,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     @Mixin
     SourceOptions sourceOptions;
+
+    @Mixin
+    SyncFromOption syncFrom;
 
     @Option(names = "--db-map", paramLabel = "MAP", defaultValue = "only:0",
             description = {"Where source databases go (a cluster has db 0 only): only:0 (default; other dbs are skipped",
@@ -175,9 +179,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 "acknowledged (encoded size plus object overhead). Default: ${DEFAULT-VALUE} (16 MiB)."})
     long maxInFlight;
 
-    @Option(names = "--progress-interval", paramLabel = "DURATION", defaultValue = "PT1S",
+    @Option(names = "--progress-interval", paramLabel = "DURATION", defaultValue = "1s",
             description = {"How often the status is taken: progress lines (redrawn in place on a terminal), status file,",
-                "metrics (ISO-8601). Default: ${DEFAULT-VALUE}"})
+                "metrics (500ms, 1s, 2m or ISO-8601 like PT1S). Default: ${DEFAULT-VALUE}"})
     Duration progressInterval;
 
     @CommandLine.Spec
@@ -223,10 +227,23 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "--on-data-error must be stop or skip, not " + onDataError);
         };
         PrintWriter err = spec.commandLine().getErr();
-        PrintWriter out = spec.commandLine().getOut();
         WriterOptions writerOptions = WriterOptions.defaults().withDataErrors(policy).withRateLimit(maxOps, maxBytes)
                 .withMaxInFlightBytes(maxInFlight);
-        StateDirectory state = StateDirectory.open(stateDir, new RunIdentity(fleet.names(), targetOptions.address()));
+        boolean existed = java.nio.file.Files.isDirectory(stateDir);
+        try (StateLock lock = StateLock.acquire(stateDir)) {
+            StateDirectory state = StateDirectory.open(stateDir, new RunIdentity(fleet.names(), targetOptions.address()));
+            if (existed && state.widerThanOwner()) {
+                err.println("WARNING: state directory " + stateDir + " may be read by other users (it holds the snapshot and"
+                        + " the stream, values included): chmod 700 " + stateDir);
+            }
+            return run(fleet, replayOptions, mode, policy, writerOptions, state);
+        }
+    }
+
+    private Integer run(Fleet fleet, ReplayOptions replayOptions, LoadMode mode, DataErrorPolicy policy, WriterOptions writerOptions,
+            StateDirectory state) throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
         LoadOptions loadOptions = LoadOptions.defaults().withMode(mode).withBigValueBytes(bigValueBytes)
                 .withDataErrorPolicy(policy).withPendingEntriesInMemory(LoadOptions.defaults().pendingEntriesInMemory(), stateDir);
 
@@ -295,7 +312,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     private Fleet discover() throws IOException {
         try {
-            return sourceOptions.discover(sources, Duration.ofSeconds(10));
+            return sourceOptions.discover(sources, Duration.ofSeconds(10), syncFrom.parse());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

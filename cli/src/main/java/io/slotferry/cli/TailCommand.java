@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
             "",
             "Examples:",
             "  migrate tail redis://10.0.3.7:6379",
-            "  migrate tail redis://127.0.0.1:6379 --stats --duration PT30S"})
+            "  migrate tail redis://127.0.0.1:6379 --stats --duration 30s"})
 public final class TailCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SOURCE", description = "redis://[user@]host:port or rediss://[user@]host:port")
     String source;
@@ -35,7 +35,7 @@ public final class TailCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "Print one JSON line of rates per second instead of the commands.")
     boolean stats;
 
-    @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (ISO-8601, e.g. PT30S). Default: until interrupted.")
+    @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (30s, 5m, or ISO-8601 like PT30S). Default: until interrupted.")
     Duration duration;
 
     @Option(names = "--spool-dir", paramLabel = "DIR", description = "Where the replica spools the RDB and the stream. Default: a temporary directory.")

@@ -69,6 +69,9 @@ public final class VerifyCommand implements Callable<Integer> {
     @Mixin
     SourceOptions sourceOptions;
 
+    @Mixin
+    SyncFromOption syncFrom;
+
     @Option(names = "--db-map", paramLabel = "MAP", defaultValue = "only:0",
             description = {"The --db-map the migration ran with: only:N (default only:0), prefix[:FORMAT], merge.",
                 "Example: --db-map prefix"})
@@ -157,7 +160,7 @@ public final class VerifyCommand implements Callable<Integer> {
     /** The sources as live instances, discovered as 'migrate run' does (Twemproxy backends, Codis groups, URIs). */
     private List<SourceSpec.Live> liveSources() throws IOException {
         List<SourceSpec.Live> out = new ArrayList<>();
-        for (SourceSpec s : sourceOptions.discover(sources, Duration.ofSeconds(10)).sources()) {
+        for (SourceSpec s : sourceOptions.discover(sources, Duration.ofSeconds(10), syncFrom.parse()).sources()) {
             if (!(s instanceof SourceSpec.Live live)) {
                 throw new IllegalArgumentException("verify compares live instances: use redis://[user@]host:port, rediss://...,"
                         + " twemproxy:PATH or codis:http://..., not " + s.name());

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -134,7 +133,7 @@ final class Receiver implements Runnable {
                 legacy = reply instanceof SyncReply.LegacySync;
                 Path file = spool.beginFullSync();
                 RdbTransfer.Received rdb;
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                try (OutputStream out = new BufferedOutputStream(OwnerOnly.outputStream(file), 1 << 16)) {
                     rdb = RdbTransfer.receive(c.reader(), out);
                 } catch (IOException e) {
                     if (e instanceof EOFException || e instanceof SocketTimeoutException || e instanceof java.net.SocketException) {

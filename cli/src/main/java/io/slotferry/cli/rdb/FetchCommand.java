@@ -30,8 +30,8 @@ public final class FetchCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "FILE", description = "Where to write the RDB; '-' for standard output")
     String file;
 
-    @Option(names = "--timeout", defaultValue = "PT60S", paramLabel = "DURATION",
-            description = "Longest silence accepted while the source prepares and sends the RDB (ISO-8601). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--timeout", defaultValue = "60s", paramLabel = "DURATION",
+            description = "Longest silence accepted while the source prepares and sends the RDB (30s, 2m, or ISO-8601). Default: ${DEFAULT-VALUE}")
     Duration timeout;
 
     @Mixin
