@@ -62,6 +62,7 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionRange.check(spec, "--big-value-bytes", bigValueBytes, 1, Long.MAX_VALUE, "bytes");
         PrintWriter out = spec.commandLine().getOut();
         if (dbMap != null) {
             try {

@@ -189,6 +189,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     @Override
     public Integer call() throws Exception {
+        checkRanges();
         ReplayOptions replayOptions;
         try {
             replayOptions = ReplayOptions.defaults().withDbMapping(DbMapping.parse(dbMap)).withFlush(FlushPolicy.parse(flush))
@@ -197,6 +198,17 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        LoadMode mode = switch (loadMode.toLowerCase(Locale.ROOT)) {
+            case "restore" -> LoadMode.RESTORE;
+            case "rewrite" -> LoadMode.REWRITE;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--load-mode must be restore or rewrite, not " + loadMode);
+        };
+        DataErrorPolicy policy = switch (onDataError.toLowerCase(Locale.ROOT)) {
+            case "stop" -> DataErrorPolicy.STOP;
+            case "skip" -> DataErrorPolicy.SKIP;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--on-data-error must be stop or skip, not " + onDataError);
+        };
+        targetOptions.address(); // the target URI's mistakes before any connection
         Fleet fleet = discover();
         boolean dbMapChosen = spec.commandLine().getParseResult().hasMatchedOption("--db-map");
         for (SourceSpec s : fleet.sources()) {
@@ -216,16 +228,6 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             throw new CommandLine.ParameterException(spec.commandLine(), "--flush delete-own-keys needs to know which keys each"
                     + " source owns; with several source instances that is not known (use it with one source)");
         }
-        LoadMode mode = switch (loadMode.toLowerCase(Locale.ROOT)) {
-            case "restore" -> LoadMode.RESTORE;
-            case "rewrite" -> LoadMode.REWRITE;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--load-mode must be restore or rewrite, not " + loadMode);
-        };
-        DataErrorPolicy policy = switch (onDataError.toLowerCase(Locale.ROOT)) {
-            case "stop" -> DataErrorPolicy.STOP;
-            case "skip" -> DataErrorPolicy.SKIP;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--on-data-error must be stop or skip, not " + onDataError);
-        };
         PrintWriter err = spec.commandLine().getErr();
         WriterOptions writerOptions = WriterOptions.defaults().withDataErrors(policy).withRateLimit(maxOps, maxBytes)
                 .withMaxInFlightBytes(maxInFlight);
@@ -297,6 +299,15 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             throw new IllegalStateException("a worker failed: " + firstError, firstError);
         }
         return failedKeys == 0 ? 0 : 1;
+    }
+
+    /** Numbers out of range are a wrong command line, told before anything connects. */
+    private void checkRanges() {
+        OptionRange.check(spec, "--metrics-port", metricsPort, -1, 65535, "a TCP port, 0 for any free one, -1 for none");
+        OptionRange.check(spec, "--big-value-bytes", bigValueBytes, 1, Long.MAX_VALUE, "bytes");
+        OptionRange.check(spec, "--max-ops", maxOps, 0, Long.MAX_VALUE, "commands per second, 0 = no limit");
+        OptionRange.check(spec, "--max-bytes", maxBytes, 0, Long.MAX_VALUE, "bytes per second, 0 = no limit");
+        OptionRange.check(spec, "--max-in-flight-bytes", maxInFlight, 1024, Long.MAX_VALUE, "bytes");
     }
 
     private static boolean onOff(String option, String value) {

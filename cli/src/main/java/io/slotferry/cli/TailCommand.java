@@ -20,6 +20,8 @@ import picocli.CommandLine.Parameters;
 /** {@code migrate tail}: follow a source's replication stream, as slotferry's replica sees it. */
 @Command(name = "tail", mixinStandardHelpOptions = true,
         description = {
+            "Follow a source's replication stream and print its commands.",
+            "",
             "Become a replica of SOURCE (full sync, then the live stream) and print every replicated",
             "command with its database and offsets, or with --stats one JSON line per second: commands and",
             "bytes received per second, received and delivered offsets. Nothing is written anywhere; the",

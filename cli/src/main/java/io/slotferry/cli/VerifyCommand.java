@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 /** {@code migrate verify}: compare the sources with the target; exit 0 only when nothing differs. */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Compare each SOURCE with the target cluster and report what differs;",
-            "exit 0 only when nothing does. Safe while writes continue: a key that",
+            "Compare each SOURCE with the target key by key and report what differs.",
+            "",
+            "Exit 0 only when nothing differs. Safe while writes continue: a key that",
             "differs is compared again a few times (short pauses) and counts only if",
             "it stays different; a key deleted or expired on the source meanwhile is",
             "not a difference. Sources are only read (SCAN, TYPE, PTTL, reads).",
@@ -126,13 +127,21 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionRange.check(spec, "--sample", sample, 1, Long.MAX_VALUE, "keys per source");
+        OptionRange.check(spec, "--ttl-tolerance-ms", ttlToleranceMs, 0, Long.MAX_VALUE, "milliseconds");
+        OptionRange.check(spec, "--examples", examples, 0, 1_000_000, "examples per kind of difference");
+        OptionRange.check(spec, "--max-ops", maxOps, 0, Long.MAX_VALUE, "commands per second, 0 = no limit");
+        OptionRange.check(spec, "--rechecks", rechecks, 0, 100, "compares of a differing key");
+        OptionRange.check(spec, "--recheck-delay-ms", recheckDelayMs, 0, 600_000, "milliseconds");
         VerifyOptions options;
         List<SourceSpec.Live> live;
         try {
-            live = liveSources();
             options = VerifyOptions.defaults().withMode(VerifyMode.parse(mode)).withMapping(DbMapping.parse(dbMap))
                     .withSample(sample).withTtlToleranceMs(ttlToleranceMs).withMaxOpsPerSource(maxOps).withExamples(examples)
                     .withRechecks(rechecks, Duration.ofMillis(recheckDelayMs));
+            syncFrom.parse();
+            targetOptions.address(); // the target URI's mistakes before any connection
+            live = liveSources();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
