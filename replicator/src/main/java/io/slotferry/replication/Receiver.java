@@ -117,8 +117,9 @@ final class Receiver implements Runnable {
             if (closed) {
                 return;
             }
-            c.readTimeout(options.transferTimeout());
-            Handshake handshake = new Handshake(c);
+            // PING and REPLCONF answer at once (the connect timeout bounds them); the sync reply and the
+            // transfer may wait for the master's fork or diskless delay, with newline keepalives.
+            Handshake handshake = new Handshake(c, options.transferTimeout());
             StreamPosition from = replid != null && !replid.isNone() && !legacy ? new StreamPosition(replid, received, db) : null;
             SyncReply reply = handshake.run(from, options.listeningPort() == 0 ? c.localPort() : options.listeningPort());
             byte[] afterRdb = new byte[0];
