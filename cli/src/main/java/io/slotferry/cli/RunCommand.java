@@ -308,6 +308,16 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         OptionRange.check(spec, "--max-ops", maxOps, 0, Long.MAX_VALUE, "commands per second, 0 = no limit");
         OptionRange.check(spec, "--max-bytes", maxBytes, 0, Long.MAX_VALUE, "bytes per second, 0 = no limit");
         OptionRange.check(spec, "--max-in-flight-bytes", maxInFlight, 1024, Long.MAX_VALUE, "bytes");
+        if (statusFile != null) {
+            Path parent = statusFile.toAbsolutePath().getParent();
+            String problem = java.nio.file.Files.isDirectory(statusFile) ? "is a directory"
+                    : !java.nio.file.Files.isDirectory(parent) ? "its directory " + parent + " does not exist"
+                    : !java.nio.file.Files.isWritable(parent) ? "its directory " + parent + " is not writable by this user" : null;
+            if (problem != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--status-file': "
+                        + statusFile + " " + problem);
+            }
+        }
     }
 
     private static boolean onOff(String option, String value) {

@@ -52,6 +52,16 @@ public final class RedisConnection implements AutoCloseable {
             } catch (SocketTimeoutException e) {
                 throw timedOut(endpoint + ": no TCP connection within " + seconds(timeout)
                         + " (a firewall dropping packets, or a wrong host or port?)", e);
+            } catch (java.net.ConnectException e) {
+                java.net.ConnectException named = new java.net.ConnectException(endpoint + ": " + e.getMessage()
+                        + " (nothing listens there: check the host and port)");
+                named.initCause(e);
+                throw named;
+            } catch (java.net.UnknownHostException e) {
+                java.net.UnknownHostException named = new java.net.UnknownHostException(endpoint + ": unknown host "
+                        + endpoint.host());
+                named.initCause(e);
+                throw named;
             }
             socket.setSoTimeout(ms);
             if (endpoint.tls() != null) {
