@@ -1,6 +1,11 @@
 package io.slotferry.cli;
 
+import io.slotferry.load.OnExisting;
 import io.slotferry.migration.Finding;
+import io.slotferry.migration.TargetKeys;
+import io.slotferry.resp.RedisEndpoint;
+import java.io.IOException;
+import java.util.ArrayList;
 import io.slotferry.migration.Preflight;
 import io.slotferry.source.DiscoveryException;
 import io.slotferry.source.Fleet;
@@ -57,6 +62,10 @@ public final class PlanCommand implements Callable<Integer> {
             description = "The run's --big-value-bytes, to flag keys that will be written in chunks. Default: ${DEFAULT-VALUE}")
     long bigValueBytes;
 
+    @Option(names = "--on-existing", paramLabel = "POLICY", defaultValue = "fail",
+            description = "The run's --on-existing (fail, skip, replace): a target holding keys is a FAIL under fail. Default: ${DEFAULT-VALUE}")
+    String onExisting;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -64,6 +73,12 @@ public final class PlanCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OptionRange.check(spec, "--big-value-bytes", bigValueBytes, 1, Long.MAX_VALUE, "bytes");
         PrintWriter out = spec.commandLine().getOut();
+        OnExisting existing;
+        try {
+            existing = OnExisting.parse(onExisting);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (dbMap != null) {
             try {
                 DbMapping.parse(dbMap);
@@ -74,7 +89,13 @@ public final class PlanCommand implements Callable<Integer> {
         List<Finding> findings;
         try {
             Fleet fleet = sourceOptions.discover(sources, Duration.ofSeconds(10), syncFrom.parse());
-            findings = Preflight.check(fleet, targetOptions.endpoint(), Duration.ofSeconds(10), dbMap != null, bigValueBytes);
+            RedisEndpoint target = targetOptions.endpoint();
+            findings = new ArrayList<>(Preflight.check(fleet, target, Duration.ofSeconds(10), dbMap != null, bigValueBytes));
+            try {
+                findings.add(TargetKeys.of(target, Duration.ofSeconds(10)).finding("target " + target, existing));
+            } catch (IOException e) {
+                // unreachable: the target checks above say so
+            }
         } catch (DiscoveryException e) {
             findings = List.of(new Finding(Finding.Level.FAIL, "sources", e.getMessage(), "fix the fleet's state or the --source values"));
         } catch (IllegalArgumentException e) {

@@ -79,9 +79,18 @@ final class Progress {
 
     /** The closing line of one source. */
     static String summary(String source, LoadStats.Snapshot c) {
+        long submitted = c.restored() + c.rewritten();
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                "%s: loaded %,d keys (%,d restored, %,d rewritten), skipped %,d expired and %,d in other databases, failed %,d",
-                source, c.keysWritten(), c.restored(), c.rewritten(), c.skippedExpired(), c.skippedOtherDb(), c.failed()));
+                "%s: loaded %,d keys (acknowledged by the target; submitted %,d: %,d as RESTORE, %,d rewritten), skipped %,d"
+                        + " expired and %,d in other databases%s, failed %,d",
+                source, c.keysWritten(), submitted, c.restored(), c.rewritten(), c.skippedExpired(), c.skippedOtherDb(),
+                c.skippedExisting() > 0 ? String.format(Locale.ROOT, ", left %,d already on the target (--on-existing skip)",
+                        c.skippedExisting()) : "", c.failed()));
+        long unconfirmed = submitted - c.keysWritten() - c.failed() - c.skippedExisting();
+        if (unconfirmed > 0) {
+            s.append(String.format(Locale.ROOT, "; %,d submitted keys were not acknowledged (the target may hold some of them)",
+                    unconfirmed));
+        }
         if (c.scripts() + c.functionLibraries() + c.moduleAux() > 0) {
             s.append(String.format(Locale.ROOT, "; not loaded: %,d cached scripts, %,d function libraries, %,d module aux records",
                     c.scripts(), c.functionLibraries(), c.moduleAux()));

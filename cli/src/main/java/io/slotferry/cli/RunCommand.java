@@ -3,6 +3,7 @@ package io.slotferry.cli;
 import io.slotferry.load.LoadMode;
 import io.slotferry.load.LoadOptions;
 import io.slotferry.load.LoadStats;
+import io.slotferry.load.OnExisting;
 import io.slotferry.checkpoint.RunIdentity;
 import io.slotferry.checkpoint.StateDirectory;
 import io.slotferry.checkpoint.StateLock;
@@ -10,12 +11,12 @@ import io.slotferry.migration.Migration;
 import io.slotferry.migration.RunOptions;
 import io.slotferry.migration.Target;
 import io.slotferry.migration.Worker;
+import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.source.Fleet;
 import io.slotferry.replay.CrossSlotScripts;
 import io.slotferry.replay.FlushPolicy;
 import io.slotferry.replay.ReplayOptions;
 import io.slotferry.translate.DbMapping;
-import io.slotferry.source.Keyspace;
 import io.slotferry.source.SourceSpec;
 import io.slotferry.write.DataErrorPolicy;
 import io.slotferry.write.WriterOptions;
@@ -160,6 +161,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 "memory stays bounded and no single RESTORE blocks a shard for long. Default: ${DEFAULT-VALUE} (8 MiB)."})
     long bigValueBytes;
 
+    @Option(names = "--on-existing", paramLabel = "POLICY", defaultValue = "fail",
+            description = {"Keys the target already holds when a run starts fresh (no checkpoint in --state-dir): fail (default:",
+                "refuse to start, naming the count; slotferry's own slotferry:* keys do not count), skip (load without",
+                "overwriting: RESTORE without REPLACE, existing keys left alone and counted) or replace (overwrite keys",
+                "of the same name). A restart with checkpoints is not checked. Example: --on-existing skip"})
+    String onExisting;
+
     @Option(names = "--on-data-error", paramLabel = "POLICY", defaultValue = "stop",
             description = {"What a key the target refuses (WRONGTYPE, BUSYKEY, OOM, a rejected payload) does:",
                 "stop (default: the run stops and names the key) or skip (count it, log it, go on; exit 1 at the end).",
@@ -208,21 +216,19 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             case "skip" -> DataErrorPolicy.SKIP;
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "--on-data-error must be stop or skip, not " + onDataError);
         };
+        OnExisting existing;
+        try {
+            existing = OnExisting.parse(onExisting);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         targetOptions.address(); // the target URI's mistakes before any connection
+        RedisEndpoint targetEndpoint = targetOptions.endpoint();
         Fleet fleet = discover();
-        boolean dbMapChosen = spec.commandLine().getParseResult().hasMatchedOption("--db-map");
-        for (SourceSpec s : fleet.sources()) {
-            if (s instanceof SourceSpec.Live live && !dbMapChosen) {
-                try {
-                    refuseOtherDatabases(live);
-                } catch (IOException e) {
-                    if (!keepGoing) {
-                        throw new IOException("source " + live.name() + ": cannot read its keyspace: " + e.getMessage(), e);
-                    }
-                    spec.commandLine().getErr().println("source " + live.name() + ": cannot read its keyspace (" + e.getMessage()
-                            + "); --keep-going: its worker will report the failure, the others go on");
-                }
-            }
+        StartChecks checks = new StartChecks(spec.commandLine());
+        checks.refuseOverlaps(fleet, targetEndpoint);
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--db-map")) {
+            checks.refuseOtherDatabases(fleet, keepGoing);
         }
         if (fleet.sources().size() > 1 && replayOptions.flush() == FlushPolicy.DELETE_OWN_KEYS) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--flush delete-own-keys needs to know which keys each"
@@ -238,20 +244,23 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 err.println("WARNING: state directory " + stateDir + " may be read by other users (it holds the snapshot and"
                         + " the stream, values included): chmod 700 " + stateDir);
             }
-            return run(fleet, replayOptions, mode, policy, writerOptions, state);
+            checks.existingKeys(state, targetEndpoint, existing);
+            LoadOptions loadOptions = LoadOptions.defaults().withMode(mode).withBigValueBytes(bigValueBytes)
+                    .withDataErrorPolicy(policy).withPendingEntriesInMemory(LoadOptions.defaults().pendingEntriesInMemory(), stateDir)
+                    .withReplaceExisting(existing != OnExisting.SKIP);
+            return run(fleet, targetEndpoint, replayOptions, loadOptions, writerOptions, state);
         }
     }
 
-    private Integer run(Fleet fleet, ReplayOptions replayOptions, LoadMode mode, DataErrorPolicy policy, WriterOptions writerOptions,
-            StateDirectory state) throws Exception {
+    private Integer run(Fleet fleet, RedisEndpoint targetEndpoint, ReplayOptions replayOptions, LoadOptions loadOptions,
+            WriterOptions writerOptions, StateDirectory state) throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        LoadOptions loadOptions = LoadOptions.defaults().withMode(mode).withBigValueBytes(bigValueBytes)
-                .withDataErrorPolicy(policy).withPendingEntriesInMemory(LoadOptions.defaults().pendingEntriesInMemory(), stateDir);
+        DataErrorPolicy policy = loadOptions.onDataError();
 
         Target target;
         try {
-            target = Target.probe(targetOptions.endpoint(), writerOptions);
+            target = Target.probe(targetEndpoint, writerOptions);
         } catch (SSLHandshakeException e) {
             throw new IOException("TLS handshake with the target " + targetOptions.describe() + " failed: " + e.getMessage()
                     + " (does --target-cacert name the CA that signed the target's certificate?)", e);
@@ -295,6 +304,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         if (firstError instanceof Exception ex) {
             throw ex;
         }
+        if (firstError == null && copiedNothingByChoice(migration)) {
+            return 1;
+        }
         if (firstError != null) {
             throw new IllegalStateException("a worker failed: " + firstError, firstError);
         }
@@ -320,6 +332,30 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         }
     }
 
+    /**
+     * A run whose own options left every key out (e.g. {@code --db-map only:99}) did not migrate anything:
+     * said loudly, and not a success.
+     */
+    private boolean copiedNothingByChoice(Migration migration) {
+        long read = 0;
+        long written = 0;
+        long otherDb = 0;
+        for (Worker w : migration.workers()) {
+            LoadStats.Snapshot c = w.stats().snapshot();
+            read += c.keysRead();
+            written += c.keysWritten();
+            otherDb += c.skippedOtherDb();
+        }
+        if (read == 0 || written > 0 || otherDb == 0) {
+            return false;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("NOTHING WAS COPIED: all " + read + " keys of the sources were left out by --db-map " + dbMap
+                + " (" + otherDb + " in other databases); check --db-map (keys of db N go to the target only with only:N, prefix or merge)");
+        err.flush();
+        return true;
+    }
+
     private static boolean onOff(String option, String value) {
         switch (value.toLowerCase(Locale.ROOT)) {
             case "on":
@@ -336,22 +372,6 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             return sourceOptions.discover(sources, Duration.ofSeconds(10), syncFrom.parse());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    /** A cluster has db 0 only: keys elsewhere are skipped only when the operator said so. */
-    private void refuseOtherDatabases(SourceSpec.Live live) throws IOException {
-        Map<Integer, Long> keys = Keyspace.keysPerDb(live.endpoint(), Duration.ofSeconds(10));
-        StringBuilder others = new StringBuilder();
-        keys.forEach((db, n) -> {
-            if (db != 0) {
-                others.append(others.length() == 0 ? "" : ", ").append("db").append(db).append(": ").append(n).append(" keys");
-            }
-        });
-        if (others.length() > 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "source " + live.name() + " has keys outside db 0 ("
-                    + others + ") and a cluster has db 0 only: choose --db-map only:0 (skip them, counted), --db-map prefix"
-                    + " (db N key k becomes N:k) or --db-map merge (every db into db 0)");
         }
     }
 }

@@ -153,7 +153,7 @@ public final class SnapshotLoader {
             int stamp = target.restoreVersion(h.type(), version, valkeySource);
             if (stamp >= 0) {
                 RestorePayload payload = RestorePayload.of(h.type(), v.value(), stamp);
-                sink.submit(new Write(HashSlot.of(key), key, payload.commands(key, h.expireAtMs(), target), h.offset(),
+                sink.submit(new Write(HashSlot.of(key), key, payload.commands(key, h.expireAtMs(), target, options.replaceExisting()), h.offset(),
                         null, 1));
                 stats.restored();
                 return;

@@ -69,6 +69,9 @@ public final class Preflight {
             }
         }
         p.target(target, sourceMemory);
+        for (String overlap : InstanceOverlap.problems(fleet, target, timeout)) {
+            p.findings.add(Finding.fail("instances", overlap, "the run refuses to start like this"));
+        }
         return p.findings;
     }
 
