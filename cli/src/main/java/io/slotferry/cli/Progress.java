@@ -47,7 +47,9 @@ final class Progress {
         for (WorkerStatus w : status.workers()) {
             out.add(line(w));
         }
-        out.add(status.readyForCutover() ? "READY FOR CUTOVER: every source caught up for "
+        out.add(status.safeToSwitch() ? "SAFE TO SWITCH NOW: lag 0 on every source and no write for "
+                + RunStatus.QUIET.toSeconds() + " s (the writers have stopped; everything they wrote is on the target)"
+                : status.readyForCutover() ? "READY FOR CUTOVER: every source caught up for "
                 + String.format(Locale.ROOT, "%.0f s", status.caughtUpSeconds()) + " (stop writes to the sources, wait for lag 0, switch)"
                 : "not ready for cutover" + (status.caughtUpSeconds() > 0
                         ? String.format(Locale.ROOT, " (every source caught up for %.0f s of 5)", status.caughtUpSeconds()) : ""));

@@ -7,6 +7,7 @@ import io.slotferry.load.OnExisting;
 import io.slotferry.checkpoint.RunIdentity;
 import io.slotferry.checkpoint.StateDirectory;
 import io.slotferry.checkpoint.StateLock;
+import io.slotferry.migration.FailureHint;
 import io.slotferry.migration.Migration;
 import io.slotferry.migration.RunOptions;
 import io.slotferry.migration.Target;
@@ -27,7 +28,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.net.ssl.SSLHandshakeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -244,7 +244,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 err.println("WARNING: state directory " + stateDir + " may be read by other users (it holds the snapshot and"
                         + " the stream, values included): chmod 700 " + stateDir);
             }
-            checks.existingKeys(state, targetEndpoint, existing);
+            try {
+                checks.existingKeys(state, targetEndpoint, existing);
+            } catch (io.slotferry.load.LoadException e) {
+                throw e;
+            } catch (IOException e) {
+                throw withTargetHint(e);
+            }
             LoadOptions loadOptions = LoadOptions.defaults().withMode(mode).withBigValueBytes(bigValueBytes)
                     .withDataErrorPolicy(policy).withPendingEntriesInMemory(LoadOptions.defaults().pendingEntriesInMemory(), stateDir)
                     .withReplaceExisting(existing != OnExisting.SKIP);
@@ -261,9 +267,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         Target target;
         try {
             target = Target.probe(targetEndpoint, writerOptions);
-        } catch (SSLHandshakeException e) {
-            throw new IOException("TLS handshake with the target " + targetOptions.describe() + " failed: " + e.getMessage()
-                    + " (does --target-cacert name the CA that signed the target's certificate?)", e);
+        } catch (IOException e) {
+            throw withTargetHint(e);
         }
         err.println("target " + targetOptions.describe() + ": " + target.capabilities());
         err.println("sources: " + String.join(", ", fleet.names()));
@@ -354,6 +359,12 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 + " (" + otherDb + " in other databases); check --db-map (keys of db N go to the target only with only:N, prefix or merge)");
         err.flush();
         return true;
+    }
+
+    /** The target's failure with what to do about its cause (password, host name, CA, slots), when that is known. */
+    private IOException withTargetHint(IOException e) {
+        String hint = FailureHint.knownTargetCause(e, TargetOptions.PASSWORD_ENV + " or --target-password-file");
+        return hint == null ? e : new IOException("target " + targetOptions.describe() + ": " + e.getMessage() + " (" + hint + ")", e);
     }
 
     private static boolean onOff(String option, String value) {

@@ -1,5 +1,6 @@
 package io.slotferry.cli;
 
+import io.slotferry.migration.FailureHint;
 import io.slotferry.source.SourceSpec;
 import io.slotferry.translate.DbMapping;
 import io.slotferry.verify.Verifier;
@@ -154,8 +155,9 @@ public final class VerifyCommand implements Callable<Integer> {
         try {
             result = Verifier.run(live, targetOptions.endpoint(), options);
         } catch (SSLHandshakeException e) {
-            throw new IOException("TLS handshake failed: " + e.getMessage()
-                    + " (does --target-cacert / --source-cacert name the CA that signed the certificate?)", e);
+            String hint = FailureHint.knownTargetCause(e, TargetOptions.PASSWORD_ENV + " or --target-password-file");
+            throw new IOException("TLS handshake failed: " + e.getMessage() + " (" + (hint != null && hint.contains("does not name")
+                    ? hint : "does --target-cacert / --source-cacert name the CA that signed the certificate?") + ")", e);
         }
         VerifyTable.print(result, out);
         out.flush();

@@ -7,8 +7,6 @@ import io.slotferry.fixture.Await;
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.StandaloneRedis;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -21,7 +19,6 @@ import org.apache.commons.compress.compressors.CompressorStreamFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import redis.clients.jedis.Jedis;
 
 /** What an operator reads when a run cannot go on: what failed and where, in words, never a stack trace. */
@@ -32,15 +29,8 @@ class FailureMessagesIT {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final InProcessMigrate migrate = new InProcessMigrate();
 
-    private int migrate(String... args) {
-        CommandLine cl = Migrate.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
 
     private void assertNoStackTrace(String text) {
         assertTrue(!text.contains("\tat ") && !text.contains("Exception"), "no stack trace, no exception names\n" + text);
@@ -56,13 +46,11 @@ class FailureMessagesIT {
             }
             byte[] all = Files.readAllBytes(whole);
             Path cut = Files.write(dir.resolve("cut." + format), Arrays.copyOf(all, Math.min(all.length - 1, 200)));
-            out.getBuffer().setLength(0);
-            err.getBuffer().setLength(0);
-            int code = migrate("rdb", "dump", cut.toString());
-            assertEquals(Migrate.EXIT_IO, code, err.toString());
-            assertTrue(err.toString().contains("truncated") || err.toString().contains("ends early"), format + ": " + err);
-            assertTrue(!err.toString().contains("migrate: null") && !err.toString().contains("CompressorInputStream"), err.toString());
-            assertNoStackTrace(err.toString());
+            int code = migrate.run("rdb", "dump", cut.toString());
+            assertEquals(Migrate.EXIT_IO, code, migrate.err());
+            assertTrue(migrate.err().contains("truncated") || migrate.err().contains("ends early"), format + ": " + migrate.err());
+            assertTrue(!migrate.err().contains("migrate: null") && !migrate.err().contains("CompressorInputStream"), migrate.err());
+            assertNoStackTrace(migrate.err());
         }
     }
 
@@ -73,23 +61,23 @@ class FailureMessagesIT {
             Files.copy(CORPUS.resolve("redis-7.2.6.rdb"), o);
         }
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            int code = migrate("run", "--source", "rdb:" + gz, "--target", target.uri(), "--state-dir", dir.resolve("s").toString(),
+            int code = migrate.run("run", "--source", "rdb:" + gz, "--target", target.uri(), "--state-dir", dir.resolve("s").toString(),
                     "--metrics-port", Integer.toString(taken.getLocalPort()));
-            assertTrue(code != 0, err.toString());
-            assertTrue(err.toString().contains("127.0.0.1:" + taken.getLocalPort()) && err.toString().contains("--metrics-port")
-                    && err.toString().contains("in use"), err.toString());
-            assertNoStackTrace(err.toString());
+            assertTrue(code != 0, migrate.err());
+            assertTrue(migrate.err().contains("127.0.0.1:" + taken.getLocalPort()) && migrate.err().contains("--metrics-port")
+                    && migrate.err().contains("in use"), migrate.err());
+            assertNoStackTrace(migrate.err());
         }
     }
 
     @Test
     void aStateDirectoryThatCannotBeCreatedIsExplained(StandaloneRedis target) throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
-        int code = migrate("run", "--source", "rdb:" + CORPUS.resolve("redis-7.2.6.rdb"), "--target", target.uri(),
+        int code = migrate.run("run", "--source", "rdb:" + CORPUS.resolve("redis-7.2.6.rdb"), "--target", target.uri(),
                 "--state-dir", file.resolve("state").toString());
-        assertEquals(1, code, err.toString());
-        assertTrue(err.toString().contains("cannot create state directory " + file.resolve("state")), err.toString());
-        assertNoStackTrace(err.toString());
+        assertEquals(1, code, migrate.err());
+        assertTrue(migrate.err().contains("cannot create state directory " + file.resolve("state")), migrate.err());
+        assertNoStackTrace(migrate.err());
     }
 
     @Test

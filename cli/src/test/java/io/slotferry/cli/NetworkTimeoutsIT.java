@@ -8,8 +8,6 @@ import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.RedisClusterFixture;
 import io.slotferry.fixture.StandaloneRedis;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * No command waits forever on the network: a port that accepts and never answers, TLS against a plain
@@ -39,8 +36,7 @@ class NetworkTimeoutsIT {
 
     private ServerSocket silent;
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final InProcessMigrate migrate = new InProcessMigrate();
 
     @BeforeEach
     void listenWithoutAnswering() throws IOException {
@@ -70,18 +66,16 @@ class NetworkTimeoutsIT {
         return "redis://127.0.0.1:" + silent.getLocalPort();
     }
 
-    private int migrate(String... args) {
-        return assertTimeoutPreemptively(BOUND, () -> {
-            CommandLine cl = Migrate.commandLine();
-            cl.setOut(new PrintWriter(out, true));
-            cl.setErr(new PrintWriter(err, true));
-            return cl.execute(args);
-        }, () -> "migrate " + String.join(" ", args) + " did not end within " + BOUND + "\n" + out + "\n" + err);
+
+    /** {@code migrate args...}, failing the test if it does not end within {@link #BOUND}. */
+    private int bounded(String... args) {
+        return assertTimeoutPreemptively(BOUND, () -> migrate.run(args),
+                () -> "migrate " + String.join(" ", args) + " did not end within " + BOUND + "\n" + migrate.said());
     }
 
     private void assertFailsNaming(int code, String... parts) {
-        assertTrue(code != 0, "exit " + code + "\n" + out + "\n" + err);
-        String all = out + "\n" + err;
+        assertTrue(code != 0, "exit " + code + "\n" + migrate.said());
+        String all = migrate.said();
         for (String p : parts) {
             assertTrue(all.contains(p), "names " + p + "\n" + all);
         }
@@ -91,36 +85,36 @@ class NetworkTimeoutsIT {
     @Test
     void runPlanAndVerifyGiveUpOnASourceThatNeverAnswers(StandaloneRedis target) {
         String port = "127.0.0.1:" + silent.getLocalPort();
-        assertFailsNaming(migrate("run", "--source", silentUri(), "--target", target.uri(), "--state-dir", dir.resolve("s").toString()),
+        assertFailsNaming(bounded("run", "--source", silentUri(), "--target", target.uri(), "--state-dir", dir.resolve("s").toString()),
                 port, "no reply");
-        assertFailsNaming(migrate("plan", "--source", silentUri(), "--target", target.uri()), port, "no reply");
-        assertFailsNaming(migrate("verify", "--source", silentUri(), "--target", target.uri()), port, "no reply");
+        assertFailsNaming(bounded("plan", "--source", silentUri(), "--target", target.uri()), port, "no reply");
+        assertFailsNaming(bounded("verify", "--source", silentUri(), "--target", target.uri()), port, "no reply");
     }
 
     @Test
     void runPlanAndVerifyGiveUpOnATargetThatNeverAnswers(StandaloneRedis source) {
         String port = "127.0.0.1:" + silent.getLocalPort();
-        assertFailsNaming(migrate("run", "--source", source.uri(), "--target", silentUri(), "--db-map", "only:0",
+        assertFailsNaming(bounded("run", "--source", source.uri(), "--target", silentUri(), "--db-map", "only:0",
                 "--state-dir", dir.resolve("s").toString()), port, "no reply");
-        assertFailsNaming(migrate("plan", "--source", source.uri(), "--target", silentUri()), port, "no reply");
-        assertFailsNaming(migrate("verify", "--source", source.uri(), "--target", silentUri()), port, "no reply");
+        assertFailsNaming(bounded("plan", "--source", source.uri(), "--target", silentUri()), port, "no reply");
+        assertFailsNaming(bounded("verify", "--source", source.uri(), "--target", silentUri()), port, "no reply");
     }
 
     @Test
     void aTlsHandshakeThatNeverGetsAnAnswerEndsNamingTheEndpoint(StandaloneRedis source) {
         String silentTls = "rediss://127.0.0.1:" + silent.getLocalPort();
-        assertFailsNaming(migrate("plan", "--source", source.uri(), "--target", silentTls, "--target-tls-insecure"),
+        assertFailsNaming(bounded("plan", "--source", source.uri(), "--target", silentTls, "--target-tls-insecure"),
                 "127.0.0.1:" + silent.getLocalPort(), "TLS");
-        assertFailsNaming(migrate("run", "--source", source.uri(), "--target", silentTls, "--target-tls-insecure",
+        assertFailsNaming(bounded("run", "--source", source.uri(), "--target", silentTls, "--target-tls-insecure",
                 "--state-dir", dir.resolve("s").toString()), "127.0.0.1:" + silent.getLocalPort(), "TLS");
     }
 
     @Test
     void redissAgainstAPlainRedisPortSaysToUseRedis(StandaloneRedis source, StandaloneRedis plainTarget) {
         String tlsToPlain = "rediss://127.0.0.1:" + plainTarget.port();
-        assertFailsNaming(migrate("run", "--source", source.uri(), "--target", tlsToPlain, "--target-tls-insecure",
+        assertFailsNaming(bounded("run", "--source", source.uri(), "--target", tlsToPlain, "--target-tls-insecure",
                 "--state-dir", dir.resolve("s").toString()), "127.0.0.1:" + plainTarget.port(), "redis://");
-        assertFailsNaming(migrate("verify", "--source", "rediss://127.0.0.1:" + source.port(), "--target", source.uri()),
+        assertFailsNaming(bounded("verify", "--source", "rediss://127.0.0.1:" + source.port(), "--target", source.uri()),
                 "127.0.0.1:" + source.port(), "redis://");
     }
 
@@ -128,8 +122,8 @@ class NetworkTimeoutsIT {
     void plainTcpAgainstATlsPortSaysToUseRediss(StandaloneRedis source, RedisClusterFixture cluster) {
         ClusterNode seed = cluster.masters().get(0);
         String plainToTls = "redis://127.0.0.1:" + seed.port();
-        assertFailsNaming(migrate("run", "--source", source.uri(), "--target", plainToTls, "--state-dir", dir.resolve("s").toString()),
+        assertFailsNaming(bounded("run", "--source", source.uri(), "--target", plainToTls, "--state-dir", dir.resolve("s").toString()),
                 "this port speaks TLS: use rediss://");
-        assertFailsNaming(migrate("plan", "--source", source.uri(), "--target", plainToTls), "this port speaks TLS: use rediss://");
+        assertFailsNaming(bounded("plan", "--source", source.uri(), "--target", plainToTls), "this port speaks TLS: use rediss://");
     }
 }

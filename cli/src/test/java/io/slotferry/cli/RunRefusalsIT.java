@@ -7,14 +7,11 @@ import io.slotferry.fixture.Await;
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.StandaloneRedis;
 import io.slotferry.fixture.TwemproxyFixture;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -27,33 +24,21 @@ class RunRefusalsIT {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final InProcessMigrate migrate = new InProcessMigrate();
 
-    private int migrate(String... args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        CommandLine cl = Migrate.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
 
-    private String said() {
-        return out + "\n" + err;
-    }
 
     @Test
     void oneInstanceUnderTwoNamesIsRefusedByRunAndIsAFailInPlan(StandaloneRedis source) {
         String byIp = "redis://127.0.0.1:" + source.port();
         String byName = "redis://localhost:" + source.port();
         try (StandaloneRedis target = StandaloneRedis.start()) {
-            int code = migrate("run", "--source", byIp, "--source", byName, "--target", target.uri(), "--state-dir", dir.toString());
-            assertEquals(1, code, said());
-            assertTrue(err.toString().contains(byIp) && err.toString().contains(byName)
-                    && err.toString().contains("are the same Redis instance"), said());
-            assertEquals(1, migrate("plan", "--source", byIp, "--source", byName, "--target", target.uri()), said());
-            assertTrue(out.toString().contains("FAIL instances: sources " + byIp + " and " + byName), said());
+            int code = migrate.run("run", "--source", byIp, "--source", byName, "--target", target.uri(), "--state-dir", dir.toString());
+            assertEquals(1, code, migrate.said());
+            assertTrue(migrate.err().contains(byIp) && migrate.err().contains(byName)
+                    && migrate.err().contains("are the same Redis instance"), migrate.said());
+            assertEquals(1, migrate.run("plan", "--source", byIp, "--source", byName, "--target", target.uri()), migrate.said());
+            assertTrue(migrate.out().contains("FAIL instances: sources " + byIp + " and " + byName), migrate.said());
             try (Jedis t = target.jedis()) {
                 assertEquals(0, t.dbSize(), "nothing written");
             }
@@ -64,21 +49,21 @@ class RunRefusalsIT {
     void aTwemproxyBackendAlsoGivenAsARedisUriIsRefused(TwemproxyFixture proxy) {
         StandaloneRedis backend = proxy.backends().get(1);
         try (StandaloneRedis target = StandaloneRedis.start()) {
-            int code = migrate("run", "--source", "twemproxy:" + proxy.configFile(), "--source", backend.uri(),
+            int code = migrate.run("run", "--source", "twemproxy:" + proxy.configFile(), "--source", backend.uri(),
                     "--target", target.uri(), "--state-dir", dir.toString());
-            assertEquals(1, code, said());
-            assertTrue(err.toString().contains("twemproxy:alpha/" + TwemproxyFixture.backendName(1)) && err.toString()
-                    .contains(backend.uri()), said());
+            assertEquals(1, code, migrate.said());
+            assertTrue(migrate.err().contains("twemproxy:alpha/" + TwemproxyFixture.backendName(1)) && migrate.err()
+                    .contains(backend.uri()), migrate.said());
         }
     }
 
     @Test
     void aTargetThatIsTheSourceIsRefusedInsteadOfLooping(StandaloneRedis source) {
-        int code = migrate("run", "--source", source.uri(), "--target", source.uri(), "--state-dir", dir.toString());
-        assertEquals(1, code, said());
-        assertTrue(err.toString().contains("is source " + source.uri() + " itself"), said());
-        assertEquals(1, migrate("plan", "--source", source.uri(), "--target", "redis://localhost:" + source.port()), said());
-        assertTrue(out.toString().contains("FAIL instances"), said());
+        int code = migrate.run("run", "--source", source.uri(), "--target", source.uri(), "--state-dir", dir.toString());
+        assertEquals(1, code, migrate.said());
+        assertTrue(migrate.err().contains("is source " + source.uri() + " itself"), migrate.said());
+        assertEquals(1, migrate.run("plan", "--source", source.uri(), "--target", "redis://localhost:" + source.port()), migrate.said());
+        assertTrue(migrate.out().contains("FAIL instances"), migrate.said());
     }
 
     @Test
@@ -89,9 +74,9 @@ class RunRefusalsIT {
                     return j.info("replication").contains("master_link_status:up");
                 }
             });
-            int code = migrate("run", "--source", source.uri(), "--target", replica.uri(), "--state-dir", dir.toString());
-            assertEquals(1, code, said());
-            assertTrue(err.toString().contains("replicate each other"), said());
+            int code = migrate.run("run", "--source", source.uri(), "--target", replica.uri(), "--state-dir", dir.toString());
+            assertEquals(1, code, migrate.said());
+            assertTrue(migrate.err().contains("replicate each other"), migrate.said());
         }
     }
 
@@ -104,23 +89,23 @@ class RunRefusalsIT {
         try (StandaloneRedis target = StandaloneRedis.start(); Jedis t = target.jedis()) {
             t.set("PREEXISTING", "the target's own");
             String[] base = {"run", "--source", source.uri(), "--target", target.uri(), "--snapshot-only"};
-            int code = migrate(concat(base, "--state-dir", dir.resolve("a").toString()));
-            assertEquals(1, code, said());
-            assertTrue(err.toString().contains("the target holds 1 keys (e.g. \"PREEXISTING\")") && err.toString().contains("--on-existing"),
-                    said());
+            int code = migrate.run(concat(base, "--state-dir", dir.resolve("a").toString()));
+            assertEquals(1, code, migrate.said());
+            assertTrue(migrate.err().contains("the target holds 1 keys (e.g. \"PREEXISTING\")") && migrate.err().contains("--on-existing"),
+                    migrate.said());
             assertEquals("the target's own", t.get("PREEXISTING"));
-            assertEquals(1, migrate("plan", "--source", source.uri(), "--target", target.uri()), said());
-            assertTrue(out.toString().contains("holds 1 keys (e.g. \"PREEXISTING\")"), said());
+            assertEquals(1, migrate.run("plan", "--source", source.uri(), "--target", target.uri()), migrate.said());
+            assertTrue(migrate.out().contains("holds 1 keys (e.g. \"PREEXISTING\")"), migrate.said());
 
-            assertEquals(0, migrate(concat(base, "--state-dir", dir.resolve("b").toString(), "--on-existing", "skip")), said());
+            assertEquals(0, migrate.run(concat(base, "--state-dir", dir.resolve("b").toString(), "--on-existing", "skip")), migrate.said());
             assertEquals("the target's own", t.get("PREEXISTING"));
             assertEquals("x", t.get("only-on-source"));
-            assertTrue(out.toString().contains("left 1 already on the target"), said());
+            assertTrue(migrate.out().contains("left 1 already on the target"), migrate.said());
 
             // A restart over the same state directory: the target holds what the first run loaded, and that is fine.
-            assertEquals(0, migrate(concat(base, "--state-dir", dir.resolve("b").toString())), said());
+            assertEquals(0, migrate.run(concat(base, "--state-dir", dir.resolve("b").toString())), migrate.said());
 
-            assertEquals(0, migrate(concat(base, "--state-dir", dir.resolve("c").toString(), "--on-existing", "replace")), said());
+            assertEquals(0, migrate.run(concat(base, "--state-dir", dir.resolve("c").toString(), "--on-existing", "replace")), migrate.said());
             assertEquals("from the source", t.get("PREEXISTING"));
         }
     }
@@ -131,10 +116,10 @@ class RunRefusalsIT {
             s.set("k", "v");
         }
         try (StandaloneRedis target = StandaloneRedis.start()) {
-            int code = migrate("run", "--source", source.uri(), "--target", target.uri(), "--snapshot-only", "--db-map", "only:9",
+            int code = migrate.run("run", "--source", source.uri(), "--target", target.uri(), "--snapshot-only", "--db-map", "only:9",
                     "--state-dir", dir.toString());
-            assertEquals(1, code, said());
-            assertTrue(err.toString().contains("NOTHING WAS COPIED") && err.toString().contains("--db-map only:9"), said());
+            assertEquals(1, code, migrate.said());
+            assertTrue(migrate.err().contains("NOTHING WAS COPIED") && migrate.err().contains("--db-map only:9"), migrate.said());
         }
     }
 

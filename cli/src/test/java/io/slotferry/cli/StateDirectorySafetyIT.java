@@ -7,8 +7,6 @@ import io.slotferry.fixture.Await;
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.StandaloneRedis;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,7 +18,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import redis.clients.jedis.Jedis;
 
 /** A state directory is used by one run at a time and only its owner can read what it holds. */
@@ -29,15 +26,8 @@ class StateDirectorySafetyIT {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final InProcessMigrate migrate = new InProcessMigrate();
 
-    private int runInProcess(String... args) {
-        CommandLine cl = Migrate.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
 
     private MigrateProcess streaming(StandaloneRedis source, StandaloneRedis target, Path state) throws IOException {
         MigrateProcess run = MigrateProcess.start(dir.resolve("run.log"), Map.of(), "run", "--source", source.uri(),
@@ -61,10 +51,10 @@ class StateDirectorySafetyIT {
         Path state = dir.resolve("state");
         try (StandaloneRedis target = StandaloneRedis.start(); MigrateProcess first = streaming(source, target, state)) {
             long pid = Long.parseLong(Files.readString(state.resolve("lock")).trim());
-            int code = runInProcess("run", "--source", source.uri(), "--target", target.uri(), "--state-dir", state.toString());
-            assertEquals(1, code, out + "\n" + err);
-            assertTrue(err.toString().contains("state directory " + state + " is in use by another migrate process (pid " + pid
-                    + ")"), err.toString());
+            int code = migrate.run("run", "--source", source.uri(), "--target", target.uri(), "--state-dir", state.toString());
+            assertEquals(1, code, migrate.said());
+            assertTrue(migrate.err().contains("state directory " + state + " is in use by another migrate process (pid " + pid
+                    + ")"), migrate.err());
             assertTrue(first.alive(), "the first run goes on\n" + first.output());
             assertEquals(0, first.terminate(20), first.output());
         }
@@ -111,10 +101,10 @@ class StateDirectorySafetyIT {
                 PosixFilePermissions.fromString("rwxr-xr-x")));
         Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (StandaloneRedis target = StandaloneRedis.start()) {
-            int code = runInProcess("run", "--source", source.uri(), "--target", target.uri(), "--state-dir", state.toString(),
+            int code = migrate.run("run", "--source", source.uri(), "--target", target.uri(), "--state-dir", state.toString(),
                     "--snapshot-only");
-            assertEquals(0, code, out + "\n" + err);
-            assertTrue(err.toString().contains("WARNING: state directory " + state + " may be read by other users"), err.toString());
+            assertEquals(0, code, migrate.said());
+            assertTrue(migrate.err().contains("WARNING: state directory " + state + " may be read by other users"), migrate.err());
         }
     }
 }

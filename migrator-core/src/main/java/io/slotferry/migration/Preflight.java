@@ -119,7 +119,8 @@ public final class Preflight {
             bigKeys(c, name, bigValueBytes);
             return used;
         } catch (IOException e) {
-            findings.add(Finding.fail(name, "unreachable: " + e.getMessage(), "check the address, TLS and password"));
+            findings.add(Finding.fail(name, "unreachable: " + e.getMessage(),
+                    FailureHint.source(e, "MIGRATE_SOURCE_PASSWORD or --source-password-file")));
             return 0;
         }
     }
@@ -243,7 +244,7 @@ public final class Preflight {
             }
             permissions(c, name);
         } catch (IOException e) {
-            findings.add(Finding.fail(name, "unusable: " + e.getMessage(), "check --target, --target-cacert, the user and password"));
+            findings.add(Finding.fail(name, "unusable: " + e.getMessage(), FailureHint.target(e)));
         }
     }
 
