@@ -18,19 +18,21 @@ import picocli.CommandLine.Command;
  * them into exit codes and one clear message on stderr.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true, versionProvider = Migrate.Version.class,
-        subcommands = {PlanCommand.class, RunCommand.class, StatusCommand.class, VerifyCommand.class, DemoCommand.class, RdbCommand.class, TailCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PlanCommand.class, RunCommand.class, StatusCommand.class, VerifyCommand.class, FinishCommand.class, DemoCommand.class, RdbCommand.class, TailCommand.class, CommandLine.HelpCommand.class},
         description = {
             "slotferry: move live Redis data out of Codis and Twemproxy into a Redis Cluster",
             "(Amazon ElastiCache for Redis/Valkey in cluster mode), with no downtime.",
             "",
             "A migration: plan (check), run (copy live, with checkpoints and a cutover",
-            "signal), status (of a run), verify (key by key). Also: rdb (inspect and dump",
+            "signal), status (of a run), verify (key by key), finish (after cutover: delete",
+            "the migrator's own keys from the target). Also: rdb (inspect and dump",
             "RDB files of any version), tail (follow a replication stream), demo.",
             "",
             "Examples:",
             "  migrate plan --source twemproxy:/etc/nutcracker.yml --target rediss://u@host:6379",
             "  migrate run --source twemproxy:/etc/nutcracker.yml --target rediss://u@host:6379",
             "  migrate verify --mode full --source twemproxy:/etc/nutcracker.yml --target ...",
+            "  migrate finish --state-dir migrate-state --target rediss://u@host:6379",
             "  migrate demo"},
         footer = {"", "Exit codes:",
             "  0  success",

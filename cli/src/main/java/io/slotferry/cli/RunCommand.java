@@ -4,6 +4,7 @@ import io.slotferry.load.LoadMode;
 import io.slotferry.load.LoadOptions;
 import io.slotferry.load.LoadStats;
 import io.slotferry.load.OnExisting;
+import io.slotferry.checkpoint.CheckpointException;
 import io.slotferry.checkpoint.RunIdentity;
 import io.slotferry.checkpoint.StateDirectory;
 import io.slotferry.checkpoint.StateLock;
@@ -127,6 +128,11 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 "Default: ${DEFAULT-VALUE}. Example: --state-dir /var/lib/slotferry/run1"})
     Path stateDir;
 
+    @Option(names = "--reopen-finished",
+            description = {"Run over a state directory that 'migrate finish' closed (a second migration into the same",
+                "target, e.g. after a rollback). Without it such a run is refused."})
+    boolean reopenFinished;
+
     @Option(names = "--status-file", paramLabel = "FILE",
             description = {"Replaced every second (atomically) with the run's status as JSON: per source phase, snapshot",
                 "progress, offsets, lag in bytes and seconds, errors, and \"ready_for_cutover\". Example: --status-file s.json"})
@@ -225,14 +231,20 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         targetOptions.address(); // the target URI's mistakes before any connection
         RedisEndpoint targetEndpoint = targetOptions.endpoint();
         Fleet fleet = discover();
-        StartChecks checks = new StartChecks(spec.commandLine());
-        checks.refuseOverlaps(fleet, targetEndpoint);
-        if (!spec.commandLine().getParseResult().hasMatchedOption("--db-map")) {
-            checks.refuseOtherDatabases(fleet, keepGoing);
-        }
         if (fleet.sources().size() > 1 && replayOptions.flush() == FlushPolicy.DELETE_OWN_KEYS) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--flush delete-own-keys needs to know which keys each"
                     + " source owns; with several source instances that is not known (use it with one source)");
+        }
+        StartChecks checks = new StartChecks(spec.commandLine());
+        try {
+            checks.refuseOverlaps(fleet, targetEndpoint);
+        } catch (io.slotferry.source.DiscoveryException e) {
+            throw e;
+        } catch (IOException e) {
+            throw withTargetHint(e);
+        }
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--db-map")) {
+            checks.refuseOtherDatabases(fleet, keepGoing);
         }
         PrintWriter err = spec.commandLine().getErr();
         WriterOptions writerOptions = WriterOptions.defaults().withDataErrors(policy).withRateLimit(maxOps, maxBytes)
@@ -243,6 +255,14 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             if (existed && state.widerThanOwner()) {
                 err.println("WARNING: state directory " + stateDir + " may be read by other users (it holds the snapshot and"
                         + " the stream, values included): chmod 700 " + stateDir);
+            }
+            if (state.finished().isPresent()) {
+                if (!reopenFinished) {
+                    throw new CheckpointException("state directory " + stateDir + " belongs to a migration that 'migrate finish'"
+                            + " ended at " + state.finished().get().finishedAt() + ": the target may now be written by the"
+                            + " application. Use a new --state-dir for a new migration, or pass --reopen-finished to resume this one");
+                }
+                state.reopen();
             }
             try {
                 checks.existingKeys(state, targetEndpoint, existing);

@@ -1,11 +1,19 @@
 package io.slotferry.cli;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.XPendingParams;
+import redis.clients.jedis.resps.StreamConsumersInfo;
+import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamGroupInfo;
+import redis.clients.jedis.resps.StreamInfo;
+import redis.clients.jedis.resps.StreamPendingEntry;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.Tuple;
 
@@ -31,8 +39,8 @@ final class KeyspaceView {
             do {
                 ScanResult<String> page = j.scan(cursor, new ScanParams().count(1000));
                 for (String key : page.getResult()) {
-                    if (key.startsWith("slotferry:applied:")) {
-                        continue; // the migrator's applied marks (exactly-once after a crash), no source's keys
+                    if (key.startsWith("slotferry:")) {
+                        continue; // the migrator's own keys (applied marks, emulation journals): no source's keys
                     }
                     Entry e = read(j, key);
                     if (e != null) {
@@ -45,13 +53,38 @@ final class KeyspaceView {
         return out;
     }
 
+    /**
+     * Every key of databases 0 to {@code databases - 1} of one server, named as {@code --db-map prefix}
+     * names them on a cluster (key k of database N > 0 becomes N:k).
+     */
+    static Map<String, Entry> ofDatabases(Jedis server, int databases) {
+        Map<String, Entry> out = new TreeMap<>();
+        for (int db = 0; db < databases; db++) {
+            server.select(db);
+            String prefix = db == 0 ? "" : db + ":";
+            of(List.of(server)).forEach((k, v) -> out.put(prefix + k, v));
+        }
+        server.select(0);
+        return out;
+    }
+
     private static Entry read(Jedis j, String key) {
         String type = j.type(key);
         String value;
         switch (type) {
-            case "string":
-                value = "string " + j.get(key);
+            case "string": {
+                byte[] bytes = j.get(key.getBytes(StandardCharsets.UTF_8));
+                if (bytes == null) {
+                    return null;
+                }
+                if (bytes.length >= 4 && bytes[0] == 'H' && bytes[1] == 'Y' && bytes[2] == 'L' && bytes[3] == 'L') {
+                    // a HyperLogLog: its bytes carry a cached count that a PFCOUNT on one side may have refreshed
+                    value = "hll " + j.pfcount(key);
+                } else {
+                    value = "string " + new String(bytes, StandardCharsets.ISO_8859_1);
+                }
                 break;
+            }
             case "hash":
                 value = "hash " + new TreeMap<>(j.hgetAll(key));
                 break;
@@ -69,6 +102,9 @@ final class KeyspaceView {
                 value = "zset " + z;
                 break;
             }
+            case "stream":
+                value = "stream " + stream(j, key);
+                break;
             case "none":
                 return null; // expired or deleted between SCAN and TYPE
             default:
@@ -76,6 +112,30 @@ final class KeyspaceView {
         }
         long pttl = j.pttl(key);
         return new Entry(value, pttl < 0 ? -1 : System.currentTimeMillis() + pttl);
+    }
+
+    /** A stream's entries, last id and length, and its groups: last delivered id, pending entries and consumers. */
+    private static String stream(Jedis j, String key) {
+        StringBuilder out = new StringBuilder();
+        for (StreamEntry e : j.xrange(key, (StreamEntryID) null, (StreamEntryID) null)) {
+            out.append(e.getID()).append(new TreeMap<>(e.getFields())).append(' ');
+        }
+        StreamInfo info = j.xinfoStream(key);
+        out.append("last=").append(info.getLastGeneratedId()).append(" length=").append(info.getLength());
+        for (StreamGroupInfo g : j.xinfoGroups(key)) {
+            out.append(" group ").append(g.getName()).append(" last=").append(g.getLastDeliveredId()).append(" pending=");
+            List<String> pending = new ArrayList<>();
+            for (StreamPendingEntry p : j.xpending(key, g.getName(), XPendingParams.xPendingParams().count(1000))) {
+                pending.add(p.getID() + "@" + p.getConsumerName() + "x" + p.getDeliveredTimes());
+            }
+            out.append(pending);
+            java.util.TreeSet<String> consumers = new java.util.TreeSet<>();
+            for (StreamConsumersInfo c : j.xinfoConsumers(key, g.getName())) {
+                consumers.add(c.getName());
+            }
+            out.append(" consumers=").append(consumers);
+        }
+        return out.toString();
     }
 
     /** Differences of {@code actual} from {@code expected} (expiry times within {@code ttlToleranceMs}); empty when equal. */

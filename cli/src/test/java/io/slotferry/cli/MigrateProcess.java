@@ -37,6 +37,11 @@ final class MigrateProcess implements AutoCloseable {
         return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
     }
 
+    /** Waits for the process to end by itself; its exit code, or -1 if it still runs after {@code seconds}. */
+    int waitFor(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
+    }
+
     /** SIGKILL: no checkpoint, no drain, as a crash. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param appliedOffset  highest offset whose writes the target acknowledged (-1 in the snapshot phase)
  * @param db             database selected in the stream at {@code appliedOffset} (a resumed stream does not repeat its SELECT)
  * @param writtenAt      when the record was written (ISO-8601, UTC)
+ * @param submitLimit    the run sends no stream write above this offset before a checkpoint raises it: after a
+ *                       crash, writes up to it may be on the target already (0 in records of older builds)
  */
 public record Checkpoint(int formatVersion, String source, Phase phase, String replid, long receivedOffset,
-        long appliedOffset, int db, String writtenAt) {
+        long appliedOffset, int db, String writtenAt, long submitLimit) {
     /** The one format this build reads and writes. */
     public static final int FORMAT_VERSION = 1;
 
@@ -37,11 +39,17 @@ public record Checkpoint(int formatVersion, String source, Phase phase, String r
 
     /** A snapshot of {@code replid} at {@code offset} is being loaded. */
     public static Checkpoint snapshot(String source, String replid, long offset) {
-        return new Checkpoint(FORMAT_VERSION, source, Phase.SNAPSHOT, replid, offset, -1, 0, Instant.now().toString());
+        return new Checkpoint(FORMAT_VERSION, source, Phase.SNAPSHOT, replid, offset, -1, 0, Instant.now().toString(), offset);
     }
 
     /** The target holds everything up to {@code applied} of stream {@code replid}. */
-    public static Checkpoint streaming(String source, String replid, long received, long applied, int db) {
-        return new Checkpoint(FORMAT_VERSION, source, Phase.STREAMING, replid, received, applied, db, Instant.now().toString());
+    public static Checkpoint streaming(String source, String replid, long received, long applied, int db, long submitLimit) {
+        return new Checkpoint(FORMAT_VERSION, source, Phase.STREAMING, replid, received, applied, db, Instant.now().toString(),
+                submitLimit);
+    }
+
+    /** Up to where the run that wrote this record may have sent stream writes (its received offset for older records). */
+    public long mayHaveSentUpTo() {
+        return submitLimit > 0 ? submitLimit : receivedOffset;
     }
 }

@@ -138,6 +138,22 @@ public final class StateDirectory {
         return dir.resolve("checkpoint-" + fileName(source) + ".json");
     }
 
+    /** Set by {@code migrate finish}: the migration this directory belongs to is over. */
+    public Optional<Finished> finished() throws IOException {
+        Path file = dir.resolve("finished.json");
+        return Files.exists(file) ? Optional.of(read(file, Finished.class)) : Optional.empty();
+    }
+
+    /** Records that the migration is over ({@code migrate finish}). */
+    public void markFinished(Finished finished) throws IOException {
+        writeAtomically(dir.resolve("finished.json"), finished);
+    }
+
+    /** Opens a finished directory for another run (the operator said so): forgets that it was finished. */
+    public void reopen() throws IOException {
+        Files.deleteIfExists(dir.resolve("finished.json"));
+    }
+
     /** The last status of the run, replaced every interval ({@code migrate status} reads it). */
     public Path statusFile() {
         return dir.resolve("status.json");

@@ -21,13 +21,13 @@ import java.util.Set;
  * @param policy    how the replayer routes it, derived at load (see {@link ShardPolicy})
  * @param firstSeen oldest capture listing the command ({@code redis-2.8.24}, {@code codis-server-3.2.11}…)
  * @param lastSeen  newest capture listing it, the one its metadata comes from
- * @param idempotent re-applying it right after it was applied leaves the same data (SET, HSET, DEL,
- *                  PEXPIREAT...); false (an {@code idempotent no} override) for INCR, RPUSH, RENAME...,
- *                  whose stream writes carry an applied mark so a restart after a crash does not apply them twice
+ * @param replaySafety whether a write may be applied again after a crash (overrides.tsv {@code replay_safe}):
+ *                  unsafe stream writes (INCR, RPUSH, RENAME, LTRIM...) carry an applied mark so a restart
+ *                  never applies them twice; see {@link ReplaySafety}
  */
 public record CommandSpec(String name, int arity, Set<String> flags, int firstKey, int lastKey, int step,
                           List<KeySpec> keySpecs, Set<String> tips, ShardPolicy policy, String firstSeen,
-                          String lastSeen, boolean idempotent) {
+                          String lastSeen, ReplaySafety replaySafety) {
 
     public CommandSpec {
         flags = Set.copyOf(flags);

@@ -12,6 +12,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +30,7 @@ public final class CommandTable {
     static final String OVERRIDES = "overrides.tsv";
 
     /** Override fields {@code overrides.tsv} may set. */
-    static final Set<String> OVERRIDE_FIELDS = Set.of("policy", "key_specs", "first_key", "last_key", "step", "idempotent");
+    static final Set<String> OVERRIDE_FIELDS = Set.of("policy", "key_specs", "first_key", "last_key", "step", "replay_safe");
 
     private static volatile CommandTable loaded;
 
@@ -81,6 +83,11 @@ public final class CommandTable {
     }
 
     /** Number of entries, subcommands included. */
+    /** Every command and subcommand of the table. */
+    public Collection<CommandSpec> all() {
+        return Collections.unmodifiableCollection(byName.values());
+    }
+
     public int size() {
         return byName.size();
     }
@@ -160,12 +167,9 @@ public final class CommandTable {
                 ShardPolicy policy = o.containsKey("policy")
                         ? ShardPolicy.valueOf(o.get("policy"))
                         : derivePolicy(tips, specs, first);
-                String idempotent = o.getOrDefault("idempotent", "yes");
-                if (!idempotent.equals("yes") && !idempotent.equals("no")) {
-                    throw new CommandTableFormatException(OVERRIDES, name + " idempotent must be yes or no, not " + idempotent);
-                }
+                ReplaySafety safety = o.containsKey("replay_safe") ? ReplaySafety.of(o.get("replay_safe")) : ReplaySafety.UNCLASSIFIED;
                 if (byName.put(name, new CommandSpec(name, arity, flags, first, last, step, specs, tips, policy,
-                        f[8], f[9], idempotent.equals("yes"))) != null) {
+                        f[8], f[9], safety)) != null) {
                     throw new CommandTableFormatException(where, "duplicate command " + name);
                 }
             } catch (IllegalArgumentException e) { // NumberFormatException and ShardPolicy.valueOf

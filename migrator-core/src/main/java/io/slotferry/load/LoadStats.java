@@ -153,7 +153,7 @@ public final class LoadStats implements WriteListener {
     }
 
     /** A key for messages ({@link io.slotferry.resp.KeyText#printable}). */
-    static String printable(byte[] key) {
+    public static String printable(byte[] key) {
         return io.slotferry.resp.KeyText.printable(key, '\'');
     }
 }

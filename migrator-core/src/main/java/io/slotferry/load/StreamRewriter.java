@@ -220,7 +220,7 @@ final class StreamRewriter implements Rewriter {
         if (!run.isEmpty()) {
             commands.add(xclaim(run, runTime, runCount));
         }
-        out.add(commands, claimsPlaceholders ? new Write.Probe(Argv.of("XLEN", key).build(), NEVER, length) : null);
+        out.add(commands, claimsPlaceholders ? new Write.Probe.Length(Argv.of("XLEN", key).build(), NEVER, length) : null);
     }
 
     private List<byte[]> xclaim(List<StreamId> ids, long time, long count) {
@@ -251,6 +251,6 @@ final class StreamRewriter implements Rewriter {
     }
 
     private Write.Probe xlen(long before) {
-        return new Write.Probe(Argv.of("XLEN", key).build(), length, before);
+        return new Write.Probe.Length(Argv.of("XLEN", key).build(), length, before);
     }
 }

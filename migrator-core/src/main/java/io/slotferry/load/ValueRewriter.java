@@ -110,6 +110,6 @@ final class ValueRewriter implements Rewriter {
 
     /** The probe of a write that grows the key from {@code before} to the current {@link #length}. */
     private Write.Probe probe(String command, long before) {
-        return new Write.Probe(Argv.of(command, key).build(), length, before);
+        return new Write.Probe.Length(Argv.of(command, key).build(), length, before);
     }
 }

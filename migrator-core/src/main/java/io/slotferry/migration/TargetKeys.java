@@ -18,8 +18,8 @@ import java.util.List;
  * @param example a key that is not bookkeeping (printable), or null when there is none
  */
 public record TargetKeys(long keys, String example) {
-    /** slotferry's own keys on a target. */
-    public static final String BOOKKEEPING_PREFIX = "slotferry:";
+    /** slotferry's own keys on a target (applied marks, scratch keys of emulations). */
+    public static final String BOOKKEEPING_PREFIX = io.slotferry.replay.AppliedMarks.TOOL_PREFIX;
 
     /** Whether the target holds keys that are not slotferry's. */
     public boolean foreign() {

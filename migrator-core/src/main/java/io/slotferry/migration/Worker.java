@@ -48,6 +48,8 @@ public final class Worker {
     private static final Logger LOG = Logger.getLogger(Worker.class.getName());
     private static final long RELEASE_NANOS = 100_000_000L;
     private static final long CHECKPOINT_NANOS = 1_000_000_000L;
+    /** How far past the received offset a checkpoint lets stream writes go before the next one must be written. */
+    private static final long SUBMIT_MARGIN = 64L << 20;
 
     /** Where a worker is; {@link #FAILED} carries {@link #failure()}. */
     public enum Phase { STARTING, SNAPSHOT, STREAMING, DONE, STOPPED, FAILED }
@@ -69,6 +71,10 @@ public final class Worker {
     private volatile long lagMillis;
     private volatile int fullSyncs;
     private volatile int partialResyncs;
+    /** The submit limit of the last checkpoint written (see {@link Checkpoint#submitLimit()}). */
+    private long submitLimit = -1;
+    /** Up to where the run before this one may have sent writes: set when resuming from its checkpoint. */
+    private long resumedFrom = -1;
 
     public Worker(SourceSpec source, Target target, LoadOptions loadOptions, ReplayOptions replayOptions, StateDirectory state) {
         this.source = source;
@@ -189,6 +195,7 @@ public final class Worker {
         Optional<Checkpoint> last = state.checkpoint(live.name());
         if (last.isPresent() && last.get().phase() == Checkpoint.Phase.STREAMING && !last.get().replid().equals(ReplicationId.NONE.value())) {
             Checkpoint c = last.get();
+            resumedFrom = c.mayHaveSentUpTo();
             LOG.log(Level.INFO, "{0}: resuming from the checkpoint: PSYNC {1} {2}",
                     new Object[] {live.name(), c.replid(), Long.toString(c.appliedOffset() + 1)});
             return Replica.resume(live.endpoint(), options, new StreamPosition(new ReplicationId(c.replid()), c.appliedOffset(), c.db()));
@@ -215,6 +222,11 @@ public final class Worker {
             while (!stopping) {
                 ReplicationEvent e = r.poll(200);
                 if (e instanceof ReplicationEvent.Command c) {
+                    if (c.endOffset() > submitLimit) {
+                        // written before the write is sent: a crash then knows how far the target may hold writes
+                        submitLimit = Math.max(c.endOffset(), r.receivedOffset()) + SUBMIT_MARGIN;
+                        checkpoint(live, r, replay);
+                    }
                     replay.apply(c);
                     marks.submitted(c);
                 } else if (e instanceof ReplicationEvent.SnapshotBegin b) {
@@ -236,11 +248,13 @@ public final class Worker {
                     }
                 } else if (e instanceof ReplicationEvent.SnapshotEnd || e instanceof ReplicationEvent.StreamResumed) {
                     long offset;
+                    long reapplyUpTo = -1;
                     if (e instanceof ReplicationEvent.SnapshotEnd end) {
                         offset = end.offset();
                         marks.reset(0); // a master selects a database before its first command after a full sync
                     } else {
                         offset = ((ReplicationEvent.StreamResumed) e).offset();
+                        reapplyUpTo = resumedFrom;
                         marks.reset(r.deliveredPosition().db());
                         partialResyncs++;
                     }
@@ -249,7 +263,7 @@ public final class Worker {
                         replay = new StreamReplayer(CommandTable.load(), replayOptions, streamWriter, nodes, target.capabilities(),
                                 replayStats, scripts);
                         if (replayOptions.exactlyOnce()) {
-                            replay.markAppliedWrites(live.name(), () -> r.replicationId().value());
+                            replay.markAppliedWrites(live.name(), () -> r.replicationId().value(), reapplyUpTo);
                         }
                     }
                     replay.startAt(offset);
@@ -300,7 +314,9 @@ public final class Worker {
     private void checkpoint(SourceSpec.Live live, Replica r, StreamReplayer replay) throws IOException {
         long applied = replay.appliedOffset();
         marks.acknowledged(applied);
-        state.save(Checkpoint.streaming(live.name(), r.replicationId().value(), r.receivedOffset(), applied, marks.appliedDb()));
+        submitLimit = Math.max(submitLimit, r.receivedOffset() + SUBMIT_MARGIN);
+        state.save(Checkpoint.streaming(live.name(), r.replicationId().value(), r.receivedOffset(), applied, marks.appliedDb(),
+                submitLimit));
     }
 
     /** The snapshot's scripts: cached bodies for EVALSHA, function libraries loaded on every primary. */

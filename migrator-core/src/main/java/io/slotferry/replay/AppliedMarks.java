@@ -1,99 +1,166 @@
 package io.slotferry.replay;
 
+import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.resp.RespValue;
 import io.slotferry.routing.HashSlot;
+import io.slotferry.routing.SlotTable;
 import io.slotferry.write.TargetNodes;
+import io.slotferry.write.Write;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Exactly-once for stream writes that must not be applied twice (INCR, RPUSH, RENAME...: the
- * command table's {@code idempotent no}). Each goes to the target in one transaction with a mark,
- * {@code SET slotferry:applied:{TAG}:SOURCE REPLID:OFFSET PX 1 day}, where TAG puts the mark in the
- * write's slot: the target holds the write if and only if it holds the mark. A run restarted after
- * a crash resumes from a checkpoint up to a second old and meets writes it already applied; those
- * at or below their slot's mark are skipped. Within a slot the target applies writes in order, so
- * one mark per slot and source is enough.
+ * Exactly once across crashes and lost connections (docs/replay.md, "Exactly once"). Two kinds of mark
+ * say what the target holds of one source's stream, each {@code REPLID:OFFSET}:
+ * <ul>
+ *   <li>a <b>slot mark</b>, {@code slotferry:applied:{TAG}:SOURCE}, where TAG puts it in its slot: written
+ *       in one transaction with every write that is not replay-safe ({@link io.slotferry.command.ReplaySafety}).
+ *       The target applies a slot's writes in order, so it holds every write of the slot at or below the mark;</li>
+ *   <li>the <b>barrier mark</b>, {@code slotferry:applied:barrier:{SOURCE}}: set after an operation on a
+ *       drained writer (a cross-slot emulation, a flush, a database swap) completed. Every write before it is
+ *       settled then, so the target holds every write of every slot at or below it.</li>
+ * </ul>
+ * A restarted run meets writes it may have applied already. It skips every write at or below
+ * {@code max(slot mark, barrier mark)}, whatever its class; the writes after that were all replay-safe
+ * (an unsafe one would have moved the mark), so applying them again ends in the same state.
  *
- * <p>Marks are read once per slot (the first write of a slot after the start), then tracked here.
- * They expire a day after the slot's last such write (a restart later than that finds none and
- * re-applies, as without marks). Without a replication id (SYNC, before Redis 2.8: offsets restart
- * with each session) nothing is marked or skipped.
+ * <p>The marks are read once, all slots pipelined per primary, when the stream starts; then tracked here.
+ * They expire a day after their last write (a restart later than that finds none and re-applies what its
+ * checkpoint does not cover, as without marks); {@code migrate finish} deletes them. Without a replication
+ * id (SYNC, before Redis 2.8: offsets restart with each session) nothing is marked or skipped.
  */
 public final class AppliedMarks {
-    static final String PREFIX = "slotferry:applied:";
-    private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
+    /** Every key the migrator writes for itself starts with this; verify counts them, finish deletes them. */
+    public static final String TOOL_PREFIX = "slotferry:";
+    static final String PREFIX = TOOL_PREFIX + "applied:";
+    private static final byte[] TOOL_PREFIX_BYTES = TOOL_PREFIX.getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] GET = "GET".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PX = "PX".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ONE_DAY = "86400000".getBytes(StandardCharsets.US_ASCII);
-    private static final long UNREAD = Long.MIN_VALUE;
+    private static final int PIPELINE = 1024;
     private static volatile String[] tags;
 
     private final String source;
     private final Supplier<String> replid;
     private final TargetNodes nodes;
     private final long[] marks = new long[HashSlot.SLOTS];
+    private final byte[] barrierKey;
+    private long barrier = -1;
+    private long reapplyUpTo = -1;
 
     AppliedMarks(String source, Supplier<String> replid, TargetNodes nodes) {
         this.source = source;
         this.replid = replid;
         this.nodes = nodes;
-        Arrays.fill(marks, UNREAD);
+        this.barrierKey = (PREFIX + "barrier:{" + source + "}").getBytes(StandardCharsets.UTF_8);
+        Arrays.fill(marks, -1);
     }
 
-    /** True for the migrator's own mark keys (verify leaves them out: they are no source's keys). */
-    public static boolean isMark(byte[] key) {
-        return key.length > PREFIX_BYTES.length && Arrays.equals(key, 0, PREFIX_BYTES.length, PREFIX_BYTES, 0, PREFIX_BYTES.length);
+    /** True for the migrator's own keys (marks, emulation scratch keys): no source's keys. */
+    public static boolean isToolKey(byte[] key) {
+        return key.length > TOOL_PREFIX_BYTES.length
+                && Arrays.equals(key, 0, TOOL_PREFIX_BYTES.length, TOOL_PREFIX_BYTES, 0, TOOL_PREFIX_BYTES.length);
     }
 
-    /** True when the target already holds the write of {@code slot} ending at {@code offset}. */
-    boolean applied(int slot, long offset) throws IOException, InterruptedException {
+    /** True when the stream has a replication id, so offsets name one position for good. */
+    boolean active() {
         String id = replid.get();
-        if (id == null || id.equals("?")) {
-            return false;
+        return id != null && !id.equals("?");
+    }
+
+    /**
+     * Reads every slot mark and the barrier mark of this source (pipelined per primary). Writes up to
+     * {@code reapplyUpTo} (the last run's submit limit, -1 when none) may have been applied by the last
+     * run without a mark: they are sent knowing so ({@link Write.Probe.Mark#reapplied()}).
+     */
+    void load(long reapplyUpTo) throws IOException, InterruptedException {
+        this.reapplyUpTo = reapplyUpTo;
+        Arrays.fill(marks, -1);
+        barrier = -1;
+        if (!active()) {
+            return;
         }
-        if (marks[slot] == UNREAD) {
-            marks[slot] = read(slot, id);
+        String id = replid.get();
+        SlotTable table = nodes.slots();
+        Map<RedisEndpoint, List<Integer>> byNode = new LinkedHashMap<>();
+        for (int slot = 0; slot < HashSlot.SLOTS; slot++) {
+            byNode.computeIfAbsent(table.primaryOf(slot), n -> new ArrayList<>()).add(slot);
         }
-        return offset <= marks[slot];
+        for (Map.Entry<RedisEndpoint, List<Integer>> e : byNode.entrySet()) {
+            List<Integer> slots = e.getValue();
+            for (int from = 0; from < slots.size(); from += PIPELINE) {
+                List<Integer> part = slots.subList(from, Math.min(slots.size(), from + PIPELINE));
+                List<List<byte[]>> gets = new ArrayList<>(part.size());
+                for (int slot : part) {
+                    gets.add(List.of(GET, key(slot)));
+                }
+                List<RespValue> replies = nodes.pipeline(e.getKey(), gets);
+                for (int i = 0; i < part.size(); i++) {
+                    RespValue r = replies.get(i);
+                    if (r instanceof RespValue.Error) {
+                        r = nodes.call(part.get(i), gets.get(i)); // the slot moved since the table was read
+                    }
+                    marks[part.get(i)] = offsetOf(r, id, "the applied mark of slot " + part.get(i));
+                }
+            }
+        }
+        barrier = offsetOf(nodes.call(HashSlot.of(barrierKey), List.of(GET, barrierKey)), id, "the barrier mark");
+    }
+
+    /** True when the target already holds the write of {@code slot} at {@code offset}. */
+    boolean applied(int slot, long offset) {
+        return offset <= Math.max(marks[slot], barrier);
+    }
+
+    /** True when the target already holds the operation on a drained writer at {@code position}. */
+    boolean barrierApplied(long position) {
+        return position <= barrier;
+    }
+
+    /** An operation on a drained writer at {@code position} completed: every write up to it is held. */
+    void barrierDone(long position) throws IOException, InterruptedException {
+        String id = replid.get();
+        if (!active()) {
+            return;
+        }
+        RespValue r = nodes.call(HashSlot.of(barrierKey), List.of(SET, barrierKey, value(id, position), PX, ONE_DAY));
+        if (r instanceof RespValue.Error e) {
+            throw new IOException("writing the barrier mark failed: " + e.message());
+        }
+        barrier = Math.max(barrier, position);
     }
 
     /** {@code commands} and the mark of {@code offset}, to be applied as one transaction. */
     List<List<byte[]>> marked(int slot, long offset, List<List<byte[]>> commands) {
         String id = replid.get();
-        if (id == null || id.equals("?")) {
-            return commands;
-        }
         marks[slot] = Math.max(marks[slot], offset);
         List<List<byte[]>> out = new ArrayList<>(commands.size() + 1);
         out.addAll(commands);
-        out.add(List.of(SET, key(slot), (id + ":" + offset).getBytes(StandardCharsets.US_ASCII), PX, ONE_DAY));
+        out.add(List.of(SET, key(slot), value(id, offset), PX, ONE_DAY));
         return out;
     }
 
-    private long read(int slot, String id) throws IOException, InterruptedException {
-        RespValue r = nodes.call(slot, List.of(GET, key(slot)));
-        if (r instanceof RespValue.Bulk b && b.bytes() != null) {
-            String v = new String(b.bytes(), StandardCharsets.US_ASCII);
-            int colon = v.lastIndexOf(':');
-            if (colon > 0 && v.substring(0, colon).equals(id)) {
-                try {
-                    return Long.parseLong(v.substring(colon + 1));
-                } catch (NumberFormatException e) {
-                    return -1; // not ours to trust: apply
-                }
-            }
-            return -1; // another replication history: its offsets say nothing about this one
+    /** How the writer tells, after a lost connection, whether the write of {@code slot} at {@code offset} was applied. */
+    Write.Probe.Mark probe(int slot, long offset, boolean replaySafe) {
+        return new Write.Probe.Mark(key(slot), replid.get(), offset, replaySafe, offset <= reapplyUpTo);
+    }
+
+    private static byte[] value(String id, long offset) {
+        return (id + ":" + offset).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static long offsetOf(RespValue r, String id, String what) throws IOException {
+        if (r instanceof RespValue.Bulk b) {
+            return b.bytes() == null ? -1 : Write.Probe.Mark.markOffset(b.bytes(), id);
         }
-        if (r instanceof RespValue.Error e) {
-            throw new IOException("reading the applied mark of slot " + slot + " failed: " + e.message());
-        }
-        return -1;
+        throw new IOException("reading " + what + " failed: " + r);
     }
 
     byte[] key(int slot) {

@@ -11,31 +11,58 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Runs a command whose keys span slots (RENAME, SMOVE, LMOVE, SUNIONSTORE, BITOP, COPY, ...) so that the
  * target ends where the source did. The writer is drained first, so the target holds the stream's state
  * at this command. Each key is copied ({@code DUMP} + its absolute expiry, {@code RESTORE ... ABSTTL}) to a
- * scratch key in one slot ({@code {slotferry:emulation}:N}); the command runs there unchanged but for
+ * scratch key in one slot ({@code slotferry:emulation:{SOURCE}:N}); the command runs there unchanged but for
  * its key names, by the server's own code; every key it may write is copied back (or deleted, when the
  * command left it absent), with its TTL; the scratch keys are deleted.
  *
  * <p>Memory: one value at a time (one DUMP payload). Scratch keys left by a crash are replaced by the
- * next emulation before use.
+ * next emulation before use; with a journal ({@link #journal}) a crash between the copies back is resumed.
  */
 final class CrossSlotEmulation {
     private static final byte[] SCRATCH = "{slotferry:emulation}:".getBytes(StandardCharsets.US_ASCII);
-    private static final int SCRATCH_SLOT = HashSlot.of(SCRATCH);
 
     private final TargetNodes nodes;
     private boolean noExpireTime;
+    private byte[] scratchPrefix = SCRATCH;
+    private int scratchSlot = HashSlot.of(SCRATCH);
+    private byte[] journalKey;
+    private Supplier<String> replid;
+    /** Scratch keys (and the journal) of the last emulation, deleted once its barrier mark is written. */
+    private final List<byte[]> leftOver = new ArrayList<>();
 
     CrossSlotEmulation(TargetNodes nodes) {
         this.nodes = nodes;
     }
 
-    /** Emulates {@code argv} whose keys are {@code keys}; returns the command's reply on the scratch keys. */
-    RespValue run(List<byte[]> argv, List<KeyRef> keys) throws IOException, InterruptedException, EmulationException {
+    /**
+     * Makes emulations of {@code source} crash-safe: scratch keys of its own
+     * ({@code slotferry:emulation:{SOURCE}:N}) and a journal, {@code slotferry:emulation:{SOURCE}:journal}
+     * = {@code REPLID:OFFSET}, written once the command ran on the scratch keys and before any copy back.
+     * A run restarted after a crash during the copy back finds the journal of the same command and copies
+     * the results back again (each copy replaces the key whole) instead of running the command again on
+     * keys it already changed. The journal and scratch keys stay until the barrier mark is written.
+     */
+    void journal(String source, Supplier<String> replid) {
+        this.scratchPrefix = ("slotferry:emulation:{" + source + "}:").getBytes(StandardCharsets.UTF_8);
+        this.scratchSlot = HashSlot.of(scratchPrefix);
+        this.journalKey = concat(scratchPrefix, ascii("journal"));
+        this.replid = replid;
+    }
+
+    /**
+     * Emulates {@code argv} whose keys are {@code keys}; returns the command's reply on the scratch keys
+     * (null when a journal showed it had run before a crash). {@code journalOffset} names the command
+     * in the journal; -1 runs it without one (the parts of a database swap).
+     */
+    RespValue run(List<byte[]> argv, List<KeyRef> keys, long journalOffset)
+            throws IOException, InterruptedException, EmulationException {
+        cleanUp();
         Map<String, byte[]> scratchOf = new LinkedHashMap<>();
         Map<String, byte[]> realOf = new LinkedHashMap<>();
         Map<String, Boolean> written = new LinkedHashMap<>();
@@ -48,14 +75,25 @@ final class CrossSlotEmulation {
             written.merge(id, k.written(), Boolean::logicalOr);
             rewritten.set(k.index(), scratch);
         }
+        boolean journaled = journalKey != null && journalOffset >= 0;
+        byte[] entry = journaled ? ascii(replid.get() + ":" + journalOffset) : null;
+        boolean ranBefore = journaled && journalHolds(entry);
+        boolean keep = false;
         try {
-            for (Map.Entry<String, byte[]> e : scratchOf.entrySet()) {
-                copy(realOf.get(e.getKey()), e.getValue());
+            RespValue reply = null;
+            if (!ranBefore) {
+                for (Map.Entry<String, byte[]> e : scratchOf.entrySet()) {
+                    copy(realOf.get(e.getKey()), e.getValue());
+                }
+                reply = nodes.call(scratchSlot, rewritten);
+                if (reply instanceof RespValue.Error err) {
+                    throw new EmulationException("the target refused the emulated command: " + err.message());
+                }
+                if (journaled) {
+                    check(nodes.call(scratchSlot, List.of(ascii("SET"), journalKey, entry)));
+                }
             }
-            RespValue reply = nodes.call(SCRATCH_SLOT, rewritten);
-            if (reply instanceof RespValue.Error err) {
-                throw new EmulationException("the target refused the emulated command: " + err.message());
-            }
+            keep = journaled; // from here a crash resumes with the copy back
             for (Map.Entry<String, byte[]> e : scratchOf.entrySet()) {
                 if (written.get(e.getKey())) {
                     copy(e.getValue(), realOf.get(e.getKey()));
@@ -63,11 +101,31 @@ final class CrossSlotEmulation {
             }
             return reply;
         } finally {
-            List<byte[]> del = new ArrayList<>();
-            del.add(ascii("DEL"));
-            del.addAll(scratchOf.values());
-            nodes.call(SCRATCH_SLOT, del);
+            leftOver.addAll(scratchOf.values());
+            if (journaled) {
+                leftOver.add(journalKey);
+            }
+            if (!keep) {
+                cleanUp();
+            }
         }
+    }
+
+    /** Deletes the scratch keys and journal of the last emulation (after its barrier mark is written). */
+    void cleanUp() throws IOException, InterruptedException {
+        if (leftOver.isEmpty()) {
+            return;
+        }
+        List<byte[]> del = new ArrayList<>();
+        del.add(ascii("DEL"));
+        del.addAll(leftOver);
+        leftOver.clear();
+        nodes.call(scratchSlot, del);
+    }
+
+    private boolean journalHolds(byte[] entry) throws IOException, InterruptedException {
+        RespValue r = nodes.call(scratchSlot, List.of(ascii("GET"), journalKey));
+        return r instanceof RespValue.Bulk b && b.bytes() != null && Arrays.equals(b.bytes(), entry);
     }
 
     /** Makes {@code to} hold what {@code from} holds (value and expiry), or deletes it when {@code from} is absent. */
@@ -114,10 +172,13 @@ final class CrossSlotEmulation {
         }
     }
 
-    private static byte[] scratch(int n) {
-        byte[] suffix = Integer.toString(n).getBytes(StandardCharsets.US_ASCII);
-        byte[] out = Arrays.copyOf(SCRATCH, SCRATCH.length + suffix.length);
-        System.arraycopy(suffix, 0, out, SCRATCH.length, suffix.length);
+    private byte[] scratch(int n) {
+        return concat(scratchPrefix, Integer.toString(n).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
 

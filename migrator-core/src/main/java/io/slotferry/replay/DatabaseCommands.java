@@ -1,6 +1,7 @@
 package io.slotferry.replay;
 
 import io.slotferry.command.KeyRef;
+import io.slotferry.load.LoadStats;
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.resp.RespValue;
 import io.slotferry.routing.HashSlot;
@@ -59,7 +60,7 @@ final class DatabaseCommands {
             default -> {
                 stats.count("flushed");
                 int db = c.db();
-                return List.of(new StreamReplayer.Step.Barrier(offset -> deleteOwnKeys(all ? -1 : db, offset)));
+                return List.of(new StreamReplayer.Step.Barrier(c.startOffset() + 1, offset -> deleteOwnKeys(all ? -1 : db, offset)));
             }
         }
     }
@@ -111,7 +112,7 @@ final class DatabaseCommands {
                     + " cannot be told apart for a swap");
         }
         stats.count("swapdb");
-        return List.of(new StreamReplayer.Step.Barrier(offset -> {
+        return List.of(new StreamReplayer.Step.Barrier(c.startOffset() + 1, offset -> {
             renamePrefix(p.prefix(a), SWAP_STAGING);
             renamePrefix(p.prefix(b), p.prefix(a));
             renamePrefix(SWAP_STAGING, p.prefix(b));
@@ -127,7 +128,7 @@ final class DatabaseCommands {
                     continue;
                 }
                 byte[] target = concat(to, rest);
-                rename(key, target);
+                rename(key, target, -1);
             }
         });
     }
@@ -164,28 +165,31 @@ final class DatabaseCommands {
                     List.of(StreamReplayer.ascii("RENAME"), src, dst))));
         }
         stats.count("emulated");
-        return List.of(new StreamReplayer.Step.Barrier(offset -> {
+        return List.of(new StreamReplayer.Step.Barrier(c.startOffset() + 1, offset -> {
             try {
-                rename(src, dst);
+                rename(src, dst, c.startOffset());
             } catch (ReplayException e) {
                 throw new ReplayException("MOVE", c.startOffset(), e.getMessage(), e);
             }
         }));
     }
 
-    private void rename(byte[] from, byte[] to) throws IOException, InterruptedException, ReplayException {
+    /** Renames {@code from} to {@code to}; across slots through the emulation, journaled under {@code journalOffset} (-1: none). */
+    private void rename(byte[] from, byte[] to, long journalOffset) throws IOException, InterruptedException, ReplayException {
         List<byte[]> argv = List.of(StreamReplayer.ascii("RENAME"), from, to);
         try {
             if (HashSlot.of(from) == HashSlot.of(to)) {
                 RespValue reply = nodes.call(HashSlot.of(from), argv);
                 if (reply instanceof RespValue.Error e) {
-                    throw new ReplayException("RENAME", -1, "the target refused renaming a key: " + e.message());
+                    throw new ReplayException("RENAME", journalOffset, "the target refused renaming key \"" + LoadStats.printable(from)
+                            + "\": " + e.message());
                 }
             } else {
-                emulation.run(argv, List.of(new KeyRef(1, true), new KeyRef(2, true)));
+                emulation.run(argv, List.of(new KeyRef(1, true), new KeyRef(2, true)), journalOffset);
             }
         } catch (CrossSlotEmulation.EmulationException e) {
-            throw new ReplayException("RENAME", -1, "renaming a key failed: " + e.getMessage(), e);
+            throw new ReplayException("RENAME", journalOffset, "renaming key \"" + LoadStats.printable(from) + "\" to \""
+                    + LoadStats.printable(to) + "\" failed: " + e.getMessage(), e);
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.List;
  * of them. Sent only while the writer is drained.
  */
 public final class FunctionLibraries {
+    private static final long FAILOVER_WAIT_MILLIS = 60_000;
+
     private FunctionLibraries() {
     }
 
@@ -21,14 +23,52 @@ public final class FunctionLibraries {
         everyPrimary(nodes, List.of(ascii("FUNCTION"), ascii("LOAD"), ascii("REPLACE"), code));
     }
 
-    /** Runs {@code command} on every primary; a refusal names the primary and the reply. */
+    /**
+     * Runs {@code command} on every primary; a refusal names the primary and the reply. A node that is no
+     * primary any more (READONLY after a failover, or unreachable while one happens) makes it read the slot
+     * table again and run the command on every primary again, for up to {@link #FAILOVER_WAIT_MILLIS}.
+     */
     public static void everyPrimary(TargetNodes nodes, List<byte[]> command) throws IOException {
-        for (RedisEndpoint primary : nodes.primaries()) {
-            RespValue r = nodes.callOn(primary, command);
-            if (r instanceof RespValue.Error e) {
-                throw new RefusedException(new String(command.get(0), StandardCharsets.US_ASCII) + " refused by primary "
-                        + primary.host() + ":" + primary.port() + ": " + e.message());
+        long deadline = System.currentTimeMillis() + FAILOVER_WAIT_MILLIS;
+        while (true) {
+            String moved = null;
+            for (RedisEndpoint primary : nodes.primaries()) {
+                String where = primary.host() + ":" + primary.port();
+                RespValue r;
+                try {
+                    r = nodes.callOn(primary, command);
+                } catch (IOException e) {
+                    moved = where + ": " + e.getMessage();
+                    break;
+                }
+                if (r instanceof RespValue.Error e && (e.message().startsWith("READONLY") || e.message().startsWith("MOVED")
+                        || e.message().startsWith("CLUSTERDOWN") || e.message().startsWith("LOADING"))) {
+                    moved = where + ": " + e.message();
+                    break;
+                }
+                if (r instanceof RespValue.Error e) {
+                    throw new RefusedException(new String(command.get(0), StandardCharsets.US_ASCII) + " refused by primary "
+                            + where + ": " + e.message());
+                }
             }
+            if (moved == null) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new RefusedException(new String(command.get(0), StandardCharsets.US_ASCII) + " could not reach every primary"
+                        + " within " + FAILOVER_WAIT_MILLIS / 1000 + " s: " + moved);
+            }
+            sleep();
+            nodes.refreshSlots();
+        }
+    }
+
+    private static void sleep() throws IOException {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the target fails over", e);
         }
     }
 

@@ -87,7 +87,7 @@ final class ScriptCall {
                 keys.add(new KeyRef(i, true));
             }
             List<byte[]> command = List.copyOf(argv);
-            return List.of(new StreamReplayer.Step.Barrier(offset -> emulation.emulate(name, command, keys, this.command.startOffset())));
+            return List.of(new StreamReplayer.Step.Barrier(this.command.startOffset() + 1, offset -> emulation.emulate(name, command, keys, this.command.startOffset())));
         }
         if (crossSlot) {
             throw stop("its " + numkeys + " keys span several slots and a cluster runs a script on one shard;"

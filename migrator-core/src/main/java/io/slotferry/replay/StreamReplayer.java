@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Applies one source's replication stream to the cluster, command by command, in stream order per
@@ -59,6 +60,8 @@ public final class StreamReplayer {
     private Transaction transaction;
     private volatile long handledOffset = -1;
     private volatile long submittedOffset = -1;
+    /** The offset the stream started after (a snapshot's, or a checkpoint's): the target holds everything up to it. */
+    private volatile long startedAt = -1;
 
     private AppliedMarks appliedMarks;
     /** While apply() runs: the start offset of its command (the applied offset stays at or below it); otherwise MAX_VALUE. */
@@ -80,6 +83,7 @@ public final class StreamReplayer {
 
     /** The stream starts (after a snapshot, or resumed) just after {@code offset}. */
     public void startAt(long offset) {
+        startedAt = offset;
         handledOffset = offset;
         submittedOffset = Math.min(submittedOffset, offset);
     }
@@ -91,7 +95,9 @@ public final class StreamReplayer {
     public long appliedOffset() {
         long handled = handledOffset;
         long submitted = submittedOffset; // read after handled: writes of commands up to handled were submitted by now
-        long applied = writer.appliedOffset();
+        // Before the writer settles its first write it knows no offset: the start offset holds until then
+        // (a checkpoint of -1 would make the next run ask PSYNC from 0, a full sync).
+        long applied = Math.max(writer.appliedOffset(), startedAt);
         // Read after applied: a command whose writes are only partly submitted (a transaction's slots,
         // an applied-mark read between them) holds the offset below its own until apply() returns.
         long floor = applying;
@@ -142,7 +148,10 @@ public final class StreamReplayer {
                 }
             }
         }
-        handledOffset = c.endOffset();
+        if (transaction == null) {
+            // never inside a MULTI block: a run resumed there would meet its EXEC without its MULTI
+            handledOffset = c.endOffset();
+        }
     }
 
     /** What one command becomes: target commands for one slot, or an operation on a drained writer. */
@@ -150,7 +159,11 @@ public final class StreamReplayer {
         record Send(SlotCommand command) implements Step {
         }
 
-        record Barrier(Operation operation) implements Step {
+        /**
+         * @param position  where it stands in the stream ({@code command start + 1}: above every write
+         *                  before its command, below the command's own writes), for the barrier mark
+         */
+        record Barrier(long position, Operation operation) implements Step {
         }
     }
 
@@ -164,35 +177,55 @@ public final class StreamReplayer {
             send(s.command(), offset);
         } else if (step instanceof Step.Barrier b) {
             writer.drain();
+            if (appliedMarks != null && appliedMarks.barrierApplied(b.position())) {
+                stats.skipped("applied-before-restart"); // it completed before a crash: its effects are on the target
+                return;
+            }
             b.operation().run(offset);
+            if (appliedMarks != null) {
+                appliedMarks.barrierDone(b.position());
+                emulation.cleanUp();
+            }
         }
     }
 
     void send(SlotCommand c, long offset) throws IOException, InterruptedException {
         submittedOffset = offset;
         List<List<byte[]>> commands = c.commands();
-        if (appliedMarks != null && !idempotent(commands)) {
+        Write.Probe probe = null;
+        if (appliedMarks != null && appliedMarks.active()) {
             if (appliedMarks.applied(c.slot(), offset)) {
                 stats.skipped("applied-before-restart"); // the target holds it: a crash came after it was applied
                 return;
             }
-            commands = appliedMarks.marked(c.slot(), offset, commands);
+            boolean safe = replaySafe(commands);
+            if (!safe) {
+                commands = appliedMarks.marked(c.slot(), offset, commands);
+            }
+            probe = appliedMarks.probe(c.slot(), offset, safe);
         }
-        writer.submit(new Write(c.slot(), c.key(), commands, offset, null, 0));
+        writer.submit(new Write(c.slot(), c.key(), commands, offset, probe, 0));
     }
 
     /**
-     * From now on, writes that must not be applied twice carry an applied mark of {@code source}
-     * (see {@link AppliedMarks}), and those the target already holds are skipped.
+     * From now on, writes that are not replay-safe carry an applied mark of {@code source}, and every
+     * write the target already holds is skipped (see {@link AppliedMarks}); reads the marks now.
+     *
+     * @param reapplyUpTo the offset up to which the last run may have sent writes (its checkpoint's
+     *                    submit limit), -1 when there was none
      */
-    public void markAppliedWrites(String source, java.util.function.Supplier<String> replid) {
+    public void markAppliedWrites(String source, Supplier<String> replid, long reapplyUpTo)
+            throws IOException, InterruptedException {
         appliedMarks = new AppliedMarks(source, replid, nodes);
+        appliedMarks.load(reapplyUpTo);
+        emulation.journal(source, replid);
     }
 
-    private boolean idempotent(List<List<byte[]>> commands) {
+    /** True when every command may be applied again ({@link io.slotferry.command.ReplaySafety}). */
+    private boolean replaySafe(List<List<byte[]>> commands) {
         for (List<byte[]> argv : commands) {
             CommandSpec spec = known(new String(argv.get(0), StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT), argv);
-            if (spec == null || !spec.idempotent()) {
+            if (spec == null || !spec.replaySafety().safe(argv)) {
                 return false;
             }
         }
@@ -266,7 +299,7 @@ public final class StreamReplayer {
         if (spec.policy() == ShardPolicy.ALL_SHARDS && write) {
             List<byte[]> command = functionLoadReplace(argv);
             stats.count("broadcast");
-            return List.of(new Step.Barrier(offset -> broadcast(command, c.startOffset())));
+            return List.of(new Step.Barrier(c.startOffset() + 1, offset -> broadcast(command, c.startOffset())));
         }
         if (!write) {
             stats.skipped("not-a-write");
@@ -289,7 +322,7 @@ public final class StreamReplayer {
         SlotPlan plan = CommandSplitter.plan(mapped, keys, spec.policy() == ShardPolicy.MULTI_SHARD_SPLIT);
         if (plan instanceof SlotPlan.CrossSlot x) {
             stats.count("emulated");
-            return List.of(new Step.Barrier(offset -> emulate(name, x.argv(), x.keys(), c.startOffset())));
+            return List.of(new Step.Barrier(c.startOffset() + 1, offset -> emulate(name, x.argv(), x.keys(), c.startOffset())));
         }
         SlotPlan.Routed r = (SlotPlan.Routed) plan;
         stats.count(r.commands().size() > 1 ? "split" : "applied");
@@ -367,7 +400,7 @@ public final class StreamReplayer {
     private void emulate(String name, List<byte[]> argv, List<KeyRef> keys, long offset)
             throws IOException, InterruptedException, ReplayException {
         try {
-            emulation.run(argv, keys);
+            emulation.run(argv, keys, offset);
         } catch (CrossSlotEmulation.EmulationException e) {
             throw new ReplayException(name, offset, "cross-slot emulation failed: " + e.getMessage(), e);
         }

@@ -78,7 +78,7 @@ final class KeyCounts {
                     cursor = ValueCompare.cursorOf(page);
                     for (RespValue k : Reply.items(page.get(1), argv)) {
                         byte[] key = ValueCompare.bulk(k);
-                        if (AppliedMarks.isMark(key)) {
+                        if (AppliedMarks.isToolKey(key)) {
                             continue; // the migrator's applied marks: no source's keys
                         }
                         found.merge(targetBucketOf(mapping, key), 1L, Long::sum);

@@ -60,7 +60,7 @@ final class ReversePass {
                     List<byte[]> keys = new ArrayList<>();
                     for (RespValue k : Reply.items(page.get(1), argv)) {
                         byte[] key = ValueCompare.bulk(k);
-                        if (!AppliedMarks.isMark(key) && (p >= 1.0 || random.nextDouble() < p)) {
+                        if (!AppliedMarks.isToolKey(key) && (p >= 1.0 || random.nextDouble() < p)) {
                             keys.add(key); // the migrator's applied marks are no source's keys
                         }
                     }

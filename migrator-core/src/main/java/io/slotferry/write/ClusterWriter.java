@@ -58,6 +58,7 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
 
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong superseded = new AtomicLong();
     private final AtomicLong moved = new AtomicLong();
     private final AtomicLong asked = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
@@ -152,7 +153,7 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
     public WriterStats stats() {
         long bytes = inFlight.get();
         return new WriterStats(acknowledged.get(), refused.get(), moved.get(), asked.get(), retried.get(), probed.get(),
-                reconnects.get(), refreshes.get(), waitTimeouts.get(), bytes);
+                reconnects.get(), refreshes.get(), waitTimeouts.get(), bytes, superseded.get());
     }
 
     @Override
@@ -280,6 +281,12 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         release(p);
     }
 
+    /** {@code p}, applied again, met a key a later write replaced: settled, counted apart (see ShardWriter). */
+    void superseded(Pending p) {
+        superseded.incrementAndGet();
+        settle(p);
+    }
+
     /** {@code p} was refused with a data error. */
     void refused(Pending p, String reply) {
         if (listener.expected(p.write, reply)) {
@@ -313,8 +320,8 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         retried.addAndGet(n);
     }
 
-    void probed() {
-        probed.incrementAndGet();
+    void probed(int n) {
+        probed.addAndGet(n);
     }
 
     void reconnecting() {

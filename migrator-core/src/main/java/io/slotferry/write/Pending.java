@@ -33,6 +33,8 @@ final class Pending {
     boolean asking;
     /** Sent before a connection was lost: check its probe before sending it again. */
     boolean inDoubt;
+    /** Sent again after a lost connection without knowing whether the first sending applied. */
+    boolean resent;
     int redirects;
     /** When the write first met a transient fault (0 = never), to give up after a while. */
     long firstFaultNanos;

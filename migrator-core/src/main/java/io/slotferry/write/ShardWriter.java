@@ -5,11 +5,15 @@ import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.resp.RespValue;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -43,7 +47,14 @@ final class ShardWriter {
     private final List<Pending> retry = new ArrayList<>();
     private final Set<Integer> retrySlots = new HashSet<>();
     /** Keys with a non-idempotent write sent and not answered: the key's next such write waits for it. */
-    private final Set<java.nio.ByteBuffer> unansweredKeys = new HashSet<>();
+    private final Set<ByteBuffer> unansweredKeys = new HashSet<>();
+    /**
+     * Applied marks read since the connection was last lost ({@link Write.Probe.Mark}), by mark key;
+     * empty for a slot without a mark. What the lost connection wrote is final once it is read.
+     */
+    private final Map<ByteBuffer, Optional<byte[]>> markSeen = new HashMap<>();
+    /** In-doubt writes decided applied by {@link #markSeen} while a batch was taken: settled after the lock. */
+    private final List<Pending> settleNow = new ArrayList<>();
     private String retryReason;
     private boolean waitOutstanding;
     private long sentSinceWait;
@@ -178,6 +189,7 @@ final class ShardWriter {
                 }
             }
         }
+        settleDecided();
         if (drop != null) {
             dropConnection(drop);
         } else if (probeFor != null) {
@@ -198,16 +210,41 @@ final class ShardWriter {
 
     private final Batch batch = new Batch();
 
+    /** Settles the in-doubt writes {@link #nextBatch} found applied by their slot's mark. */
+    private void settleDecided() {
+        List<Pending> done;
+        synchronized (lock) {
+            if (settleNow.isEmpty()) {
+                return;
+            }
+            done = new ArrayList<>(settleNow);
+            settleNow.clear();
+        }
+        cluster.probed(done.size());
+        for (Pending p : done) {
+            applied(p);
+        }
+    }
+
     /** Takes queued writes up to the batch limits (stopping before one that must wait) and a WAIT when due. */
     private List<Pending> nextBatch() {
         List<Pending> entries = new ArrayList<>(Math.min(queue.size() + 1, BATCH_ENTRIES + 1));
         long bytes = 0;
         while (!queue.isEmpty() && entries.size() < BATCH_ENTRIES && bytes < BATCH_BYTES) {
             Pending p = queue.peekFirst();
-            if (p.inDoubt && p.write.probe() != null) {
+            if (p.inDoubt && p.write.probe() instanceof Write.Probe.Mark m && markSeen.containsKey(ByteBuffer.wrap(m.key()))) {
+                // its slot's mark was read since the connection was lost: decided without another round trip
+                if (m.applied(markSeen.get(ByteBuffer.wrap(m.key())).orElse(null))) {
+                    queue.pollFirst();
+                    p.inDoubt = false;
+                    settleNow.add(p);
+                    continue;
+                }
+                p.resent = true;
+            } else if (p.inDoubt && p.write.probe() != null) {
                 break; // probed once everything before it is answered
             }
-            if (p.write.probe() != null && !unansweredKeys.add(java.nio.ByteBuffer.wrap(p.write.key()))) {
+            if (p.write.probe() instanceof Write.Probe.Length && !unansweredKeys.add(ByteBuffer.wrap(p.write.key()))) {
                 break; // one non-idempotent write per key in flight: a fault can then never reorder them
             }
             queue.pollFirst();
@@ -251,8 +288,11 @@ final class ShardWriter {
         }
         if (!queue.isEmpty()) {
             Pending head = queue.peekFirst();
-            if (head.write.probe() != null && unansweredKeys.contains(java.nio.ByteBuffer.wrap(head.write.key()))) {
+            if (head.write.probe() instanceof Write.Probe.Length && unansweredKeys.contains(ByteBuffer.wrap(head.write.key()))) {
                 return false;
+            }
+            if (head.inDoubt && head.write.probe() instanceof Write.Probe.Mark m && markSeen.containsKey(ByteBuffer.wrap(m.key()))) {
+                return true;
             }
             return !(head.inDoubt && head.write.probe() != null && (!sent.isEmpty() || waitOutstanding));
         }
@@ -293,8 +333,12 @@ final class ShardWriter {
         if (answer == null) {
             return; // connection lost or closing: p is back in the queue via the probe entry
         }
-        cluster.probed();
-        Write.Probe spec = p.write.probe();
+        cluster.probed(1);
+        if (p.write.probe() instanceof Write.Probe.Mark mark && !(answer instanceof Outcome)) {
+            markProbed(p, mark, answer);
+            return;
+        }
+        Write.Probe.Length spec = (Write.Probe.Length) p.write.probe();
         if (answer instanceof Outcome.Moved m) {
             cluster.redirected(p, m.host().isEmpty() ? endpoint.host() : m.host(), m.port(), false);
         } else if (answer instanceof Outcome.Ask a) {
@@ -315,6 +359,30 @@ final class ShardWriter {
     }
 
     private Object probeAnswer;
+
+    /** Acts on the answer to {@code p}'s mark probe, and remembers the mark for the slot's other in-doubt writes. */
+    private void markProbed(Pending p, Write.Probe.Mark mark, Object answer) {
+        byte[] value;
+        if (answer instanceof RespValue.Bulk b) {
+            value = b.bytes();
+        } else {
+            cluster.fail("cannot tell whether " + p.describe() + " was applied before the connection to " + address
+                    + " was lost: reading its slot's applied mark answered " + answer, null);
+            return;
+        }
+        synchronized (lock) {
+            markSeen.put(ByteBuffer.wrap(mark.key()), Optional.ofNullable(value));
+        }
+        p.inDoubt = false;
+        if (mark.applied(value)) {
+            applied(p);
+        } else {
+            p.resent = true;
+            synchronized (lock) {
+                queue.addFirst(p);
+            }
+        }
+    }
 
     /**
      * Closes the connection, waits for its reader, and puts everything sent or unconfirmed back at
@@ -372,6 +440,7 @@ final class ShardWriter {
         unconfirmed.clear();
         sent.clear();
         unansweredKeys.clear();
+        markSeen.clear();
         for (Pending p : back) {
             p.inDoubt = true;
             p.replies.clear();
@@ -540,8 +609,8 @@ final class ShardWriter {
                     sent.pollFirst();
                 }
                 boolean wake = sent.isEmpty() || p.kind != Pending.Kind.WRITE;
-                if (p.kind == Pending.Kind.WRITE && p.write.probe() != null) {
-                    unansweredKeys.remove(java.nio.ByteBuffer.wrap(p.write.key()));
+                if (p.kind == Pending.Kind.WRITE && p.write.probe() instanceof Write.Probe.Length) {
+                    unansweredKeys.remove(ByteBuffer.wrap(p.write.key()));
                     wake = true;
                 }
                 if (wake) {
@@ -564,7 +633,7 @@ final class ShardWriter {
         Outcome outcome = Replies.classify(p.replies, p.asking, p.write.transaction());
         synchronized (lock) {
             if (retrySlots.contains(p.write.slot())
-                    && !(outcome instanceof Outcome.Applied && p.write.probe() != null)) {
+                    && !(outcome instanceof Outcome.Applied && staysApplied(p.write.probe()))) {
                 // An earlier write of this slot failed and will be re-sent: this one follows it (an
                 // idempotent one that applied is applied again after it). A non-idempotent one that
                 // applied stays applied: it is of another key, as a key has one such write in flight.
@@ -580,11 +649,28 @@ final class ShardWriter {
             cluster.redirected(p, a.host().isEmpty() ? endpoint.host() : a.host(), a.port(), true);
         } else if (outcome instanceof Outcome.Transient t) {
             transientFault(p, t);
+        } else if (outcome instanceof Outcome.DataError d && superseded(p, d.reply())) {
+            cluster.superseded(p);
         } else if (outcome instanceof Outcome.DataError d) {
             cluster.refused(p, d.reply());
         } else if (outcome instanceof Outcome.Fatal f) {
             cluster.fail(p.describe() + " on " + address + ": " + f.reply(), null);
         }
+    }
+
+    /** A write that must not be sent again once applied: a length-probed chunk, or a marked stream write. */
+    private static boolean staysApplied(Write.Probe probe) {
+        return probe instanceof Write.Probe.Length || probe instanceof Write.Probe.Mark m && !m.replaySafe();
+    }
+
+    /**
+     * A replay-safe stream write applied again (after a restart, or re-sent after a lost connection) that
+     * met a key whose type a later write changed: that later write, applied again after it, decides the
+     * key (see {@link io.slotferry.command.ReplaySafety}). Only then is {@code WRONGTYPE} not a data error.
+     */
+    private static boolean superseded(Pending p, String reply) {
+        return reply.startsWith("WRONGTYPE") && p.write.probe() instanceof Write.Probe.Mark m && m.replaySafe()
+                && (m.reapplied() || p.resent);
     }
 
     private void transientFault(Pending p, Outcome.Transient t) {

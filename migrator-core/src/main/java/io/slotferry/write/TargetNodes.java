@@ -3,11 +3,13 @@ package io.slotferry.write;
 import io.slotferry.resp.RedisConnection;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.resp.RespValue;
+import io.slotferry.resp.RespWriter;
 import io.slotferry.routing.ClusterTopology;
 import io.slotferry.routing.SlotTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +122,31 @@ public final class TargetNodes implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code commands} to one primary in one pipeline and returns their replies in order
+     * (redirects are not followed: callers send keys of the slots {@link #slots()} gives that node).
+     */
+    public List<RespValue> pipeline(RedisEndpoint node, List<List<byte[]>> commands) throws IOException {
+        List<byte[]> encoded = new ArrayList<>(commands.size());
+        for (List<byte[]> argv : commands) {
+            byte[] buf = new byte[Math.toIntExact(RespWriter.encodedLength(argv))];
+            RespWriter.encode(argv, buf, 0);
+            encoded.add(buf);
+        }
+        RedisConnection c = connection(node);
+        try {
+            c.sendAll(encoded);
+            List<RespValue> replies = new ArrayList<>(commands.size());
+            for (int i = 0; i < commands.size(); i++) {
+                replies.add(c.reader().read());
+            }
+            return replies;
+        } catch (IOException e) {
+            drop(node);
+            throw e;
+        }
+    }
+
     private RedisConnection connection(RedisEndpoint node) throws IOException {
         String id = node.host() + ":" + node.port();
         RedisConnection c = connections.get(id);
@@ -139,6 +166,11 @@ public final class TargetNodes implements AutoCloseable {
                 // the connection is already broken; a new one replaces it
             }
         }
+    }
+
+    /** Reads the slot table again (after a failover: a node that answered READONLY is no primary any more). */
+    public void refreshSlots() {
+        refresh();
     }
 
     private void refresh() {

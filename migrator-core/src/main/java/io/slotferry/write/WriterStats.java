@@ -13,7 +13,9 @@ package io.slotferry.write;
  * @param topologyRefreshes slot tables read again
  * @param waitTimeouts  {@code WAIT} calls that ended before a replica confirmed
  * @param inFlightBytes bytes submitted and not yet settled
+ * @param superseded    replay-safe writes applied again that met a key a later write had replaced ({@code WRONGTYPE}), settled
  */
 public record WriterStats(long acknowledged, long refused, long moved, long asked, long retried, long probed,
-                          long reconnects, long topologyRefreshes, long waitTimeouts, long inFlightBytes) {
+                          long reconnects, long topologyRefreshes, long waitTimeouts, long inFlightBytes,
+                          long superseded) {
 }

@@ -21,7 +21,7 @@ class StateDirectoryTest {
     @Test
     void aSavedCheckpointReadsBackEqual() throws Exception {
         StateDirectory state = StateDirectory.open(dir, RUN);
-        Checkpoint c = Checkpoint.streaming("alpha/redis-1", "8a1b2c3d4e5f60718293a4b5c6d7e8f901234567", 1_200, 1_100, 3);
+        Checkpoint c = Checkpoint.streaming("alpha/redis-1", "8a1b2c3d4e5f60718293a4b5c6d7e8f901234567", 1_200, 1_100, 3, 1_300);
         state.save(c);
         assertEquals(c, StateDirectory.open(dir, RUN).checkpoint("alpha/redis-1").orElseThrow());
         assertTrue(state.checkpoint("alpha/redis-2").isEmpty());
@@ -50,7 +50,7 @@ class StateDirectoryTest {
     @Test
     void aCheckpointOfAnotherFormatIsRefused() throws Exception {
         StateDirectory state = StateDirectory.open(dir, RUN);
-        state.save(new Checkpoint(99, "alpha/redis-1", Checkpoint.Phase.STREAMING, "?", 0, 0, 0, "2026-01-01T00:00:00Z"));
+        state.save(new Checkpoint(99, "alpha/redis-1", Checkpoint.Phase.STREAMING, "?", 0, 0, 0, "2026-01-01T00:00:00Z", 0));
         CheckpointException e = assertThrows(CheckpointException.class, () -> state.checkpoint("alpha/redis-1"));
         assertTrue(e.getMessage().contains("format 99"), e.getMessage());
     }

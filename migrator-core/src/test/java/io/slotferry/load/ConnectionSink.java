@@ -45,7 +45,7 @@ final class ConnectionSink implements WriteSink, AutoCloseable {
     public void submit(Write write) throws WriteException {
         try {
             if (write.probe() != null) {
-                assertEquals(write.probe().notAppliedWhen(), probe(write), "probe before " + describe(write));
+                assertEquals(write.lengthProbe().notAppliedWhen(), probe(write), "probe before " + describe(write));
             }
             String error = apply(write);
             if (error != null) {
@@ -55,8 +55,8 @@ final class ConnectionSink implements WriteSink, AutoCloseable {
             }
             if (write.probe() != null) {
                 // A guard probe (appliedWhen never reached) keeps answering "re-send" while re-sending is safe.
-                long after = write.probe().appliedWhen() == Long.MAX_VALUE ? write.probe().notAppliedWhen()
-                        : write.probe().appliedWhen();
+                long after = write.lengthProbe().appliedWhen() == Long.MAX_VALUE ? write.lengthProbe().notAppliedWhen()
+                        : write.lengthProbe().appliedWhen();
                 assertEquals(after, probe(write), "probe after " + describe(write));
                 probesChecked++;
             }

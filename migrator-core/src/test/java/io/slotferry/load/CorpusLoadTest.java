@@ -131,8 +131,8 @@ class CorpusLoadTest {
                 assertEquals(placeholder, w.probe() != null, "only an XCLAIM of a placeholder is guarded: " + claims);
                 if (placeholder) {
                     assertEquals("XLEN stream:groups", text(w.probe().command()));
-                    assertEquals(12, w.probe().notAppliedWhen(), "re-sent only while the placeholder exists");
-                    assertEquals(Long.MAX_VALUE, w.probe().appliedWhen());
+                    assertEquals(12, w.lengthProbe().notAppliedWhen(), "re-sent only while the placeholder exists");
+                    assertEquals(Long.MAX_VALUE, w.lengthProbe().appliedWhen());
                 }
             }
         }
@@ -179,8 +179,8 @@ class CorpusLoadTest {
             long n = w.commands().stream().filter(c -> text(c.get(0)).equals("XADD")).count();
             if (i > 0 && n > 0) {
                 assertEquals("XLEN stream:large", text(w.probe().command()));
-                assertEquals(xadds, w.probe().notAppliedWhen());
-                assertEquals(xadds + n, w.probe().appliedWhen());
+                assertEquals(xadds, w.lengthProbe().notAppliedWhen());
+                assertEquals(xadds + n, w.lengthProbe().appliedWhen());
             } else if (n == 0) {
                 assertNull(w.probe(), "metadata writes may be re-sent");
             }

@@ -87,13 +87,13 @@ class SnapshotLoaderIT {
         Write guarded;
         try (ConnectionSink sink = new ConnectionSink(redis.host(), redis.port(), new LoadStats())) {
             SnapshotLoader.load(CorpusFiles.file("redis-7.2.6.rdb"), sink, probe(redis), options, new LoadStats());
-            guarded = sink.applied.stream().filter(w -> w.probe() != null && w.probe().appliedWhen() == Long.MAX_VALUE)
+            guarded = sink.applied.stream().filter(w -> w.probe() != null && w.lengthProbe().appliedWhen() == Long.MAX_VALUE)
                     .findFirst().orElseThrow();
         }
         byte[] key = ServerView.ascii("stream:groups");
         try (Jedis jedis = redis.jedis()) {
             long xlen = jedis.xlen(ServerView.latin1(key));
-            assertTrue(xlen != guarded.probe().notAppliedWhen() && xlen < guarded.probe().appliedWhen(),
+            assertTrue(xlen != guarded.lengthProbe().notAppliedWhen() && xlen < guarded.lengthProbe().appliedWhen(),
                     "after the XDEL the probe answers neither: a writer stops instead of re-sending (XLEN " + xlen + ")");
             assertEquals(6L, pendingCount(jedis), "g1 holds the pending entry of the deleted 3-1");
             for (List<byte[]> command : guarded.commands()) { // what a blind re-send would do

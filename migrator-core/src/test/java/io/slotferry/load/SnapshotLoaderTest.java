@@ -87,12 +87,12 @@ class SnapshotLoaderTest {
 
         assertEquals("RPUSH", text(middle.commands().get(0).get(0)));
         assertEquals("LLEN l", text(middle.probe().command()));
-        assertEquals(2048, middle.probe().appliedWhen());
-        assertEquals(1024, middle.probe().notAppliedWhen());
+        assertEquals(2048, middle.lengthProbe().appliedWhen());
+        assertEquals(1024, middle.lengthProbe().notAppliedWhen());
 
         assertEquals("PEXPIREAT l " + (NOW + 5000), text(last.commands().get(1)), "the TTL comes with the last chunk");
-        assertEquals(2500, last.probe().appliedWhen());
-        assertEquals(2048, last.probe().notAppliedWhen());
+        assertEquals(2500, last.lengthProbe().appliedWhen());
+        assertEquals(2048, last.lengthProbe().notAppliedWhen());
         assertEquals(List.of(0, 0, 1), sink.writes.stream().map(Write::completesKeys).toList());
 
         List<String> written = new ArrayList<>();
@@ -132,9 +132,9 @@ class SnapshotLoaderTest {
         Write second = sink.writes.get(1);
         assertEquals("APPEND", text(second.commands().get(0).get(0)));
         assertEquals("STRLEN big", text(second.probe().command()));
-        assertEquals(2000, second.probe().appliedWhen());
-        assertEquals(1000, second.probe().notAppliedWhen());
-        assertEquals(2500, sink.writes.get(2).probe().appliedWhen());
+        assertEquals(2000, second.lengthProbe().appliedWhen());
+        assertEquals(1000, second.lengthProbe().notAppliedWhen());
+        assertEquals(2500, sink.writes.get(2).lengthProbe().appliedWhen());
         ByteArrayOutputStream written = new ByteArrayOutputStream();
         sink.writes.forEach(w -> written.writeBytes(w.commands().get(w.commands().size() - 1).get(2)));
         assertArrayEquals(value, written.toByteArray());

@@ -148,7 +148,7 @@ class TranscriptReplayIT {
         Set<String> extra = new TreeSet<>(actual.keySet());
         extra.removeAll(expected.keySet());
         // the migrator's applied marks (exactly-once after a crash) are not data of the capture
-        extra.removeIf(k -> io.slotferry.replay.AppliedMarks.isMark(k.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+        extra.removeIf(k -> io.slotferry.replay.AppliedMarks.isToolKey(k.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
         assertTrue(diffs.isEmpty() && extra.isEmpty(), capture.name() + ": " + diffs.size() + " differences, extra keys " + extra
                 + "\n" + String.join("\n", diffs));
     }

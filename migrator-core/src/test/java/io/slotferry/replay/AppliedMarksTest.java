@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.slotferry.command.CommandTable;
 import io.slotferry.routing.HashSlot;
+import io.slotferry.write.Write;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AppliedMarksTest {
@@ -24,20 +23,24 @@ class AppliedMarksTest {
     }
 
     @Test
-    void marksAreToldFromData() {
-        assertTrue(AppliedMarks.isMark(b("slotferry:applied:{42}:redis://10.0.0.1:6379")));
-        assertFalse(AppliedMarks.isMark(b("slotferry:applied:")));
-        assertFalse(AppliedMarks.isMark(b("user:1")));
+    void toolKeysAreToldFromData() {
+        assertTrue(AppliedMarks.isToolKey(b("slotferry:applied:{42}:redis://10.0.0.1:6379")));
+        assertTrue(AppliedMarks.isToolKey(b("slotferry:applied:barrier:{redis://10.0.0.1:6379}")));
+        assertTrue(AppliedMarks.isToolKey(b("slotferry:emulation:{redis://10.0.0.1:6379}:journal")));
+        assertFalse(AppliedMarks.isToolKey(b("slotferry:")));
+        assertFalse(AppliedMarks.isToolKey(b("user:1")));
     }
 
     @Test
-    void theTableSaysWhichWritesMustNotBeAppliedTwice() {
-        CommandTable table = CommandTable.load();
-        for (String additive : new String[] {"INCR", "RPUSH", "HINCRBY", "APPEND", "RENAME", "XADD", "LPOP"}) {
-            assertFalse(table.lookup(List.of(b(additive), b("k"), b("1"))).orElseThrow().idempotent(), additive);
-        }
-        for (String setting : new String[] {"SET", "HSET", "DEL", "PEXPIREAT", "SADD", "ZADD"}) {
-            assertTrue(table.lookup(List.of(b(setting), b("k"), b("1"))).orElseThrow().idempotent(), setting);
-        }
+    void aMarkProbeSaysAppliedOnlyForItsOwnHistoryAtOrAboveItsOffset() {
+        Write.Probe.Mark probe = new Write.Probe.Mark(b("m"), "abc", 100, true, false);
+        assertTrue(probe.applied(b("abc:100")));
+        assertTrue(probe.applied(b("abc:250")));
+        assertFalse(probe.applied(b("abc:99")));
+        assertFalse(probe.applied(b("other:500")), "another replication history says nothing about this one");
+        assertFalse(probe.applied(null), "no mark: nothing of the slot was marked");
+        assertFalse(probe.applied(b("abc:x")));
+        assertEquals(-1, Write.Probe.Mark.markOffset(b("ab:c:1"), "abc"));
+        assertEquals(7, Write.Probe.Mark.markOffset(b("a:b:7"), "a:b"));
     }
 }

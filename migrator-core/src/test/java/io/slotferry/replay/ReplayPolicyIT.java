@@ -409,31 +409,4 @@ class ReplayPolicyIT {
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
-
-    /** A replayer over real target connections, fed by hand: for commands a 7.0 source never replicates. */
-    record TargetConnections(io.slotferry.write.ClusterWriter writer, io.slotferry.write.TargetNodes nodes,
-                             io.slotferry.load.TargetCapabilities capabilities) implements AutoCloseable {
-        static TargetConnections of(RedisClusterFixture cluster) throws Exception {
-            ClusterNode seed = cluster.masters().get(0);
-            String password = cluster.aclPassword();
-            RedisEndpoint endpoint = new RedisEndpoint(seed.host(), seed.port(), cluster.sslSocketFactory(), cluster.aclUser(), () -> password);
-            io.slotferry.load.TargetCapabilities caps;
-            try (RedisConnection c = RedisConnection.open(endpoint, Duration.ofSeconds(5))) {
-                caps = io.slotferry.load.TargetCapabilities.probe(c);
-            }
-            return new TargetConnections(io.slotferry.write.ClusterWriter.open(endpoint, io.slotferry.write.WriterOptions.defaults(),
-                    io.slotferry.write.WriteListener.NONE), io.slotferry.write.TargetNodes.open(endpoint, Duration.ofSeconds(5)), caps);
-        }
-
-        StreamReplayer replayer(ReplayOptions options) {
-            return new StreamReplayer(io.slotferry.command.CommandTable.load(), options, writer, nodes, capabilities, new ReplayStats(),
-                    new io.slotferry.translate.ScriptCache());
-        }
-
-        @Override
-        public void close() {
-            writer.close();
-            nodes.close();
-        }
-    }
 }

@@ -111,7 +111,7 @@ class ClusterWriterIT {
                     byte[] key = bytes("k:" + i);
                     if (i % 10 == 0) {
                         writer.submit(Write.of(key, offset++, List.of(bytes("RPUSH"), key, bytes("e" + round)))
-                                .withProbe(new Write.Probe(List.of(bytes("LLEN"), key), round + 1, round)));
+                                .withProbe(new Write.Probe.Length(List.of(bytes("LLEN"), key), round + 1, round)));
                     } else {
                         writer.submit(Write.of(key, offset++, List.of(bytes("SET"), key, bytes("v" + i))));
                     }
@@ -165,7 +165,7 @@ class ClusterWriterIT {
                     // every third key lives in the migrating slot; lists check order and exactly-once
                     byte[] key = bytes(i % 3 == 0 ? "{moving}:" + i : "other:" + i);
                     writer.submit(Write.of(key, offset++, List.of(bytes("RPUSH"), key, bytes("e" + e)))
-                            .withProbe(new Write.Probe(List.of(bytes("LLEN"), key), e + 1, e)));
+                            .withProbe(new Write.Probe.Length(List.of(bytes("LLEN"), key), e + 1, e)));
                 }
             }
             writer.drain();
