@@ -2,10 +2,6 @@ package io.slotferry.cli;
 
 import io.slotferry.load.OnExisting;
 import io.slotferry.migration.Finding;
-import io.slotferry.migration.TargetKeys;
-import io.slotferry.resp.RedisEndpoint;
-import java.io.IOException;
-import java.util.ArrayList;
 import io.slotferry.migration.Preflight;
 import io.slotferry.source.DiscoveryException;
 import io.slotferry.source.Fleet;
@@ -89,13 +85,8 @@ public final class PlanCommand implements Callable<Integer> {
         List<Finding> findings;
         try {
             Fleet fleet = sourceOptions.discover(sources, Duration.ofSeconds(10), syncFrom.parse());
-            RedisEndpoint target = targetOptions.endpoint();
-            findings = new ArrayList<>(Preflight.check(fleet, target, Duration.ofSeconds(10), dbMap != null, bigValueBytes));
-            try {
-                findings.add(TargetKeys.of(target, Duration.ofSeconds(10)).finding("target " + target, existing));
-            } catch (IOException e) {
-                // unreachable: the target checks above say so
-            }
+            findings = Preflight.check(fleet, targetOptions.endpoint(), Duration.ofSeconds(10), dbMap != null, bigValueBytes,
+                    existing);
         } catch (DiscoveryException e) {
             findings = List.of(new Finding(Finding.Level.FAIL, "sources", e.getMessage(), "fix the fleet's state or the --source values"));
         } catch (IllegalArgumentException e) {

@@ -32,7 +32,7 @@ final class StartChecks {
     }
 
     /** Instances told apart by run_id and replication id, not by name (sources twice, target = source). */
-    void refuseOverlaps(Fleet fleet, RedisEndpoint target) throws DiscoveryException {
+    void refuseOverlaps(Fleet fleet, RedisEndpoint target) throws IOException {
         List<String> overlaps = InstanceOverlap.problems(fleet, target, TIMEOUT);
         if (!overlaps.isEmpty()) {
             throw new DiscoveryException(String.join("\n", overlaps));

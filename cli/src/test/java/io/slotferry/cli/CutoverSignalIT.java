@@ -82,7 +82,7 @@ class CutoverSignalIT {
                 return s != null && s.get("safe_to_switch").asBoolean();
             });
             assertEquals(List.of(), violations, run.output());
-            assertTrue(run.output().contains("SAFE TO SWITCH NOW"), run.output());
+            Await.until("the progress line says so", Duration.ofSeconds(10), () -> run.output().contains("SAFE TO SWITCH NOW"));
             try (Jedis s = source.jedis(); Jedis t = target.jedis()) {
                 assertEquals(s.get("counter"), t.get("counter"), "safe to switch means the target holds every write");
             }

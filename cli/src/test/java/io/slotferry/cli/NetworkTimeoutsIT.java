@@ -101,6 +101,13 @@ class NetworkTimeoutsIT {
     }
 
     @Test
+    void rdbDumpAndFetchOfASourceThatNeverAnswersEndNamingIt() {
+        String port = "127.0.0.1:" + silent.getLocalPort();
+        assertFailsNaming(bounded("rdb", "dump", silentUri()), port, "no reply to PING");
+        assertFailsNaming(bounded("rdb", "fetch", silentUri(), dir.resolve("snap.rdb").toString()), port, "no reply to PING");
+    }
+
+    @Test
     void aTlsHandshakeThatNeverGetsAnAnswerEndsNamingTheEndpoint(StandaloneRedis source) {
         String silentTls = "rediss://127.0.0.1:" + silent.getLocalPort();
         assertFailsNaming(bounded("plan", "--source", source.uri(), "--target", silentTls, "--target-tls-insecure"),

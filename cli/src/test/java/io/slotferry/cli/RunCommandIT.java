@@ -74,8 +74,8 @@ class RunCommandIT {
         assertEquals(Long.parseLong(m.group(1)), total, out.toString());
         assertTrue(out.toString().contains("failed 0"), out.toString());
         try (var files = Files.list(dir.resolve("state"))) {
-            assertEquals(java.util.List.of("run.json", "status.json"), files.map(p -> p.getFileName().toString()).sorted().toList(),
-                    "the decompressed copy is deleted; the run identity and last status stay");
+            assertEquals(java.util.List.of("lock", "run.json", "status.json"), files.map(p -> p.getFileName().toString()).sorted()
+                    .toList(), "the decompressed copy is deleted; the run identity, last status and lock file stay");
         }
         assertTrue(!err.toString().contains(cluster.aclPassword()), "the password is never printed");
     }

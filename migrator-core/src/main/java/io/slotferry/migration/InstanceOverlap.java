@@ -21,8 +21,11 @@ public final class InstanceOverlap {
     private InstanceOverlap() {
     }
 
-    /** Problems found (empty when none); instances that do not answer are left to the other checks. */
-    public static List<String> problems(Fleet fleet, RedisEndpoint target, Duration timeout) {
+    /**
+     * Problems found (empty when none). Sources that do not answer are left to the other checks; a target seed
+     * that does not answer is an IOException (the first contact with the target: nothing else would work).
+     */
+    public static List<String> problems(Fleet fleet, RedisEndpoint target, Duration timeout) throws IOException {
         List<InstanceIdentity> sources = new ArrayList<>();
         for (SourceSpec s : fleet.sources()) {
             if (s instanceof SourceSpec.Live live) {
@@ -64,12 +67,12 @@ public final class InstanceOverlap {
         return problems;
     }
 
-    /** The seed and, in cluster mode, every node CLUSTER NODES lists (primaries and replicas) that answers. */
-    private static List<InstanceIdentity> targetNodes(RedisEndpoint seed, Duration timeout) {
+    /** The seed and, in cluster mode, every other node CLUSTER NODES lists (primaries and replicas) that answers. */
+    private static List<InstanceIdentity> targetNodes(RedisEndpoint seed, Duration timeout) throws IOException {
         List<InstanceIdentity> out = new ArrayList<>();
-        List<RedisEndpoint> nodes = new ArrayList<>();
-        nodes.add(seed);
+        List<RedisEndpoint> others = new ArrayList<>();
         try (RedisConnection c = RedisConnection.open(seed, timeout)) {
+            out.add(InstanceIdentity.read("target node " + seed.host() + ":" + seed.port(), c));
             RespValue r = c.call("CLUSTER", "NODES");
             if (r instanceof RespValue.Bulk b && b.bytes() != null) {
                 for (String line : b.text().split("\n")) {
@@ -80,18 +83,16 @@ public final class InstanceOverlap {
                     String addr = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
                     int colon = addr.lastIndexOf(':');
                     if (colon > 0) {
-                        nodes.add(seed.at(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1))));
+                        others.add(seed.at(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1))));
                     }
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            // not reachable or not a cluster: the seed alone, as far as it answers
         }
-        for (RedisEndpoint n : nodes) {
+        for (RedisEndpoint n : others) {
             try {
                 out.add(InstanceIdentity.read("target node " + n.host() + ":" + n.port(), n, timeout));
             } catch (IOException e) {
-                // reported by the target checks
+                // a node down: the writer's own checks deal with it
             }
         }
         return out;

@@ -23,18 +23,24 @@ public record InstanceIdentity(String name, String address, String runId, String
     /** Asks {@code INFO server} and {@code INFO replication} of {@code endpoint}. */
     public static InstanceIdentity read(String name, RedisEndpoint endpoint, Duration timeout) throws IOException {
         try (RedisConnection c = RedisConnection.open(endpoint, timeout)) {
-            Map<String, String> server = Info.read(c, "server");
-            Map<String, String> replication = Info.read(c, "replication");
-            String runId = server.getOrDefault("run_id", "");
-            if (runId.isEmpty()) {
-                throw new IOException(endpoint + ": INFO server has no run_id");
-            }
-            String replid = replication.get("master_replid");
-            String master = "slave".equals(replication.get("role")) && replication.containsKey("master_host")
-                    ? replication.get("master_host") + ":" + replication.get("master_port") : null;
-            return new InstanceIdentity(name, endpoint.toString(), runId, replid == null || replid.equals(NO_REPLID) ? null : replid,
-                    master);
+            return read(name, c);
         }
+    }
+
+    /** The same on an open connection. */
+    public static InstanceIdentity read(String name, RedisConnection c) throws IOException {
+        RedisEndpoint endpoint = c.endpoint();
+        Map<String, String> server = Info.read(c, "server");
+        Map<String, String> replication = Info.read(c, "replication");
+        String runId = server.getOrDefault("run_id", "");
+        if (runId.isEmpty()) {
+            throw new IOException(endpoint + ": INFO server has no run_id");
+        }
+        String replid = replication.get("master_replid");
+        String master = "slave".equals(replication.get("role")) && replication.containsKey("master_host")
+                ? replication.get("master_host") + ":" + replication.get("master_port") : null;
+        return new InstanceIdentity(name, endpoint.toString(), runId, replid == null || replid.equals(NO_REPLID) ? null : replid,
+                master);
     }
 
     /** Whether this and {@code other} are one process. */
