@@ -168,10 +168,11 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     long bigValueBytes;
 
     @Option(names = "--on-existing", paramLabel = "POLICY", defaultValue = "fail",
-            description = {"Keys the target already holds when a run starts fresh (no checkpoint in --state-dir): fail (default:",
-                "refuse to start, naming the count; slotferry's own slotferry:* keys do not count), skip (load without",
-                "overwriting: RESTORE without REPLACE, existing keys left alone and counted) or replace (overwrite keys",
-                "of the same name). A restart with checkpoints is not checked. Example: --on-existing skip"})
+            description = {"Keys the target holds when a run starts fresh (no checkpoint in --state-dir):",
+                "fail (default: refuse to start and say how many; slotferry:* keys do not count),",
+                "skip (RESTORE without REPLACE: existing keys are left alone and counted) or",
+                "replace (overwrite keys of the same name). A restart with checkpoints is not checked.",
+                "Example: --on-existing skip"})
     String onExisting;
 
     @Option(names = "--on-data-error", paramLabel = "POLICY", defaultValue = "stop",
