@@ -4,6 +4,7 @@ import io.slotferry.load.LoadStats;
 import io.slotferry.metrics.ByteCount;
 import io.slotferry.metrics.RunStatus;
 import io.slotferry.metrics.WorkerStatus;
+import io.slotferry.migration.Worker;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -98,6 +99,27 @@ final class Progress {
                     c.scripts(), c.functionLibraries(), c.moduleAux()));
         }
         return s.toString();
+    }
+
+    /**
+     * "NOTHING WAS COPIED: ..." when the workers read keys but every one was left out by the database mapping
+     * ({@code dbMapOption}, e.g. {@code --db-map only:9}), else null.
+     */
+    static String nothingCopied(List<Worker> workers, String dbMapOption) {
+        long read = 0;
+        long written = 0;
+        long otherDb = 0;
+        for (Worker w : workers) {
+            LoadStats.Snapshot c = w.stats().snapshot();
+            read += c.keysRead();
+            written += c.keysWritten();
+            otherDb += c.skippedOtherDb();
+        }
+        if (read == 0 || written > 0 || otherDb == 0) {
+            return null;
+        }
+        return "NOTHING WAS COPIED: all " + read + " keys of the sources were left out by " + dbMapOption + " (" + otherDb
+                + " in other databases); check --db-map (keys of db N go to the target only with only:N, prefix or merge)";
     }
 
     private static String duration(long seconds) {

@@ -330,8 +330,11 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         if (firstError instanceof Exception ex) {
             throw ex;
         }
-        if (firstError == null && copiedNothingByChoice(migration)) {
-            return 1;
+        String nothing = firstError == null ? Progress.nothingCopied(migration.workers(), "--db-map " + dbMap) : null;
+        if (nothing != null) {
+            err.println(nothing);
+            err.flush();
+            return 1; // the run's own options left every key out: not a success
         }
         if (firstError != null) {
             throw new IllegalStateException("a worker failed: " + firstError, firstError);
@@ -356,30 +359,6 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                         + statusFile + " " + problem);
             }
         }
-    }
-
-    /**
-     * A run whose own options left every key out (e.g. {@code --db-map only:99}) did not migrate anything:
-     * said loudly, and not a success.
-     */
-    private boolean copiedNothingByChoice(Migration migration) {
-        long read = 0;
-        long written = 0;
-        long otherDb = 0;
-        for (Worker w : migration.workers()) {
-            LoadStats.Snapshot c = w.stats().snapshot();
-            read += c.keysRead();
-            written += c.keysWritten();
-            otherDb += c.skippedOtherDb();
-        }
-        if (read == 0 || written > 0 || otherDb == 0) {
-            return false;
-        }
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("NOTHING WAS COPIED: all " + read + " keys of the sources were left out by --db-map " + dbMap
-                + " (" + otherDb + " in other databases); check --db-map (keys of db N go to the target only with only:N, prefix or merge)");
-        err.flush();
-        return true;
     }
 
     /** The target's failure with what to do about its cause (password, host name, CA, slots), when that is known. */
