@@ -22,10 +22,12 @@ import picocli.CommandLine.Option;
         description = {
             "End a migration after cutover: delete the migrator's own keys from the target and close the state directory.",
             "",
-            "While it runs, 'migrate run' keeps keys of its own in the target (slotferry:applied:* marks that make",
-            "a restart exactly-once, emulation journals): the application would see them in SCAN, DBSIZE and",
-            "memory. Once the application writes to the target (docs/running.md, \"Cutover\") and the run is",
-            "stopped, 'migrate finish' deletes every key starting with slotferry: on every primary and records in",
+            "While it runs, 'migrate run' holds every expiry on the target --ttl-grace past the source's and keeps",
+            "keys of its own there (slotferry:applied:* marks that make a restart exactly-once, emulation journals):",
+            "the application would see late expiries and those keys in SCAN, DBSIZE and memory. Once the sources'",
+            "writes have stopped and the run is stopped (docs/running.md, \"Cutover\"), and before the application",
+            "writes to the target, 'migrate finish' makes every expiry exact again (PEXPIREAT the source's time),",
+            "deletes every key starting with slotferry: on every primary and records in",
             "the state directory that the migration is finished: a later 'migrate run' over it refuses to start",
             "(its checkpoints would resume streams into a target the application now owns) unless given",
             "--reopen-finished.",
@@ -35,7 +37,7 @@ import picocli.CommandLine.Option;
             "    --target rediss://slotferry@clustercfg.my-cache.example.com:6379 --target-cacert ca.pem",
             ""},
         footer = {"", "Exit codes:",
-            "  0  the target holds no key of the migrator; the state directory is marked finished",
+            "  0  every expiry is exact, the target holds no key of the migrator; the state directory is marked finished",
             "  1  not a state directory of this target, or the target refused a delete",
             "  2  invalid command line",
             "  4  an input/output or connection error"})
@@ -66,7 +68,9 @@ public final class FinishCommand implements Callable<Integer> {
                     + ", not into " + targetOptions.address() + ": name the run's target");
         }
         long deleted;
+        long exact;
         try (TargetNodes nodes = TargetNodes.open(targetOptions.endpoint(), Duration.ofSeconds(10))) {
+            exact = ToolKeys.exactTtls(nodes); // before the grace key goes with the others
             deleted = ToolKeys.deleteAll(nodes);
             long left = ToolKeys.count(nodes);
             if (left > 0) {
@@ -75,8 +79,8 @@ public final class FinishCommand implements Callable<Integer> {
             }
         }
         state.markFinished(new Finished(Instant.now().toString(), run.target(), deleted));
-        out.println("finished: deleted " + deleted + " keys of the migrator from " + targetOptions.describe()
-                + "; the target holds none; " + stateDir + " is marked finished");
+        out.println("finished: made " + exact + " expiries exact, deleted " + deleted + " keys of the migrator from "
+                + targetOptions.describe() + "; the target holds none; " + stateDir + " is marked finished");
         return 0;
     }
 }

@@ -114,6 +114,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 "crash those of the last second may be applied twice (a clean stop is exact either way)."})
     String exactlyOnce;
 
+    @Option(names = "--ttl-grace", paramLabel = "DURATION", defaultValue = "PT1H",
+            description = {"Hold every expiry on the target this long past the source's while the migration runs, so the",
+                "target never deletes a key before a lagging replay extends, removes or uses its TTL (the source's own",
+                "expiry DELs still delete keys when the source does); 'migrate finish' makes every TTL exact. 0 writes",
+                "exact TTLs (and keys can go missing when the replay lags behind a TTL). Default: ${DEFAULT-VALUE}."})
+    Duration ttlGrace;
+
     @Option(names = "--forward-publish",
             description = "Send replicated PUBLISH messages to the target (default: dropped and counted).")
     boolean forwardPublish;
@@ -152,8 +159,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     boolean keepGoing;
 
     @Option(names = "--codis-freeze-migrations",
-            description = {"Pause the Codis dashboards' slot actions for the run and resume them when it ends (the product",
-                "auth is the source password). Without it a run refuses to start while a slot migration is pending."})
+            description = {"Pause the Codis dashboards' slot actions for the run and resume them when it ends.",
+                "Without it a run refuses to start while a slot migration is pending."})
     boolean codisFreeze;
 
     @Option(names = "--load-mode", paramLabel = "MODE", defaultValue = "restore",
@@ -209,7 +216,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         try {
             replayOptions = ReplayOptions.defaults().withDbMapping(DbMapping.parse(dbMap)).withFlush(FlushPolicy.parse(flush))
                     .withForwardPublish(forwardPublish).withCrossSlotScripts(CrossSlotScripts.parse(crossSlotScripts))
-                    .withExactlyOnce(onOff("--exactly-once", exactlyOnce));
+                    .withExactlyOnce(onOff("--exactly-once", exactlyOnce))
+                    .withTtlGrace(ttlGrace.toMillis());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -297,10 +305,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
         RunOptions runOptions = RunOptions.defaults().withStatusFile(statusFile).withMetricsPort(metricsPort)
                 .withSnapshotOnly(snapshotOnly).withKeepGoing(keepGoing).withInterval(progressInterval)
-                .withCodisFreeze(codisFreeze, () -> {
-                    java.util.function.Supplier<String> p = sourceOptions.password();
-                    return p == null ? "" : p.get();
-                });
+                .withCodisFreeze(codisFreeze);
         Migration migration = new Migration(fleet, target, loadOptions, replayOptions.withDataErrors(policy), state, runOptions);
         Progress progress = new Progress(err, System.console() != null, 1);
         StopSignals.install(migration);

@@ -1,12 +1,15 @@
 package io.slotferry.cli;
 
 import io.slotferry.migration.FailureHint;
+import io.slotferry.replay.ToolKeys;
 import io.slotferry.source.SourceSpec;
 import io.slotferry.translate.DbMapping;
+import io.slotferry.verify.RepairOptions;
 import io.slotferry.verify.Verifier;
 import io.slotferry.verify.VerifyMode;
 import io.slotferry.verify.VerifyOptions;
 import io.slotferry.verify.VerifyReport;
+import io.slotferry.write.TargetNodes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -43,6 +46,14 @@ import picocli.CommandLine.Option;
             "values in windows of 1000. The table goes to stdout; --report writes",
             "JSON with the first examples of each kind of difference.",
             "",
+            "--repair (sample and full mode): each key that stayed different is",
+            "  re-checked and copied again from its source's master (DUMP + PTTL",
+            "  there, RESTORE ... REPLACE ABSTTL on the target, only if the target key",
+            "  did not change meanwhile); a key no source holds any more is deleted from",
+            "  the target (slotferry:* keys never are). Then it is compared again: a",
+            "  key that keeps changing is reported busy, not forced. Source reads",
+            "  count against --max-ops. Exit 0 when every difference was repaired.",
+            "",
             "Examples:",
             "  MIGRATE_TARGET_PASSWORD=... migrate verify --mode full \\",
             "    --source redis://10.0.3.7:6379 --source redis://10.0.3.8:6379 \\",
@@ -51,9 +62,12 @@ import picocli.CommandLine.Option;
             "  migrate verify --source redis://10.0.3.7:6379 --db-map prefix \\",
             "    --mode sample --sample 50000 --max-ops 5000 \\",
             "    --target redis://10.0.0.5:6379",
+            "  migrate verify --mode full --repair --sync-from master \\",
+            "    --source codis:http://10.0.1.2:18080 --target rediss://... --report repair.json",
             ""},
         footer = {"", "Exit codes:",
-            "  0  nothing differs",
+            "  0  nothing differs (with --repair: every difference found was repaired",
+            "     and compared equal again)",
             "  1  something differs (see the table and --report),",
             "     or verification failed (the message on stderr says why)",
             "  2  invalid command line",
@@ -123,6 +137,17 @@ public final class VerifyCommand implements Callable<Integer> {
                 "migration lags by seconds. Default: ${DEFAULT-VALUE}. Example: --recheck-delay-ms 2000"})
     long recheckDelayMs;
 
+    @Option(names = "--repair",
+            description = {"Copy every key found different again from its source's master (see above); needs --mode sample or full.",
+                "The target user needs DUMP, RESTORE, DEL and EVAL. Example: --mode full --repair"})
+    boolean repair;
+
+    @Option(names = "--repair-max-bytes", paramLabel = "BYTES", defaultValue = "67108864",
+            description = {"Keys bigger than this on the source (MEMORY USAGE) are not repaired but reported too-big, so",
+                "memory holds at most one value of this size per lane. Default: ${DEFAULT-VALUE} (64 MiB).",
+                "Example: --repair-max-bytes 1048576"})
+    long repairMaxBytes;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -134,12 +159,17 @@ public final class VerifyCommand implements Callable<Integer> {
         OptionRange.check(spec, "--max-ops", maxOps, 0, Long.MAX_VALUE, "commands per second, 0 = no limit");
         OptionRange.check(spec, "--rechecks", rechecks, 0, 100, "compares of a differing key");
         OptionRange.check(spec, "--recheck-delay-ms", recheckDelayMs, 0, 600_000, "milliseconds");
+        OptionRange.check(spec, "--repair-max-bytes", repairMaxBytes, 1, Long.MAX_VALUE, "bytes");
         VerifyOptions options;
         List<SourceSpec.Live> live;
         try {
+            if (repair && VerifyMode.parse(mode) == VerifyMode.COUNTS) {
+                throw new IllegalArgumentException("--repair compares key by key: add --mode sample or --mode full");
+            }
             options = VerifyOptions.defaults().withMode(VerifyMode.parse(mode)).withMapping(DbMapping.parse(dbMap))
                     .withSample(sample).withTtlToleranceMs(ttlToleranceMs).withMaxOpsPerSource(maxOps).withExamples(examples)
-                    .withRechecks(rechecks, Duration.ofMillis(recheckDelayMs));
+                    .withRechecks(rechecks, Duration.ofMillis(recheckDelayMs))
+                    .withRepair(repair ? new RepairOptions(repairMaxBytes) : null);
             syncFrom.parse();
             targetOptions.address(); // the target URI's mistakes before any connection
             live = liveSources();
@@ -149,7 +179,7 @@ public final class VerifyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         err.println("verify " + options.mode() + ": " + live.size() + " source(s) against " + targetOptions.describe()
-                + ", db map " + options.mapping() + ", at most " + (maxOps == 0 ? "unlimited" : maxOps) + " ops/s per source");
+                + ", db map " + options.mapping() + (repair ? ", repairing" : "") + ", at most " + (maxOps == 0 ? "unlimited" : maxOps) + " ops/s per source");
         err.flush();
         VerifyReport result;
         try {
@@ -160,12 +190,21 @@ public final class VerifyCommand implements Callable<Integer> {
                     ? hint : "does --target-cacert / --source-cacert name the CA that signed the certificate?") + ")", e);
         }
         VerifyTable.print(result, out);
+        long toolKeys;
+        try (TargetNodes nodes = TargetNodes.open(targetOptions.endpoint(), Duration.ofSeconds(10))) {
+            toolKeys = ToolKeys.count(nodes);
+        }
+        if (toolKeys > 0) {
+            // a finding, not a difference: a run in progress needs them; after cutover they are leftovers
+            out.println("tool keys: the target holds " + toolKeys + " keys of the migrator (slotferry:*): needed while a run goes;"
+                    + " after cutover 'migrate finish' deletes them (the application would see them in SCAN and DBSIZE)");
+        }
         out.flush();
         if (report != null) {
-            VerifyJson.write(result, report);
+            VerifyJson.write(result, toolKeys, report);
             err.println("report written to " + report);
         }
-        return result.clean() ? 0 : 1;
+        return result.succeeded() ? 0 : 1;
     }
 
     /** The sources as live instances, discovered as 'migrate run' does (Twemproxy backends, Codis groups, URIs). */

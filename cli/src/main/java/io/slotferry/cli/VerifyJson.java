@@ -8,6 +8,9 @@ import io.slotferry.resp.KeyText;
 import io.slotferry.verify.DiffKind;
 import io.slotferry.verify.Difference;
 import io.slotferry.verify.InstanceResult;
+import io.slotferry.verify.RepairOutcome;
+import io.slotferry.verify.RepairReport;
+import io.slotferry.verify.RepairedKey;
 import io.slotferry.verify.TargetBucket;
 import io.slotferry.verify.VerifyReport;
 import java.io.IOException;
@@ -20,8 +23,11 @@ final class VerifyJson {
     private VerifyJson() {
     }
 
-    static void write(VerifyReport r, Path file) throws IOException {
-        JSON.writeValue(file.toFile(), tree(r));
+    /** The report, with the keys of the migrator the target holds ({@code tool_keys}: a finding, not a difference). */
+    static void write(VerifyReport r, long toolKeys, Path file) throws IOException {
+        ObjectNode root = tree(r);
+        root.put("tool_keys", toolKeys);
+        JSON.writeValue(file.toFile(), root);
     }
 
     static ObjectNode tree(VerifyReport r) {
@@ -67,7 +73,29 @@ final class VerifyJson {
         for (Difference d : r.busy()) {
             example(busy, d);
         }
+        if (r.repair() != null) {
+            repair(root.putObject("repair"), r.repair());
+            root.put("repaired", r.succeeded());
+        }
         return root;
+    }
+
+    /** {@code repair}: {@code complete}, per kind per outcome counts, and examples with their outcome. */
+    private static void repair(ObjectNode into, RepairReport r) {
+        into.put("complete", r.complete());
+        ObjectNode totals = into.putObject("totals");
+        for (DiffKind k : DiffKind.values()) {
+            ObjectNode kind = totals.putObject(k.label());
+            for (RepairOutcome o : RepairOutcome.values()) {
+                kind.put(o.label(), r.count(k, o));
+            }
+        }
+        ArrayNode examples = into.putArray("examples");
+        for (RepairedKey k : r.examples()) {
+            example(examples, k.difference());
+            ((ObjectNode) examples.get(examples.size() - 1)).put("kind", k.difference().kind().label())
+                    .put("outcome", k.outcome().label()).put("repair", k.detail());
+        }
     }
 
     private static void example(ArrayNode into, Difference d) {

@@ -3,6 +3,9 @@ package io.slotferry.cli;
 import io.slotferry.verify.DiffKind;
 import io.slotferry.verify.Difference;
 import io.slotferry.verify.InstanceResult;
+import io.slotferry.verify.RepairOutcome;
+import io.slotferry.verify.RepairReport;
+import io.slotferry.verify.RepairedKey;
 import io.slotferry.verify.TargetBucket;
 import io.slotferry.verify.VerifyMode;
 import io.slotferry.verify.VerifyReport;
@@ -22,7 +25,34 @@ final class VerifyTable {
         } else {
             comparison(r, out);
         }
-        out.println(r.clean() ? "result: nothing differs" : "result: DIFFERENCES FOUND");
+        if (r.repair() != null) {
+            repair(r.repair(), out);
+            out.println(r.clean() ? "result: nothing differs" : r.succeeded()
+                    ? "result: every difference repaired and compared equal again" : "result: NOT EVERYTHING REPAIRED");
+        } else {
+            out.println(r.clean() ? "result: nothing differs" : "result: DIFFERENCES FOUND");
+        }
+    }
+
+    /** Per kind of difference, what --repair did, then the first keys of each outcome. */
+    private static void repair(RepairReport r, PrintWriter out) {
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-10s", "repair"));
+        for (RepairOutcome o : RepairOutcome.values()) {
+            head.append(String.format(Locale.ROOT, " %12s", o.label()));
+        }
+        out.println(head);
+        for (DiffKind k : DiffKind.values()) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-10s", k.label()));
+            for (RepairOutcome o : RepairOutcome.values()) {
+                row.append(String.format(Locale.ROOT, " %,12d", r.count(k, o)));
+            }
+            out.println(row);
+        }
+        for (RepairedKey k : r.examples()) {
+            Difference d = k.difference();
+            out.println("  " + k.outcome().label() + "  " + d.kind().label() + "  " + d.source() + (d.db() >= 0 ? " db " + d.db() : "")
+                    + "  " + d.shownKey() + ": " + k.detail());
+        }
     }
 
     private static void counts(VerifyReport r, PrintWriter out) {

@@ -1,5 +1,7 @@
 package io.slotferry.cli;
 
+import io.slotferry.fixture.ClusterNode;
+import io.slotferry.fixture.RedisClusterFixture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,13 +34,21 @@ final class KeyspaceView {
     private KeyspaceView() {
     }
 
+    /**
+     * Every key of {@code servers}. Expiries are the sources': on a target that a run holds them past the
+     * sources' ({@code slotferry:ttl-grace}, docs/replay.md "Expiries"), the grace is taken off.
+     */
     static Map<String, Entry> of(List<Jedis> servers) {
         Map<String, Entry> out = new TreeMap<>();
+        long grace = 0;
         for (Jedis j : servers) {
             String cursor = ScanParams.SCAN_POINTER_START;
             do {
                 ScanResult<String> page = j.scan(cursor, new ScanParams().count(1000));
                 for (String key : page.getResult()) {
+                    if (key.equals("slotferry:ttl-grace")) {
+                        grace = Long.parseLong(j.get(key));
+                    }
                     if (key.startsWith("slotferry:")) {
                         continue; // the migrator's own keys (applied marks, emulation journals): no source's keys
                     }
@@ -50,7 +60,29 @@ final class KeyspaceView {
                 cursor = page.getCursor();
             } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
         }
+        if (grace > 0) {
+            long g = grace;
+            out.replaceAll((k, e) -> e.expiresAt() < 0 ? e : new Entry(e.value(), e.expiresAt() - g));
+        }
         return out;
+    }
+
+    /** Every key of the cluster's primaries (connections opened and closed here). */
+    static Map<String, Entry> ofCluster(RedisClusterFixture cluster) {
+        List<Jedis> masters = new ArrayList<>();
+        for (ClusterNode m : cluster.masters()) {
+            masters.add(cluster.jedis(m));
+        }
+        return ofClosing(masters);
+    }
+
+    /** Every key of {@code servers}, closing their connections afterwards. */
+    static Map<String, Entry> ofClosing(List<Jedis> servers) {
+        try {
+            return of(servers);
+        } finally {
+            servers.forEach(Jedis::close);
+        }
     }
 
     /**

@@ -108,48 +108,16 @@ class TwemproxyMigrationIT {
         }
     }
 
-    private static Map<String, KeyspaceView.Entry> target(RedisClusterFixture cluster) {
-        List<Jedis> masters = new ArrayList<>();
-        for (ClusterNode m : cluster.masters()) {
-            masters.add(cluster.jedis(m));
-        }
-        try {
-            return KeyspaceView.of(masters);
-        } finally {
-            masters.forEach(Jedis::close);
-        }
-    }
-
     private static void awaitEqual(TwemproxyFixture proxy, RedisClusterFixture cluster) {
         List<List<String>> diff = new ArrayList<>(List.of(List.of()));
         try {
             Await.until("the target equals the union of the backends", WAIT, () -> {
-                diff.set(0, KeyspaceView.differences(sources(proxy), target(cluster), 1500));
+                diff.set(0, KeyspaceView.differences(sources(proxy), KeyspaceView.ofCluster(cluster), 1500));
                 return diff.get(0).isEmpty();
             });
         } catch (IllegalStateException e) {
             List<String> d = diff.get(0);
             throw new AssertionError(e.getMessage() + ": " + d.size() + " differences, first " + d.subList(0, Math.min(20, d.size())), e);
-        }
-    }
-
-    private static void seed(TwemproxyFixture proxy, int keys) {
-        try (Jedis j = proxy.jedis()) {
-            Pipeline p = j.pipelined();
-            for (int i = 0; i < keys; i++) {
-                switch (i % 6) {
-                    case 0 -> p.set("s:" + i, "v" + i);
-                    case 1 -> p.hset("h:" + i, Map.of("a", "1", "b", "x" + i));
-                    case 2 -> p.rpush("l:" + i, "x", "y", "z" + i);
-                    case 3 -> p.sadd("set:" + i, "m1", "m2");
-                    case 4 -> p.zadd("z:" + i, i, "member");
-                    default -> p.psetex("ttl:" + i, 600_000, "expiring");
-                }
-                if (i % 1000 == 999) {
-                    p.sync();
-                }
-            }
-            p.sync();
         }
     }
 
@@ -181,7 +149,7 @@ class TwemproxyMigrationIT {
 
     @Test
     void copiesEveryBackendUnderLiveTrafficAndSignalsCutover(TwemproxyFixture proxy, RedisClusterFixture cluster) throws Exception {
-        seed(proxy, 3000);
+        SampleKeys.write(proxy.jedis(), 3000);
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong writes = new AtomicLong();
         Thread traffic = workload(proxy, running, writes);

@@ -131,6 +131,8 @@ class VerifyCommandIT {
         assertEquals(0, code, cli.said());
         JsonNode r = report();
         assertTrue(r.get("clean").asBoolean(), r.toString());
+        // the run's own keys (its TTL grace, marks) are left out of the comparison but reported, until migrate finish
+        assertTrue(r.get("tool_keys").asLong() > 0 && cli.out().contains("tool keys: the target holds"), cli.out());
         long expected = 0;
         for (JsonNode i : r.get("instances")) {
             expected += i.get("expected").asLong();

@@ -42,10 +42,18 @@ class VerifyCommandTest {
     }
 
     @Test
+    void repairInCountsModeIsRefusedAsAUsageError() {
+        int code = migrate("verify", "--source", "redis://127.0.0.1:1", "--target", "redis://127.0.0.1:1", "--repair");
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().contains("--repair compares key by key"), err.toString());
+    }
+
+    @Test
     void theHelpExplainsEveryOptionWithAnExample() {
         assertEquals(0, migrate("verify", "--help"));
         String help = out.toString().replaceAll("\\s+", " "); // picocli wraps long lines
-        for (String option : new String[] {"--mode", "--sample", "--ttl-tolerance-ms", "--report", "--max-ops", "--db-map"}) {
+        for (String option : new String[] {"--mode", "--sample", "--ttl-tolerance-ms", "--report", "--max-ops", "--db-map",
+            "--repair", "--repair-max-bytes"}) {
             assertTrue(help.contains(option), option);
         }
         assertTrue(help.contains("Example: --ttl-tolerance-ms 5000") && help.contains("Example: --max-ops 5000"), help);

@@ -60,6 +60,16 @@ final class Workload {
             Map.entry("slotsrestore", "codis-server only"), Map.entry("slotsrestore-async", "codis-server only"),
             Map.entry("slotsrestore-async-ack", "codis-server only"));
 
+    /**
+     * What a Twemproxy pool passes (nutcracker 0.5: no SELECT, MULTI, scripts or blocking commands, and
+     * EXPIRE without NX/XX/GT/LT): the mix of a proxied cache, multi-key forms on hash-tagged keys.
+     */
+    static final Set<String> THROUGH_TWEMPROXY = Set.of("set", "setex", "psetex", "setnx", "getset", "setrange", "append",
+            "incr", "incrby", "decr", "incrbyfloat", "setbit", "pfadd", "hset", "hmset", "hsetnx", "hincrby", "hdel", "lpush",
+            "rpush", "lpop", "rpop", "ltrim", "lset", "lrem", "linsert", "sadd", "srem", "spop", "smove", "zadd", "zincrby",
+            "zrem", "zremrangebyrank", "zremrangebyscore", "expire", "pexpire", "expireat", "pexpireat", "persist", "del",
+            "unlink", "rpoplpush", "getdel", "getex", "lmove");
+
     private static final String[] TYPES = {"s", "n", "f", "b", "h", "l", "z", "t", "g", "p", "x"};
     private static final int KEYS_PER_TYPE = 60;
     private static final int GROUPS = 12;
@@ -95,6 +105,7 @@ final class Workload {
     private final Random rnd;
     private final List<String> enabled = new ArrayList<>();
     private final boolean shortTtls;
+    private final boolean proxied;
     private final Map<String, Deque<String>> history = new HashMap<>();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -109,7 +120,17 @@ final class Workload {
      * @param epochMillis the time absolute expiries and ids are counted from (the run's start)
      */
     Workload(long seed, Set<String> known, boolean shortTtls, long epochMillis) {
+        this(seed, known, shortTtls, epochMillis, false);
+    }
+
+    /** A workload sent through a Twemproxy pool: {@link #THROUGH_TWEMPROXY} only, one database, no MULTI. */
+    static Workload throughTwemproxy(long seed, long epochMillis) {
+        return new Workload(seed, THROUGH_TWEMPROXY, false, epochMillis, true);
+    }
+
+    private Workload(long seed, Set<String> known, boolean shortTtls, long epochMillis, boolean proxied) {
         this.seed = seed;
+        this.proxied = proxied;
         this.epochMillis = epochMillis;
         this.rnd = new Random(seed);
         this.shortTtls = shortTtls;
@@ -171,7 +192,9 @@ final class Workload {
     void run(Jedis source, int steps, int perSecond) throws InterruptedException {
         long start = System.nanoTime();
         long n = 0;
-        source.select(db);
+        if (!proxied) {
+            source.select(db); // a new connection starts in db 0; a proxy knows no SELECT
+        }
         while (n < steps) {
             step(source);
             n++;
@@ -193,7 +216,7 @@ final class Workload {
     /** The calls of the next step: usually one command; sometimes a database change, a MULTI block or a FLUSHDB. */
     List<List<String>> nextStep() {
         List<List<String>> out = new ArrayList<>();
-        int dice = rnd.nextInt(1000);
+        int dice = proxied ? 1000 : rnd.nextInt(1000);
         if (dice < 8) {
             db = rnd.nextInt(3);
             out.add(List.of("SELECT", Integer.toString(db)));
@@ -362,7 +385,8 @@ final class Workload {
         // keys
         r.put("del", () -> rnd.nextBoolean() ? l("DEL", anyKey()) : l("DEL", group("s", "h").get(0), group("s", "h").get(1)));
         r.put("unlink", () -> l("UNLINK", anyKey()));
-        r.put("expire", () -> withOptional(l("EXPIRE", anyKey(), Long.toString(ttlSeconds())), "NX", "XX", "GT", "LT"));
+        r.put("expire", () -> proxied ? l("EXPIRE", anyKey(), Long.toString(ttlSeconds()))
+                : withOptional(l("EXPIRE", anyKey(), Long.toString(ttlSeconds())), "NX", "XX", "GT", "LT"));
         r.put("pexpire", () -> l("PEXPIRE", anyKey(), Long.toString(ttlSeconds() * 1000)));
         r.put("expireat", () -> l("EXPIREAT", anyKey(), absoluteSeconds()));
         r.put("pexpireat", () -> l("PEXPIREAT", anyKey(), absoluteSeconds() + "000"));

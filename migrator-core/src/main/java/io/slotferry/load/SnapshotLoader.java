@@ -8,6 +8,7 @@ import io.slotferry.rdb.RdbOptions;
 import io.slotferry.rdb.RdbReader;
 import io.slotferry.rdb.ValueType;
 import io.slotferry.routing.HashSlot;
+import io.slotferry.translate.ExpiryGrace;
 import io.slotferry.write.DataErrorPolicy;
 import io.slotferry.write.Write;
 import io.slotferry.write.WriteSink;
@@ -153,7 +154,9 @@ public final class SnapshotLoader {
             int stamp = target.restoreVersion(h.type(), version, valkeySource);
             if (stamp >= 0) {
                 RestorePayload payload = RestorePayload.of(h.type(), v.value(), stamp);
-                sink.submit(new Write(HashSlot.of(key), key, payload.commands(key, h.expireAtMs(), target, options.replaceExisting()), h.offset(),
+                long expireAt = new ExpiryGrace(options.ttlGraceMillis()).hold(h.expireAtMs(), now);
+                sink.submit(new Write(HashSlot.of(key), key, payload.commands(key, expireAt, target, options.replaceExisting()),
+                        h.offset(),
                         null, 1));
                 stats.restored();
                 return;
@@ -178,7 +181,7 @@ public final class SnapshotLoader {
             } else {
                 replay(v, new ValueRewriter(writes, key, target, now));
             }
-            writes.finish(h.expireAtMs());
+            writes.finish(new ExpiryGrace(options.ttlGraceMillis()).hold(h.expireAtMs(), now));
             stats.rewritten();
         } catch (DataError e) {
             writes.abandon();

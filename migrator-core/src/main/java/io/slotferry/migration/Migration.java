@@ -165,7 +165,7 @@ public final class Migration {
             if (o.slotActionsDisabled()) {
                 continue; // already paused by the operator: theirs to resume
             }
-            d.setSlotActionsDisabled(o.productName(), options.codisAuth().get(), true);
+            d.setSlotActionsDisabled(o.productName(), true);
             frozen.add(d);
             LOG.log(Level.INFO, "Codis {0}: slot actions paused for the run", d.base());
             String unsafe = d.overview().unsafeToStart(); // one may have started between discovery and the pause
@@ -178,11 +178,11 @@ public final class Migration {
     private void resume(List<CodisDashboard> frozen) {
         for (CodisDashboard d : frozen) {
             try {
-                d.setSlotActionsDisabled(d.overview().productName(), options.codisAuth().get(), false);
+                d.setSlotActionsDisabled(d.overview().productName(), false);
                 LOG.log(Level.INFO, "Codis {0}: slot actions resumed", d.base());
             } catch (IOException e) {
                 LOG.log(Level.SEVERE, "Codis {0}: could not resume slot actions ({1}); resume them with codis-admin"
-                        + " --slot-action --disabled=false", new Object[] {d.base(), e.getMessage()});
+                        + " --dashboard=ADDR --slot-action --disabled=0", new Object[] {d.base(), e.getMessage()});
             }
         }
     }

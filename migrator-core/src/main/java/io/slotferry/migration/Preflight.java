@@ -12,6 +12,7 @@ import io.slotferry.source.Fleet;
 import io.slotferry.source.Info;
 import io.slotferry.source.Keyspace;
 import io.slotferry.source.SourceSpec;
+import io.slotferry.translate.LossyReplication;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,6 +117,10 @@ public final class Preflight {
             Map<String, String> server = Info.read(c, "server");
             String version = server.getOrDefault("redis_version", "?");
             findings.add(Finding.ok(name, "reachable, redis " + version));
+            for (String risk : LossyReplication.of(version).risks()) {
+                findings.add(Finding.warn(name, risk, "keep PTTL allowed for the source user (in @read); run verify --mode full"
+                        + " --sync-from master before the cutover"));
+            }
             boolean psync = !version.startsWith("2.") || version.compareTo("2.8") >= 0;
             RespValue capa = c.call("REPLCONF", "capa", "eof", "capa", "psync2");
             if (capa instanceof RespValue.Error e) {

@@ -2,7 +2,6 @@ package io.slotferry.migration;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.Supplier;
 
 /**
  * How a {@link Migration} runs and reports.
@@ -13,37 +12,36 @@ import java.util.function.Supplier;
  * @param keepGoing    a failed worker does not stop the others
  * @param interval     how often the status is taken
  * @param freezeCodis  pause the Codis dashboards' slot actions for the run (resumed when it ends)
- * @param codisAuth    the Codis product auth (the backends' password, "" for none), for the dashboard API
  */
 public record RunOptions(Path statusFile, int metricsPort, boolean snapshotOnly, boolean keepGoing, Duration interval,
-        boolean freezeCodis, Supplier<String> codisAuth) {
+        boolean freezeCodis) {
 
     /** No status file, no server, stream until stopped, stop on the first failure, one status per second. */
     public static RunOptions defaults() {
-        return new RunOptions(null, -1, false, false, Duration.ofSeconds(1), false, () -> "");
+        return new RunOptions(null, -1, false, false, Duration.ofSeconds(1), false);
     }
 
     public RunOptions withStatusFile(Path file) {
-        return new RunOptions(file, metricsPort, snapshotOnly, keepGoing, interval, freezeCodis, codisAuth);
+        return new RunOptions(file, metricsPort, snapshotOnly, keepGoing, interval, freezeCodis);
     }
 
     public RunOptions withMetricsPort(int port) {
-        return new RunOptions(statusFile, port, snapshotOnly, keepGoing, interval, freezeCodis, codisAuth);
+        return new RunOptions(statusFile, port, snapshotOnly, keepGoing, interval, freezeCodis);
     }
 
     public RunOptions withSnapshotOnly(boolean only) {
-        return new RunOptions(statusFile, metricsPort, only, keepGoing, interval, freezeCodis, codisAuth);
+        return new RunOptions(statusFile, metricsPort, only, keepGoing, interval, freezeCodis);
     }
 
     public RunOptions withKeepGoing(boolean keep) {
-        return new RunOptions(statusFile, metricsPort, snapshotOnly, keep, interval, freezeCodis, codisAuth);
+        return new RunOptions(statusFile, metricsPort, snapshotOnly, keep, interval, freezeCodis);
     }
 
     public RunOptions withInterval(Duration every) {
-        return new RunOptions(statusFile, metricsPort, snapshotOnly, keepGoing, every, freezeCodis, codisAuth);
+        return new RunOptions(statusFile, metricsPort, snapshotOnly, keepGoing, every, freezeCodis);
     }
 
-    public RunOptions withCodisFreeze(boolean freeze, Supplier<String> auth) {
-        return new RunOptions(statusFile, metricsPort, snapshotOnly, keepGoing, interval, freeze, auth);
+    public RunOptions withCodisFreeze(boolean freeze) {
+        return new RunOptions(statusFile, metricsPort, snapshotOnly, keepGoing, interval, freeze);
     }
 }

@@ -14,13 +14,16 @@ import io.slotferry.replay.FunctionLibraries;
 import io.slotferry.replay.ReplayOptions;
 import io.slotferry.replay.ReplayStats;
 import io.slotferry.replay.StreamReplayer;
+import io.slotferry.replay.ToolKeys;
 import io.slotferry.replication.Replica;
 import io.slotferry.replication.ReplicaOptions;
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.replication.ReplicationId;
 import io.slotferry.replication.StreamPosition;
 import io.slotferry.replication.file.RdbFiles;
+import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.source.SourceSpec;
+import io.slotferry.translate.MasterTtlReads;
 import io.slotferry.translate.ScriptCache;
 import io.slotferry.write.ClusterWriter;
 import io.slotferry.write.TargetNodes;
@@ -65,6 +68,7 @@ public final class Worker {
     private volatile StreamReplayer replayer;
     private volatile Replica replica;
     private volatile boolean stopping;
+    private volatile MasterTtlReads ttlReads; // null: the source's master, found at first use
     private volatile boolean snapshotOnly;
     private volatile Phase phase = Phase.STARTING;
     private volatile Throwable failure;
@@ -79,7 +83,7 @@ public final class Worker {
     public Worker(SourceSpec source, Target target, LoadOptions loadOptions, ReplayOptions replayOptions, StateDirectory state) {
         this.source = source;
         this.target = target;
-        this.loadOptions = loadOptions.withKeyMapping(replayOptions.dbMapping());
+        this.loadOptions = loadOptions.withKeyMapping(replayOptions.dbMapping()).withTtlGrace(replayOptions.ttlGraceMillis());
         this.replayOptions = replayOptions;
         this.state = state;
     }
@@ -89,6 +93,12 @@ public final class Worker {
             throws IOException {
         this(source, target, loadOptions, replayOptions,
                 StateDirectory.open(stateDir, new RunIdentity(List.of(source.name()), target.endpoint().toString())));
+    }
+
+    /** Asks {@code master}, a server of {@code version}, for the TTLs the stream may drop (tests: a fake master plays the stream). */
+    Worker readTtlsFrom(RedisEndpoint master, String version) {
+        ttlReads = MasterTtlReads.of(master, version);
+        return this;
     }
 
     public SourceSpec source() {
@@ -160,6 +170,7 @@ public final class Worker {
     /** Runs the worker to its end; returns once every write is acknowledged. */
     public LoadSummary run() throws Exception {
         try {
+            declareTtlGrace();
             LoadSummary summary;
             if (source instanceof SourceSpec.Live live) {
                 summary = replicate(live);
@@ -175,6 +186,13 @@ public final class Worker {
             failure = t;
             phase = Phase.FAILED;
             throw t;
+        }
+    }
+
+    /** Records the grace every expiry this worker writes is held by ({@link ToolKeys#declareTtlGrace}). */
+    private void declareTtlGrace() throws IOException, InterruptedException {
+        try (TargetNodes nodes = TargetNodes.open(target.endpoint(), target.writerOptions().connectTimeout())) {
+            ToolKeys.declareTtlGrace(nodes, replayOptions.ttlGraceMillis());
         }
     }
 
@@ -213,6 +231,7 @@ public final class Worker {
         ScriptCache scripts = new ScriptCache();
         ClusterWriter streamWriter = null;
         try (TargetNodes nodes = TargetNodes.open(target.endpoint(), target.writerOptions().connectTimeout());
+             MasterTtlReads ttls = ttlReads != null ? ttlReads : MasterTtlReads.ofSource(live.endpoint());
              Replica r = connect(live, ReplicaOptions.defaults(spool).withSnapshotFile(true))) {
             replica = r;
             LoadSummary summary = null;
@@ -262,6 +281,7 @@ public final class Worker {
                         streamWriter = openWriter();
                         replay = new StreamReplayer(CommandTable.load(), replayOptions, streamWriter, nodes, target.capabilities(),
                                 replayStats, scripts);
+                        replay.askMasterForLostTtls(ttls);
                         if (replayOptions.exactlyOnce()) {
                             replay.markAppliedWrites(live.name(), () -> r.replicationId().value(), reapplyUpTo);
                         }

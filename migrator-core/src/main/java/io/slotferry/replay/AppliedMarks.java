@@ -51,6 +51,7 @@ public final class AppliedMarks {
     private final Supplier<String> replid;
     private final TargetNodes nodes;
     private final long[] marks = new long[HashSlot.SLOTS];
+    private final byte[][] keys = new byte[HashSlot.SLOTS][];
     private final byte[] barrierKey;
     private long barrier = -1;
     private long reapplyUpTo = -1;
@@ -164,7 +165,12 @@ public final class AppliedMarks {
     }
 
     byte[] key(int slot) {
-        return (PREFIX + "{" + tag(slot) + "}:" + source).getBytes(StandardCharsets.UTF_8);
+        byte[] k = keys[slot];
+        if (k == null) {
+            k = (PREFIX + "{" + tag(slot) + "}:" + source).getBytes(StandardCharsets.UTF_8);
+            keys[slot] = k; // on every write's path: built once per slot
+        }
+        return k;
     }
 
     /** A short hash tag of {@code slot}: the first decimal number whose CRC16 lands there. */

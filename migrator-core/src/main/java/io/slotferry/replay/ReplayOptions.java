@@ -18,10 +18,13 @@ import java.util.Objects;
  *                           them) does: stop, or skip it with a warning and a counter
  * @param exactlyOnce        writes that must not be applied twice carry an applied mark ({@link AppliedMarks}), so a
  *                           restart after a crash applies them once; off: faster, at-least-once after a crash
+ * @param ttlGraceMillis     every expiry is written this much later than the source's while the migration runs, so the
+ *                           target never expires a key before a lagging replay extends or uses it
+ *                           ({@link io.slotferry.translate.ExpiryGrace}); 0: exact TTLs (and that race)
  */
 public record ReplayOptions(DbMapping dbMapping, FlushPolicy flush, boolean forwardPublish,
                             KeyOwnership ownership, long maxTransactionBytes, DataErrorPolicy onDataError,
-                            CrossSlotScripts crossSlotScripts, boolean exactlyOnce) {
+                            CrossSlotScripts crossSlotScripts, boolean exactlyOnce, long ttlGraceMillis) {
     public ReplayOptions {
         Objects.requireNonNull(dbMapping, "dbMapping");
         Objects.requireNonNull(flush, "flush");
@@ -32,36 +35,42 @@ public record ReplayOptions(DbMapping dbMapping, FlushPolicy flush, boolean forw
 
     /** Applied marks on or off ({@code --exactly-once}). */
     public ReplayOptions withExactlyOnce(boolean on) {
-        return new ReplayOptions(dbMapping, flush, forwardPublish, ownership, maxTransactionBytes, onDataError, crossSlotScripts, on);
+        return new ReplayOptions(dbMapping, flush, forwardPublish, ownership, maxTransactionBytes, onDataError, crossSlotScripts, on, ttlGraceMillis);
     }
 
     /** Database 0 only, FLUSH stops, PUBLISH dropped, cross-slot scripts stop, every key owned, 64 MiB transactions, exactly once after a crash. */
     public static ReplayOptions defaults() {
         return new ReplayOptions(DbMapping.defaults(), FlushPolicy.STOP, false, KeyOwnership.ALL, 64L << 20, DataErrorPolicy.STOP, CrossSlotScripts.STOP,
-                true);
+                true, 0);
+    }
+
+    /** Expiries held {@code millis} past the source's while streaming ({@code --ttl-grace}; 0: exact). */
+    public ReplayOptions withTtlGrace(long millis) {
+        return new ReplayOptions(dbMapping, flush, forwardPublish, ownership, maxTransactionBytes, onDataError, crossSlotScripts, exactlyOnce,
+                millis);
     }
 
     public ReplayOptions withDbMapping(DbMapping m) {
-        return new ReplayOptions(m, flush, forwardPublish, ownership, maxTransactionBytes, onDataError, crossSlotScripts, exactlyOnce);
+        return new ReplayOptions(m, flush, forwardPublish, ownership, maxTransactionBytes, onDataError, crossSlotScripts, exactlyOnce, ttlGraceMillis);
     }
 
     public ReplayOptions withFlush(FlushPolicy f) {
-        return new ReplayOptions(dbMapping, f, forwardPublish, ownership, maxTransactionBytes, onDataError, crossSlotScripts, exactlyOnce);
+        return new ReplayOptions(dbMapping, f, forwardPublish, ownership, maxTransactionBytes, onDataError, crossSlotScripts, exactlyOnce, ttlGraceMillis);
     }
 
     public ReplayOptions withForwardPublish(boolean forward) {
-        return new ReplayOptions(dbMapping, flush, forward, ownership, maxTransactionBytes, onDataError, crossSlotScripts, exactlyOnce);
+        return new ReplayOptions(dbMapping, flush, forward, ownership, maxTransactionBytes, onDataError, crossSlotScripts, exactlyOnce, ttlGraceMillis);
     }
 
     public ReplayOptions withOwnership(KeyOwnership o) {
-        return new ReplayOptions(dbMapping, flush, forwardPublish, o, maxTransactionBytes, onDataError, crossSlotScripts, exactlyOnce);
+        return new ReplayOptions(dbMapping, flush, forwardPublish, o, maxTransactionBytes, onDataError, crossSlotScripts, exactlyOnce, ttlGraceMillis);
     }
 
     public ReplayOptions withDataErrors(DataErrorPolicy policy) {
-        return new ReplayOptions(dbMapping, flush, forwardPublish, ownership, maxTransactionBytes, policy, crossSlotScripts, exactlyOnce);
+        return new ReplayOptions(dbMapping, flush, forwardPublish, ownership, maxTransactionBytes, policy, crossSlotScripts, exactlyOnce, ttlGraceMillis);
     }
 
     public ReplayOptions withCrossSlotScripts(CrossSlotScripts scripts) {
-        return new ReplayOptions(dbMapping, flush, forwardPublish, ownership, maxTransactionBytes, onDataError, scripts, exactlyOnce);
+        return new ReplayOptions(dbMapping, flush, forwardPublish, ownership, maxTransactionBytes, onDataError, scripts, exactlyOnce, ttlGraceMillis);
     }
 }

@@ -16,7 +16,9 @@ import io.slotferry.translate.AbsoluteExpiry;
 import io.slotferry.translate.CodisCommandException;
 import io.slotferry.translate.CodisRestore;
 import io.slotferry.translate.DbMapping;
+import io.slotferry.translate.ExpiryGrace;
 import io.slotferry.translate.KeyCommands;
+import io.slotferry.translate.MasterTtlReads;
 import io.slotferry.translate.ScriptCache;
 import io.slotferry.write.TargetNodes;
 import io.slotferry.write.Write;
@@ -55,6 +57,7 @@ public final class StreamReplayer {
     private final CodisRestore codis;
     private final CrossSlotEmulation emulation;
     private final DatabaseCommands databases;
+    private final ExpiryGrace grace;
 
     private final Map<String, CommandSpec> specs = new HashMap<>();
     private Transaction transaction;
@@ -64,6 +67,7 @@ public final class StreamReplayer {
     private volatile long startedAt = -1;
 
     private AppliedMarks appliedMarks;
+    private MasterTtlReads masterTtls;
     /** While apply() runs: the start offset of its command (the applied offset stays at or below it); otherwise MAX_VALUE. */
     private volatile long applying = Long.MAX_VALUE;
 
@@ -79,6 +83,7 @@ public final class StreamReplayer {
         this.emulation = new CrossSlotEmulation(nodes);
         this.codis = new CodisRestore(key -> options.dbMapping().targetKey(0, key));
         this.databases = new DatabaseCommands(options, writer, nodes, emulation, stats);
+        this.grace = new ExpiryGrace(options.ttlGraceMillis());
     }
 
     /** The stream starts (after a snapshot, or resumed) just after {@code offset}. */
@@ -221,6 +226,11 @@ public final class StreamReplayer {
         emulation.journal(source, replid);
     }
 
+    /** From now on, SETs whose TTL the source's replication may have dropped get the master's TTL (see {@link MasterTtlReads}). */
+    public void askMasterForLostTtls(MasterTtlReads reads) {
+        masterTtls = reads;
+    }
+
     /** True when every command may be applied again ({@link io.slotferry.command.ReplaySafety}). */
     private boolean replaySafe(List<List<byte[]>> commands) {
         for (List<byte[]> argv : commands) {
@@ -284,8 +294,9 @@ public final class StreamReplayer {
         }
     }
 
-    private List<Step> keyed(ReplicationEvent.Command c, String name) throws ReplayException {
-        List<byte[]> argv = AbsoluteExpiry.apply(c.argv(), c.receivedAtMillis());
+    private List<Step> keyed(ReplicationEvent.Command c, String name) throws ReplayException, IOException, InterruptedException {
+        List<byte[]> source = masterTtls == null ? c.argv() : masterTtls.argv(c);
+        List<byte[]> argv = grace.apply(AbsoluteExpiry.apply(source, c.receivedAtMillis()), c.receivedAtMillis());
         if (name.equals("MSETNX")) {
             // replicated only when it succeeded, i.e. every key was absent: MSET has the same effect and splits
             argv = new ArrayList<>(argv);
@@ -435,7 +446,11 @@ public final class StreamReplayer {
         stats.count("codis-restore");
         List<Step> out = new ArrayList<>(translated.size());
         for (KeyCommands k : translated) {
-            out.add(new Step.Send(new SlotCommand(HashSlot.of(k.key()), k.key(), k.commands())));
+            List<List<byte[]>> held = new ArrayList<>(k.commands().size());
+            for (List<byte[]> command : k.commands()) {
+                held.add(grace.apply(command, c.receivedAtMillis()));
+            }
+            out.add(new Step.Send(new SlotCommand(HashSlot.of(k.key()), k.key(), held)));
         }
         return out;
     }

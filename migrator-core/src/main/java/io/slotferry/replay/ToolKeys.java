@@ -1,21 +1,34 @@
 package io.slotferry.replay;
 
+import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.resp.RespValue;
 import io.slotferry.routing.HashSlot;
 import io.slotferry.write.TargetNodes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import io.slotferry.translate.ExpiryGrace;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The keys the migrator keeps in the target for itself, all starting with {@link AppliedMarks#TOOL_PREFIX}:
- * applied and barrier marks, emulation journals and scratch keys. They must not outlive the migration:
- * {@code migrate finish} deletes them, {@code migrate verify} counts them.
+ * applied and barrier marks, emulation journals and scratch keys, the TTL grace. They must not outlive the
+ * migration: {@code migrate finish} makes the expiries exact and deletes them, {@code migrate verify} counts them.
  */
 public final class ToolKeys {
     private static final byte[] PATTERN = KeyspaceWalk.prefixPattern(AppliedMarks.TOOL_PREFIX.getBytes(StandardCharsets.US_ASCII));
     private static final byte[] UNLINK = "UNLINK".getBytes(StandardCharsets.US_ASCII);
+    /** {@code slotferry:ttl-grace}: how far past the sources' the target's expiries are held, in ms (see {@link ExpiryGrace}). */
+    public static final byte[] TTL_GRACE = (AppliedMarks.TOOL_PREFIX + "ttl-grace").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] GET = "GET".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SCAN = "SCAN".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COUNT = "COUNT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PAGE = "1000".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PTTL = "PTTL".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PEXPIREAT = "PEXPIREAT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ZERO = {'0'};
 
     private ToolKeys() {
     }
@@ -46,6 +59,119 @@ public final class ToolKeys {
         long[] n = {0};
         walk(nodes, keys -> n[0] += keys.size());
         return n[0];
+    }
+
+    /**
+     * Records on the target that its expiries are held {@code graceMillis} past the sources' ({@link ExpiryGrace}):
+     * {@code migrate finish} and {@code migrate verify} read it. Every run into one target must hold them alike.
+     *
+     * @throws GraceConflict the target holds expiries of another grace (another run's)
+     */
+    public static void declareTtlGrace(TargetNodes nodes, long graceMillis) throws IOException, InterruptedException {
+        long before = ttlGrace(nodes);
+        if (before == graceMillis) {
+            return;
+        }
+        if (before != 0) {
+            throw new GraceConflict("the target's expiries are held " + before + " ms past the sources' by an earlier run ("
+                    + new String(TTL_GRACE, StandardCharsets.US_ASCII) + "); this run would hold them " + graceMillis
+                    + " ms: give it --ttl-grace " + before + "ms, or run 'migrate finish' first");
+        }
+        RespValue r = nodes.call(HashSlot.of(TTL_GRACE), List.of(SET, TTL_GRACE, Long.toString(graceMillis).getBytes(StandardCharsets.US_ASCII)));
+        if (r instanceof RespValue.Error e) {
+            throw new IOException("recording the TTL grace on the target failed: " + e.message());
+        }
+    }
+
+    /** How far past the sources' the target's expiries are held now (0 when they are exact: no run, or finished). */
+    public static long ttlGrace(TargetNodes nodes) throws IOException, InterruptedException {
+        RespValue r = nodes.call(HashSlot.of(TTL_GRACE), List.of(GET, TTL_GRACE));
+        if (r instanceof RespValue.Bulk b && b.bytes() != null) {
+            try {
+                return Long.parseLong(new String(b.bytes(), StandardCharsets.US_ASCII));
+            } catch (NumberFormatException e) {
+                throw new IOException(new String(TTL_GRACE, StandardCharsets.US_ASCII) + " on the target is not a number of ms");
+            }
+        }
+        if (r instanceof RespValue.Error e) {
+            throw new IOException("reading the TTL grace of the target failed: " + e.message());
+        }
+        return 0;
+    }
+
+    /**
+     * Makes every expiry on the target the sources' again: each key with a TTL gets {@code PEXPIREAT} its
+     * expiry minus the grace (a key whose source expiry passed meanwhile goes at once, as on the source).
+     * One page of keys at a time, pipelined per primary. Run with the sources' writes stopped and no run going.
+     *
+     * @return keys whose expiry was made exact
+     */
+    public static long exactTtls(TargetNodes nodes) throws IOException, InterruptedException {
+        long grace = ttlGrace(nodes);
+        if (grace == 0) {
+            return 0;
+        }
+        long adjusted = 0;
+        for (RedisEndpoint primary : nodes.primaries()) {
+            byte[] cursor = ZERO;
+            do {
+                RespValue r = nodes.callOn(primary, List.of(SCAN, cursor, COUNT, PAGE));
+                if (!(r instanceof RespValue.Array a) || a.items().size() != 2
+                        || !(a.items().get(0) instanceof RespValue.Bulk c) || !(a.items().get(1) instanceof RespValue.Array page)) {
+                    throw new IOException("SCAN on " + primary + " answered " + r);
+                }
+                cursor = c.bytes();
+                List<byte[]> keys = new ArrayList<>();
+                for (RespValue k : page.items()) {
+                    byte[] key = ((RespValue.Bulk) k).bytes();
+                    if (!AppliedMarks.isToolKey(key)) {
+                        keys.add(key);
+                    }
+                }
+                adjusted += exactTtls(nodes, primary, keys, grace);
+            } while (!Arrays.equals(cursor, ZERO));
+        }
+        return adjusted;
+    }
+
+    private static long exactTtls(TargetNodes nodes, RedisEndpoint primary, List<byte[]> keys, long grace)
+            throws IOException, InterruptedException {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        List<List<byte[]>> reads = new ArrayList<>(keys.size());
+        for (byte[] k : keys) {
+            reads.add(List.of(PTTL, k));
+        }
+        long now = System.currentTimeMillis();
+        List<RespValue> ttls = nodes.pipeline(primary, reads);
+        List<List<byte[]>> writes = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            RespValue t = ttls.get(i);
+            if (t instanceof RespValue.Error) {
+                t = nodes.call(HashSlot.of(keys.get(i)), reads.get(i)); // its slot moved since the SCAN
+            }
+            if (t instanceof RespValue.Integer ms && ms.value() >= 0) {
+                writes.add(List.of(PEXPIREAT, keys.get(i), Long.toString(now + ms.value() - grace).getBytes(StandardCharsets.US_ASCII)));
+            }
+        }
+        List<RespValue> done = nodes.pipeline(primary, writes);
+        for (int i = 0; i < writes.size(); i++) {
+            if (done.get(i) instanceof RespValue.Error) {
+                RespValue again = nodes.call(HashSlot.of(writes.get(i).get(1)), writes.get(i));
+                if (again instanceof RespValue.Error e) {
+                    throw new IOException("making the expiry of a key exact failed: " + e.message());
+                }
+            }
+        }
+        return writes.size();
+    }
+
+    /** Runs into one target disagree on the TTL grace. */
+    public static final class GraceConflict extends IllegalArgumentException {
+        GraceConflict(String message) {
+            super(message);
+        }
     }
 
     private static void walk(TargetNodes nodes, KeyspaceWalk.Visitor visitor) throws IOException, InterruptedException {

@@ -18,9 +18,9 @@ import java.util.List;
 /**
  * A Codis 3.x dashboard ({@code codis-dashboard}), read through its HTTP API: {@code GET /topom}
  * gives the groups (first server the master, the others its replicas), the slot mapping with any
- * pending slot action, and whether slot actions are disabled. With the product's auth it can also
- * pause and resume slot actions ({@code PUT /api/topom/slots/action/disabled/XAUTH/1|0}), so no slot
- * moves between groups while their data is copied.
+ * pending slot action, and whether slot actions are disabled. It can also pause and resume slot
+ * actions ({@code PUT /api/topom/slots/action/disabled/XAUTH/1|0}, XAUTH derived from the product
+ * name), so no slot moves between groups while their data is copied.
  */
 public final class CodisDashboard {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,16 +50,17 @@ public final class CodisDashboard {
             }
             if (!slotsWithAction.isEmpty()) {
                 return slotsWithAction.size() + " slot(s) have a pending or running slot action (first: slot "
-                        + slotsWithAction.get(0) + "); wait until the slot migration finishes, or remove the actions"
-                        + " (codis-admin --slot-action --remove), then start again";
+                        + slotsWithAction.get(0) + "); wait until the slot migration finishes, or remove the pending actions"
+                        + " (codis-admin --dashboard=ADDR --slot-action --remove --sid=" + slotsWithAction.get(0)
+                        + "), then start again";
             }
             for (Group g : groups) {
                 if (!g.promoting().isEmpty()) {
                     return "group " + g.id() + " is promoting a replica (state " + g.promoting() + "); finish the promotion first";
                 }
                 if (g.outOfSync()) {
-                    return "group " + g.id() + " is out of sync (its servers' master links differ from the dashboard's"
-                            + " model); repair it with codis-admin --resync-group first";
+                    return "group " + g.id() + " is out of sync (its slots were reassigned and the proxies not yet told);"
+                            + " resync it first (codis-admin --dashboard=ADDR --resync-group --gid=" + g.id() + ")";
                 }
                 if (g.servers().isEmpty()) {
                     return "group " + g.id() + " has no server";
@@ -110,23 +111,33 @@ public final class CodisDashboard {
                 stats.path("closed").asBoolean(false));
     }
 
-    /** Pauses ({@code true}) or resumes slot actions; {@code productAuth} is the product's password ("" for none). */
-    public void setSlotActionsDisabled(String productName, String productAuth, boolean disabled) throws IOException {
-        String path = "/api/topom/slots/action/disabled/" + xauth(productName, productAuth) + "/" + (disabled ? 1 : 0);
+    /**
+     * Pauses ({@code true}) or resumes slot actions. The dashboard's API token depends on the product
+     * name only (see {@link #xauth}); the product auth is not part of it.
+     */
+    public void setSlotActionsDisabled(String productName, boolean disabled) throws IOException {
+        String path = "/api/topom/slots/action/disabled/" + xauth(productName) + "/" + (disabled ? 1 : 0);
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
                 .PUT(HttpRequest.BodyPublishers.noBody()).build();
         HttpResponse<String> r = send(request);
         if (r.statusCode() != 200) {
             throw new DiscoveryException("the dashboard refused to " + (disabled ? "pause" : "resume") + " slot actions (HTTP "
-                    + r.statusCode() + ": " + r.body().strip() + "); is the source password the product auth?");
+                    + r.statusCode() + ": " + r.body().strip() + "); its token was derived from product name '" + productName
+                    + "' as Codis 3.2's dashboard does (other Codis versions may differ)");
         }
     }
 
-    /** Codis' API token: hex of the first 16 bytes of SHA-256 over {@code Codis-XAuth-[name]-[auth]}. */
-    static String xauth(String productName, String productAuth) {
+    /**
+     * The Codis 3.2 dashboard's API token: hex of the first 16 bytes of SHA-256 over
+     * {@code Codis-XAuth-[NAME]}. Codis' {@code rpc.NewXAuth(segs...)} writes {@code Codis-XAuth}
+     * then {@code -[SEG]} per segment, and the dashboard ({@code pkg/topom/topom.go}) calls it with
+     * the product name alone; only a proxy's token also takes the product auth and the proxy's own
+     * token ({@code NewXAuth(name, auth, token)}), which this client never calls.
+     */
+    static String xauth(String productName) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(("Codis-XAuth-[" + productName + "]-[" + productAuth + "]").getBytes(StandardCharsets.UTF_8));
+                    .digest(("Codis-XAuth-[" + productName + "]").getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);

@@ -11,6 +11,8 @@ final class Findings {
     private final Map<DiffKind, Long> totals = new EnumMap<>(DiffKind.class);
     private final Map<DiffKind, List<Difference>> kept = new EnumMap<>(DiffKind.class);
     private final List<Difference> busy = new ArrayList<>();
+    private final Map<DiffKind, Map<RepairOutcome, Long>> repairs = new EnumMap<>(DiffKind.class);
+    private final Map<RepairOutcome, List<RepairedKey>> repairExamples = new EnumMap<>(RepairOutcome.class);
 
     Findings(int examples) {
         this.examples = examples;
@@ -58,5 +60,24 @@ final class Findings {
             out.addAll(kept.get(k));
         }
         return out;
+    }
+
+    /** What {@code --repair} did about one key; the first examples of each outcome are kept. */
+    synchronized void repaired(RepairedKey r) {
+        repairs.computeIfAbsent(r.difference().kind(), k -> new EnumMap<>(RepairOutcome.class)).merge(r.outcome(), 1L, Long::sum);
+        List<RepairedKey> list = repairExamples.computeIfAbsent(r.outcome(), k -> new ArrayList<>());
+        if (list.size() < examples) {
+            list.add(r);
+        }
+    }
+
+    synchronized RepairReport repairReport() {
+        Map<DiffKind, Map<RepairOutcome, Long>> totals = new EnumMap<>(DiffKind.class);
+        repairs.forEach((k, m) -> totals.put(k, new EnumMap<>(m)));
+        List<RepairedKey> out = new ArrayList<>();
+        for (RepairOutcome o : RepairOutcome.values()) {
+            out.addAll(repairExamples.getOrDefault(o, List.of()));
+        }
+        return new RepairReport(totals, out);
     }
 }

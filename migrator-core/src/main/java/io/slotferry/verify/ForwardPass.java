@@ -59,7 +59,7 @@ final class ForwardPass {
             String tt = word(t1.get(2 * i));
             long tp = number(t1.get(2 * i + 1));
             if (st == null || !st.equals(tt) || sp == Long.MIN_VALUE || tp == Long.MIN_VALUE
-                    || ValueCompare.ttlDifference(sp, tp, options.ttlToleranceMs()) != null || sizeCommand(st) == null) {
+                    || ValueCompare.ttlDifference(sp, tp, options.ttlToleranceMs(), options.ttlGraceMs()) != null || sizeCommand(st) == null) {
                 slow.add(i);
             } else {
                 candidates.add(i);

@@ -22,13 +22,15 @@ final class Rechecks {
     private final Findings findings;
     private final InstanceTally tally;
     private final String source;
+    private final KeyRepair repair; // null without --repair
 
     Rechecks(VerifyOptions options, Findings findings, InstanceTally tally, String source) {
         this.options = options;
-        this.compare = new ValueCompare(options.chunk(), options.ttlToleranceMs());
+        this.compare = new ValueCompare(options.chunk(), options.ttlToleranceMs(), options.ttlGraceMs());
         this.findings = findings;
         this.tally = tally;
         this.source = source;
+        this.repair = options.repair() == null ? null : new KeyRepair(options, compare, findings);
     }
 
     /** One key under suspicion and what its attempts saw. */
@@ -86,7 +88,11 @@ final class Rechecks {
                         "still being written on both sides while compared (last difference: " + d.detail() + ")"));
             } else {
                 tally.settled(d);
-                findings.add(new Difference(d.kind(), source, db, s.source.key(), s.target.key(), d.detail()));
+                Difference found = new Difference(d.kind(), source, db, s.source.key(), s.target.key(), d.detail());
+                findings.add(found);
+                if (repair != null) {
+                    repair.sourceKey(found, s.source, s.target);
+                }
             }
         }
     }

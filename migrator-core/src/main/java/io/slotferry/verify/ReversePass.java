@@ -23,6 +23,7 @@ final class ReversePass {
     private final Findings findings;
     private final Set<Integer> sourceDbs;
     private final Map<String, SourceBudget> budgets;
+    private final KeyRepair repair; // null without --repair
 
     ReversePass(List<SourceSpec.Live> sources, Map<String, SourceBudget> budgets, VerifyOptions options, Findings findings,
             Set<Integer> sourceDbs) {
@@ -31,6 +32,8 @@ final class ReversePass {
         this.options = options;
         this.findings = findings;
         this.sourceDbs = sourceDbs;
+        this.repair = options.repair() == null ? null
+                : new KeyRepair(options, new ValueCompare(options.chunk(), options.ttlToleranceMs(), options.ttlGraceMs()), findings);
     }
 
     /** Walks the target; returns the number of target keys checked. */
@@ -144,9 +147,13 @@ final class ReversePass {
             for (SourceHome h : homes) {
                 where.append(where.length() == 0 ? "" : " or ").append(ValueCompare.shown(h.key())).append(" in db ").append(h.db());
             }
-            findings.add(new Difference(DiffKind.EXTRA, "target", homes.get(0).db(), homes.get(0).key(), key,
+            Difference found = new Difference(DiffKind.EXTRA, "target", homes.get(0).db(), homes.get(0).key(), key,
                     "only on the target: no source holds " + where + " (" + sources.size() + " source"
-                            + (sources.size() == 1 ? "" : "s") + " checked)"));
+                            + (sources.size() == 1 ? "" : "s") + " checked)");
+            findings.add(found);
+            if (repair != null) {
+                repair.extraKey(found, new Side(t.of(key), key), k -> !orphans(nodes, List.of(k)).isEmpty());
+            }
         }
     }
 }

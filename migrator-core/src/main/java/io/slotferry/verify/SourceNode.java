@@ -1,13 +1,16 @@
 package io.slotferry.verify;
 
 import io.slotferry.resp.RedisConnection;
+import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.resp.RespValue;
 import io.slotferry.resp.RespWriter;
+import io.slotferry.source.Info;
 import io.slotferry.source.SourceSpec;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One connection to a source instance, under the per-source rate limit, remembering the selected
@@ -18,6 +21,8 @@ final class SourceNode implements AutoCloseable, KeyReads {
     private final RedisConnection connection;
     private final SourceBudget budget;
     private int db;
+    /** This instance's master, opened at the first repair when it is a replica; itself when it is a master. */
+    private SourceNode master;
 
     private SourceNode(SourceSpec.Live spec, RedisConnection connection, SourceBudget budget) {
         this.spec = spec;
@@ -44,6 +49,27 @@ final class SourceNode implements AutoCloseable, KeyReads {
 
     int db() {
         return db;
+    }
+
+    /**
+     * The master of this instance, with this node's database selected: itself, or (when {@code INFO
+     * replication} says it is a replica) a connection of its own to its master, under the same budget.
+     * {@code --repair} reads there: a replica may lack what its master holds (before Redis 6.0 it loses
+     * the TTL of every INCRBYFLOAT), and the target must equal the master.
+     */
+    SourceNode master() throws IOException, InterruptedException {
+        if (master == null) {
+            List<byte[]> argv = Request.of("INFO", "replication");
+            Map<String, String> info = Info.parse(Reply.text(call(argv), argv));
+            if ("slave".equals(info.get("role")) && info.containsKey("master_host")) {
+                RedisEndpoint at = spec.endpoint().at(info.get("master_host"), (int) Info.number(info, "master_port", 6379));
+                master = open(new SourceSpec.Live(spec.name(), at), budget, Duration.ofSeconds(10));
+            } else {
+                master = this;
+            }
+        }
+        master.select(db);
+        return master;
     }
 
     /** Records that a pipeline just sent ended with {@code SELECT n}. */
@@ -84,6 +110,9 @@ final class SourceNode implements AutoCloseable, KeyReads {
 
     @Override
     public void close() throws IOException {
+        if (master != null && master != this) {
+            master.close();
+        }
         connection.close();
     }
 }

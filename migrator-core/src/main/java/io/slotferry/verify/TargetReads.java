@@ -39,8 +39,22 @@ final class TargetReads implements AutoCloseable {
 
     /** Where {@code key} is read, redirects followed. */
     KeyReads of(byte[] key) {
-        int slot = HashSlot.of(key);
-        return argv -> nodes.call(slot, argv);
+        return new Routed(nodes, HashSlot.of(key));
+    }
+
+    /**
+     * The primary of one slot: {@link #call} follows redirects; {@link #pinned} runs on the primary the
+     * slot table names and does not (a transaction must stay on one connection: a redirect aborts it).
+     */
+    record Routed(TargetNodes nodes, int slot) implements KeyReads {
+        @Override
+        public RespValue call(List<byte[]> argv) throws IOException, InterruptedException {
+            return nodes.call(slot, argv);
+        }
+
+        RespValue pinned(List<byte[]> argv) throws IOException {
+            return nodes.callOn(nodes.slots().primaryOf(slot), argv);
+        }
     }
 
     /** A command on one given primary (SCAN). */

@@ -20,8 +20,10 @@ final class ValueCompare {
 
     private final int chunk;
     private final long ttlToleranceMs;
+    private final long ttlGraceMs;
 
-    ValueCompare(int chunk, long ttlToleranceMs) {
+    ValueCompare(int chunk, long ttlToleranceMs, long ttlGraceMs) {
+        this.ttlGraceMs = ttlGraceMs;
         this.chunk = chunk;
         this.ttlToleranceMs = ttlToleranceMs;
     }
@@ -51,7 +53,7 @@ final class ValueCompare {
             if (tp == -2) {
                 return new Verdict.Differs(DiffKind.MISSING, "expired or deleted on the target while compared");
             }
-            String t = ttlDifference(sp, tp, ttlToleranceMs);
+            String t = ttlDifference(sp, tp, ttlToleranceMs, ttlGraceMs);
             return t == null ? Verdict.SAME : new Verdict.Differs(DiffKind.TTL, t);
         } catch (VerifyException e) {
             if (Reply.wrongType(e)) {
@@ -62,7 +64,12 @@ final class ValueCompare {
     }
 
     /** Null when the remaining TTLs agree: both none, or both set within {@code tolerance} ms. */
-    static String ttlDifference(long sourcePttl, long targetPttl, long tolerance) {
+    /**
+     * What differs between two remaining TTLs (null: nothing), the target's read as the source's: less the
+     * {@code grace} the run holds the target's expiries by.
+     */
+    static String ttlDifference(long sourcePttl, long heldPttl, long tolerance, long grace) {
+        long targetPttl = heldPttl > 0 && grace > 0 ? heldPttl - grace : heldPttl;
         if (sourcePttl == -1 && targetPttl == -1) {
             return null;
         }
@@ -77,7 +84,8 @@ final class ValueCompare {
             return null;
         }
         return "source expires in " + sourcePttl + " ms, target in " + targetPttl + " ms (" + diff
-                + " ms apart, tolerance " + tolerance + " ms)";
+                + " ms apart, tolerance " + tolerance + " ms" + (grace > 0 ? ", the target's " + grace + " ms grace taken off" : "")
+                + ")";
     }
 
     private String value(String type, Side s, Side t) throws IOException, InterruptedException {

@@ -1,8 +1,10 @@
 package io.slotferry.verify;
 
+import io.slotferry.replay.ToolKeys;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.source.Keyspace;
 import io.slotferry.source.SourceSpec;
+import io.slotferry.write.TargetNodes;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +33,14 @@ public final class Verifier {
      * @throws VerifyException when a server refuses a read verify needs (ACL, unknown command)
      * @throws IOException     when a server cannot be reached
      */
-    public static VerifyReport run(List<SourceSpec.Live> sources, RedisEndpoint target, VerifyOptions options)
+    public static VerifyReport run(List<SourceSpec.Live> sources, RedisEndpoint target, VerifyOptions asked)
             throws IOException, InterruptedException {
+        VerifyOptions options = asked.withTtlGraceMs(ttlGrace(target, asked));
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("verify needs at least one source");
+        }
+        if (options.repair() != null && options.mode() == VerifyMode.COUNTS) {
+            throw new IllegalArgumentException("--repair compares key by key: use --mode sample or full");
         }
         long start = System.currentTimeMillis();
         Findings findings = new Findings(options.examples());
@@ -63,7 +69,7 @@ public final class Verifier {
                         window.expiredBy(b, end), f));
             }
             return new VerifyReport(options.mode(), instances, buckets, targetKeys, findings.totals(), findings.examples(),
-                    List.of(), end - start);
+                    List.of(), end - start, null);
         }
         Set<Integer> sourceDbs = new TreeSet<>();
         for (SourceSpec.Live s : sources) {
@@ -86,7 +92,14 @@ public final class Verifier {
             reverse.shutdownNow();
         }
         return new VerifyReport(options.mode(), instances, List.of(), targetKeys, findings.totals(), findings.examples(),
-                findings.busyExamples(), System.currentTimeMillis() - start);
+                findings.busyExamples(), System.currentTimeMillis() - start, options.repair() == null ? null : findings.repairReport());
+    }
+
+    /** The run's hold on the target's expiries ({@code slotferry:ttl-grace}; 0 when none is recorded). */
+    private static long ttlGrace(RedisEndpoint target, VerifyOptions options) throws IOException, InterruptedException {
+        try (TargetNodes nodes = TargetNodes.open(target, options.connectTimeout())) {
+            return ToolKeys.ttlGrace(nodes);
+        }
     }
 
     private static <T> T await(Future<T> f) throws IOException, InterruptedException {

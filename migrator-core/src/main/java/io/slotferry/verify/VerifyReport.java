@@ -14,9 +14,18 @@ import java.util.Map;
  * @param examples  the first examples of each kind
  * @param busy      the first keys found still being written on both sides (not differences)
  * @param millis    how long verify took
+ * @param repair    what {@code --repair} did (null without it)
  */
 public record VerifyReport(VerifyMode mode, List<InstanceResult> instances, List<TargetBucket> buckets, long targetKeys,
-        Map<DiffKind, Long> totals, List<Difference> examples, List<Difference> busy, long millis) {
+        Map<DiffKind, Long> totals, List<Difference> examples, List<Difference> busy, long millis, RepairReport repair) {
+
+    /**
+     * The verdict: without {@code --repair}, {@link #clean()}; with it, true when every key found different was
+     * repaired and compared equal again.
+     */
+    public boolean succeeded() {
+        return repair == null ? clean() : repair.complete() && buckets.stream().allMatch(b -> b.unexplained() == 0);
+    }
 
     /** True when nothing differs: no difference of any kind and every count explained. */
     public boolean clean() {

@@ -9,18 +9,10 @@ import com.google.gson.JsonParser;
 import io.slotferry.fixture.ClusterNode;
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.RedisClusterFixture;
-import io.slotferry.load.LoadOptions;
+import io.slotferry.fixture.StandaloneRedis;
 import io.slotferry.load.ServerView;
-import io.slotferry.replay.CrossSlotScripts;
-import io.slotferry.replay.FlushPolicy;
-import io.slotferry.replay.ReplayOptions;
 import io.slotferry.replication.transcript.Transcript;
 import io.slotferry.replication.transcript.TranscriptMaster;
-import io.slotferry.resp.RedisEndpoint;
-import io.slotferry.source.SourceSpec;
-import io.slotferry.translate.DbMapping;
-import io.slotferry.write.DataErrorPolicy;
-import io.slotferry.write.WriterOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,29 +54,22 @@ class TranscriptReplayIT {
     Path state;
 
     @TestFactory
-    Stream<DynamicTest> everyTranscriptReplaysIntoTheClusterEqualToItsManifest(RedisClusterFixture cluster) {
+    Stream<DynamicTest> everyTranscriptReplaysIntoTheClusterEqualToItsManifest(RedisClusterFixture cluster, StandaloneRedis standIn) {
         return Transcript.names().stream().filter(n -> !n.endsWith("-continue"))
-                .map(name -> dynamicTest(name, () -> replay(cluster, Transcript.load(name))));
+                .map(name -> dynamicTest(name, () -> replay(cluster, Transcript.load(name), standIn)));
     }
 
-    private void replay(RedisClusterFixture cluster, Transcript capture) throws Exception {
+    private void replay(RedisClusterFixture cluster, Transcript capture, StandaloneRedis standIn) throws Exception {
         cluster.flushAll();
+        standIn.flushAll(); // the fake master answers nothing but replication: an empty server answers PTTL (-2) for it
         Optional<Transcript> next = capture.continueCapture();
         try (TranscriptMaster master = next.isPresent() ? TranscriptMaster.startWithContinuation(capture)
                 : TranscriptMaster.start(capture)) {
-            ClusterNode seed = cluster.masters().get(0);
-            String password = cluster.aclPassword();
-            RedisEndpoint endpoint = new RedisEndpoint(seed.host(), seed.port(), cluster.sslSocketFactory(), cluster.aclUser(),
-                    () -> password);
-            Target target = Target.probe(endpoint, WriterOptions.defaults().withDataErrors(DataErrorPolicy.SKIP));
-            ReplayOptions replay = ReplayOptions.defaults().withDbMapping(DbMapping.parse("prefix")).withFlush(FlushPolicy.DELETE_OWN_KEYS)
-                    .withCrossSlotScripts(CrossSlotScripts.EMULATE).withDataErrors(DataErrorPolicy.SKIP);
-            Worker worker = new Worker(new SourceSpec.Live(capture.name(), RedisEndpoint.plain("127.0.0.1", master.port())), target,
-                    LoadOptions.defaults().withDataErrorPolicy(DataErrorPolicy.SKIP), replay, Files.createDirectories(state.resolve(capture.name())));
+            Worker worker = TranscriptWorker.of(cluster, capture, master, standIn, state);
             long started = System.currentTimeMillis();
             RunningWorker run = RunningWorker.start(worker);
             try {
-                run.awaitApplied(endOffset(capture), WAIT_MILLIS);
+                run.awaitApplied(TranscriptWorker.endOffset(capture), WAIT_MILLIS);
                 assertTargetEquals(cluster, capture, started);
                 if (next.isPresent()) {
                     master.dropConnection();
@@ -95,11 +80,6 @@ class TranscriptReplayIT {
                 run.stopAndJoin();
             }
         }
-    }
-
-    /** Where the stream of {@code capture} ends in replication offsets (a SYNC session counts from 0 at the snapshot). */
-    private static long endOffset(Transcript capture) {
-        return capture.isSync() ? capture.stream().bytes() : capture.masterReplOffsetEnd();
     }
 
     private static void assertTargetEquals(RedisClusterFixture cluster, Transcript capture, long replayStarted) throws IOException {

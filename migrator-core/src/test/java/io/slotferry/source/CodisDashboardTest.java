@@ -89,13 +89,21 @@ class CodisDashboardTest {
     }
 
     @Test
-    void pausesSlotActionsWithTheProductsXauth() throws Exception {
+    void pausesSlotActionsWithATokenDerivedFromTheProductNameAlone() throws Exception {
         CodisDashboard d = serve(topom("", "", false));
-        d.setSlotActionsDisabled("codis-demo", "", true);
-        d.setSlotActionsDisabled("codis-demo", "", false);
-        // sha256("Codis-XAuth-[codis-demo]-[]"), first 16 bytes, as codis' rpc.NewXAuth computes it
-        assertEquals(List.of("PUT /api/topom/slots/action/disabled/e8e291fb10559b447ced2230ee58c643/1",
-                "PUT /api/topom/slots/action/disabled/e8e291fb10559b447ced2230ee58c643/0"), puts);
-        assertEquals("d95a3e2e8826ca63a4edf60645afe453", CodisDashboard.xauth("prod", "s3cret"));
+        d.setSlotActionsDisabled("codis-demo", true);
+        d.setSlotActionsDisabled("codis-demo", false);
+        // Codis 3.2 pkg/utils/rpc/crypto.go NewXAuth("codis-demo") (pkg/topom/topom.go passes the product
+        // name only): printf 'Codis-XAuth-[codis-demo]' | sha256sum | cut -c1-32
+        assertEquals(List.of("PUT /api/topom/slots/action/disabled/95b62887719520f17e312eaa76d28f2b/1",
+                "PUT /api/topom/slots/action/disabled/95b62887719520f17e312eaa76d28f2b/0"), puts);
+    }
+
+    @Test
+    void theDashboardTokenMatchesCodis32ForOtherProductNames() {
+        // printf 'Codis-XAuth-[%s]' NAME | sha256sum | cut -c1-32; codis-test's value is also the token a real
+        // codis-admin 3.2 sent to a real dashboard of product codis-test (seen in the dashboard's API log).
+        assertEquals("ba9b461f0164e303646e1752f300a622", CodisDashboard.xauth("prod"));
+        assertEquals("7c13c41e2d3b3376994fd6c92be59561", CodisDashboard.xauth("codis-test"));
     }
 }

@@ -22,11 +22,19 @@ class VerifyRulesTest {
 
     @Test
     void ttlsWithinTheToleranceAgreeAndNoTtlMustStayNoTtl() {
-        assertNull(ValueCompare.ttlDifference(-1, -1, 1000));
-        assertNull(ValueCompare.ttlDifference(5000, 4200, 1000));
-        assertTrue(ValueCompare.ttlDifference(5000, 3900, 1000).contains("1100 ms apart"));
-        assertTrue(ValueCompare.ttlDifference(5000, -1, 1000).contains("target has no TTL"));
-        assertTrue(ValueCompare.ttlDifference(-1, 5000, 1000).contains("source has no TTL"));
+        assertNull(ValueCompare.ttlDifference(-1, -1, 1000, 0));
+        assertNull(ValueCompare.ttlDifference(5000, 4200, 1000, 0));
+        assertTrue(ValueCompare.ttlDifference(5000, 3900, 1000, 0).contains("1100 ms apart"));
+        assertTrue(ValueCompare.ttlDifference(5000, -1, 1000, 0).contains("target has no TTL"));
+        assertTrue(ValueCompare.ttlDifference(-1, 5000, 1000, 0).contains("source has no TTL"));
+    }
+
+    @Test
+    void theRunsTtlGraceIsTakenOffTheTargetsTtlBeforeTheyAreCompared() {
+        assertNull(ValueCompare.ttlDifference(5000, 3_605_000, 1000, 3_600_000));
+        assertTrue(ValueCompare.ttlDifference(5000, 5000, 1000, 3_600_000).contains("grace taken off"));
+        assertNull(ValueCompare.ttlDifference(-1, -1, 1000, 3_600_000));
+        assertTrue(ValueCompare.ttlDifference(5000, -1, 1000, 3_600_000).contains("target has no TTL"));
     }
 
     @Test
