@@ -68,7 +68,7 @@ class RunCommandIT {
         long total = 0;
         for (ClusterNode master : cluster.masters()) {
             try (Jedis j = cluster.jedis(master)) {
-                total += j.dbSize();
+                total += j.dbSize() - j.keys("slotferry:*").size(); // the run's own bookkeeping (slotferry:ttl-grace) is not data
             }
         }
         assertEquals(Long.parseLong(m.group(1)), total, out.toString());
@@ -98,7 +98,7 @@ class RunCommandIT {
         assertTrue(m.find(), out.toString());
         assertTrue(Long.parseLong(m.group(2)) > 0 && Long.parseLong(m.group(1)) > 50, out.toString());
         try (Jedis j = redis.jedis()) {
-            assertEquals(Long.parseLong(m.group(1)), j.dbSize());
+            assertEquals(Long.parseLong(m.group(1)), j.dbSize() - j.keys("slotferry:*").size(), "data keys, bookkeeping left out");
         }
     }
 
