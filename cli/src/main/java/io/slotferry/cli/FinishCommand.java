@@ -4,6 +4,7 @@ import io.slotferry.checkpoint.CheckpointException;
 import io.slotferry.checkpoint.Finished;
 import io.slotferry.checkpoint.RunIdentity;
 import io.slotferry.checkpoint.StateDirectory;
+import io.slotferry.checkpoint.StateLock;
 import io.slotferry.replay.ToolKeys;
 import io.slotferry.write.TargetNodes;
 import java.io.PrintWriter;
@@ -55,6 +56,12 @@ public final class FinishCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         StateDirectory state = StateDirectory.existing(stateDir);
+        try (StateLock lock = StateLock.acquire(stateDir)) { // a run still using the directory would write marks meanwhile
+            return finish(state, out);
+        }
+    }
+
+    private Integer finish(StateDirectory state, PrintWriter out) throws Exception {
         RunIdentity run = state.identity();
         if (!run.target().equals(targetOptions.address())) {
             throw new CheckpointException("state directory " + stateDir + " belongs to a run into " + run.target()

@@ -5,6 +5,7 @@ import io.slotferry.checkpoint.CheckpointException;
 import io.slotferry.load.LoadException;
 import io.slotferry.source.DiscoveryException;
 import io.slotferry.rdb.RdbFormatException;
+import io.slotferry.replay.ReplayException;
 import io.slotferry.verify.VerifyException;
 import io.slotferry.write.WriteException;
 import java.io.IOException;
@@ -40,6 +41,10 @@ import picocli.CommandLine.Command;
             "  3  the RDB input is malformed (the message gives the byte offset)",
             "  4  an input/output error (file missing, unreadable, broken pipe)"})
 public final class Migrate implements Runnable {
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of failures (and in log lines); for bug reports.")
+    boolean debug;
+
     /** Exit code of a malformed RDB input. */
     public static final int EXIT_FORMAT = 3;
     /** Exit code of an I/O failure. */
@@ -56,22 +61,35 @@ public final class Migrate implements Runnable {
     /** Builds the command line with the exit-code mapping installed (used by main and by tests). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Migrate());
+        cl.registerConverter(java.time.Duration.class, new DurationText());
+        cl.setParameterExceptionHandler(new CommandLineMistakes());
         cl.setUsageHelpWidth(120); // option texts are written for 120 columns; 80 would break them mid-sentence
+        cl.setExecutionStrategy(parsed -> {
+            LogLines.debug = parsed.originalArgs().contains("--debug");
+            LogLines.install();
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             Throwable cause = ex instanceof UncheckedIOException u ? u.getCause() : ex;
-            line.getErr().println("migrate: " + cause.getMessage());
+            boolean debug = parsed.originalArgs().contains("--debug");
+            line.getErr().println("migrate: " + OperatorMessage.of(cause));
+            if (debug) {
+                cause.printStackTrace(line.getErr());
+            }
             if (cause instanceof RdbFormatException) {
                 return EXIT_FORMAT;
             }
             if (cause instanceof LoadException || cause instanceof WriteException || cause instanceof DiscoveryException
-                    || cause instanceof CheckpointException || cause instanceof VerifyException) {
+                    || cause instanceof CheckpointException || cause instanceof VerifyException
+                    || cause instanceof ReplayException) {
                 return 1; // the data, the target, the fleet's state, the state directory or a verification refused: not an I/O problem
             }
             if (cause instanceof IOException) {
                 return EXIT_IO;
             }
-            if (!(cause instanceof IllegalArgumentException)) {
-                cause.printStackTrace(line.getErr());
+            if (!debug && !(cause instanceof IllegalArgumentException) && !(cause instanceof IllegalStateException)) {
+                line.getErr().println("migrate: (an unexpected " + cause.getClass().getSimpleName()
+                        + "; run again with --debug for the details)");
             }
             return 1;
         });
@@ -79,8 +97,6 @@ public final class Migrate implements Runnable {
     }
 
     public static void main(String[] args) {
-        // One line per log record, on stderr: time, level, message.
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %5$s%6$s%n");
         System.exit(commandLine().execute(args));
     }
 

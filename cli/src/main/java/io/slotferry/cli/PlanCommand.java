@@ -1,5 +1,6 @@
 package io.slotferry.cli;
 
+import io.slotferry.load.OnExisting;
 import io.slotferry.migration.Finding;
 import io.slotferry.migration.Preflight;
 import io.slotferry.source.DiscoveryException;
@@ -44,6 +45,9 @@ public final class PlanCommand implements Callable<Integer> {
     SourceOptions sourceOptions;
 
     @Mixin
+    SyncFromOption syncFrom;
+
+    @Mixin
     TargetOptions targetOptions;
 
     @Option(names = "--db-map", paramLabel = "MAP",
@@ -54,12 +58,23 @@ public final class PlanCommand implements Callable<Integer> {
             description = "The run's --big-value-bytes, to flag keys that will be written in chunks. Default: ${DEFAULT-VALUE}")
     long bigValueBytes;
 
+    @Option(names = "--on-existing", paramLabel = "POLICY", defaultValue = "fail",
+            description = "The run's --on-existing (fail, skip, replace): a target holding keys is a FAIL under fail. Default: ${DEFAULT-VALUE}")
+    String onExisting;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        OptionRange.check(spec, "--big-value-bytes", bigValueBytes, 1, Long.MAX_VALUE, "bytes");
         PrintWriter out = spec.commandLine().getOut();
+        OnExisting existing;
+        try {
+            existing = OnExisting.parse(onExisting);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (dbMap != null) {
             try {
                 DbMapping.parse(dbMap);
@@ -69,8 +84,9 @@ public final class PlanCommand implements Callable<Integer> {
         }
         List<Finding> findings;
         try {
-            Fleet fleet = sourceOptions.discover(sources, Duration.ofSeconds(10));
-            findings = Preflight.check(fleet, targetOptions.endpoint(), Duration.ofSeconds(10), dbMap != null, bigValueBytes);
+            Fleet fleet = sourceOptions.discover(sources, Duration.ofSeconds(10), syncFrom.parse());
+            findings = Preflight.check(fleet, targetOptions.endpoint(), Duration.ofSeconds(10), dbMap != null, bigValueBytes,
+                    existing);
         } catch (DiscoveryException e) {
             findings = List.of(new Finding(Finding.Level.FAIL, "sources", e.getMessage(), "fix the fleet's state or the --source values"));
         } catch (IllegalArgumentException e) {

@@ -4,6 +4,7 @@ import io.slotferry.load.LoadStats;
 import io.slotferry.metrics.ByteCount;
 import io.slotferry.metrics.RunStatus;
 import io.slotferry.metrics.WorkerStatus;
+import io.slotferry.migration.Worker;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +48,9 @@ final class Progress {
         for (WorkerStatus w : status.workers()) {
             out.add(line(w));
         }
-        out.add(status.readyForCutover() ? "READY FOR CUTOVER: every source caught up for "
+        out.add(status.safeToSwitch() ? "SAFE TO SWITCH NOW: lag 0 on every source and no write for "
+                + RunStatus.QUIET.toSeconds() + " s (the writers have stopped; everything they wrote is on the target)"
+                : status.readyForCutover() ? "READY FOR CUTOVER: every source caught up for "
                 + String.format(Locale.ROOT, "%.0f s", status.caughtUpSeconds()) + " (stop writes to the sources, wait for lag 0, switch)"
                 : "not ready for cutover" + (status.caughtUpSeconds() > 0
                         ? String.format(Locale.ROOT, " (every source caught up for %.0f s of 5)", status.caughtUpSeconds()) : ""));
@@ -79,14 +82,44 @@ final class Progress {
 
     /** The closing line of one source. */
     static String summary(String source, LoadStats.Snapshot c) {
+        long submitted = c.restored() + c.rewritten();
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                "%s: loaded %,d keys (%,d restored, %,d rewritten), skipped %,d expired and %,d in other databases, failed %,d",
-                source, c.keysWritten(), c.restored(), c.rewritten(), c.skippedExpired(), c.skippedOtherDb(), c.failed()));
+                "%s: loaded %,d keys (acknowledged by the target; submitted %,d: %,d as RESTORE, %,d rewritten), skipped %,d"
+                        + " expired and %,d in other databases%s, failed %,d",
+                source, c.keysWritten(), submitted, c.restored(), c.rewritten(), c.skippedExpired(), c.skippedOtherDb(),
+                c.skippedExisting() > 0 ? String.format(Locale.ROOT, ", left %,d already on the target (--on-existing skip)",
+                        c.skippedExisting()) : "", c.failed()));
+        long unconfirmed = submitted - c.keysWritten() - c.failed() - c.skippedExisting();
+        if (unconfirmed > 0) {
+            s.append(String.format(Locale.ROOT, "; %,d submitted keys were not acknowledged (the target may hold some of them)",
+                    unconfirmed));
+        }
         if (c.scripts() + c.functionLibraries() + c.moduleAux() > 0) {
             s.append(String.format(Locale.ROOT, "; not loaded: %,d cached scripts, %,d function libraries, %,d module aux records",
                     c.scripts(), c.functionLibraries(), c.moduleAux()));
         }
         return s.toString();
+    }
+
+    /**
+     * "NOTHING WAS COPIED: ..." when the workers read keys but every one was left out by the database mapping
+     * ({@code dbMapOption}, e.g. {@code --db-map only:9}), else null.
+     */
+    static String nothingCopied(List<Worker> workers, String dbMapOption) {
+        long read = 0;
+        long written = 0;
+        long otherDb = 0;
+        for (Worker w : workers) {
+            LoadStats.Snapshot c = w.stats().snapshot();
+            read += c.keysRead();
+            written += c.keysWritten();
+            otherDb += c.skippedOtherDb();
+        }
+        if (read == 0 || written > 0 || otherDb == 0) {
+            return null;
+        }
+        return "NOTHING WAS COPIED: all " + read + " keys of the sources were left out by " + dbMapOption + " (" + otherDb
+                + " in other databases); check --db-map (keys of db N go to the target only with only:N, prefix or merge)";
     }
 
     private static String duration(long seconds) {

@@ -3,19 +3,22 @@ package io.slotferry.cli;
 import io.slotferry.load.LoadMode;
 import io.slotferry.load.LoadOptions;
 import io.slotferry.load.LoadStats;
+import io.slotferry.load.OnExisting;
 import io.slotferry.checkpoint.CheckpointException;
 import io.slotferry.checkpoint.RunIdentity;
 import io.slotferry.checkpoint.StateDirectory;
+import io.slotferry.checkpoint.StateLock;
+import io.slotferry.migration.FailureHint;
 import io.slotferry.migration.Migration;
 import io.slotferry.migration.RunOptions;
 import io.slotferry.migration.Target;
 import io.slotferry.migration.Worker;
+import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.source.Fleet;
 import io.slotferry.replay.CrossSlotScripts;
 import io.slotferry.replay.FlushPolicy;
 import io.slotferry.replay.ReplayOptions;
 import io.slotferry.translate.DbMapping;
-import io.slotferry.source.Keyspace;
 import io.slotferry.source.SourceSpec;
 import io.slotferry.write.DataErrorPolicy;
 import io.slotferry.write.WriterOptions;
@@ -26,7 +29,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.net.ssl.SSLHandshakeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,6 +84,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     @Mixin
     SourceOptions sourceOptions;
+
+    @Mixin
+    SyncFromOption syncFrom;
 
     @Option(names = "--db-map", paramLabel = "MAP", defaultValue = "only:0",
             description = {"Where source databases go (a cluster has db 0 only): only:0 (default; other dbs are skipped",
@@ -169,6 +174,14 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 "memory stays bounded and no single RESTORE blocks a shard for long. Default: ${DEFAULT-VALUE} (8 MiB)."})
     long bigValueBytes;
 
+    @Option(names = "--on-existing", paramLabel = "POLICY", defaultValue = "fail",
+            description = {"Keys the target holds when a run starts fresh (no checkpoint in --state-dir):",
+                "fail (default: refuse to start and say how many; slotferry:* keys do not count),",
+                "skip (RESTORE without REPLACE: existing keys are left alone and counted) or",
+                "replace (overwrite keys of the same name). A restart with checkpoints is not checked.",
+                "Example: --on-existing skip"})
+    String onExisting;
+
     @Option(names = "--on-data-error", paramLabel = "POLICY", defaultValue = "stop",
             description = {"What a key the target refuses (WRONGTYPE, BUSYKEY, OOM, a rejected payload) does:",
                 "stop (default: the run stops and names the key) or skip (count it, log it, go on; exit 1 at the end).",
@@ -188,9 +201,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 "acknowledged (encoded size plus object overhead). Default: ${DEFAULT-VALUE} (16 MiB)."})
     long maxInFlight;
 
-    @Option(names = "--progress-interval", paramLabel = "DURATION", defaultValue = "PT1S",
+    @Option(names = "--progress-interval", paramLabel = "DURATION", defaultValue = "1s",
             description = {"How often the status is taken: progress lines (redrawn in place on a terminal), status file,",
-                "metrics (ISO-8601). Default: ${DEFAULT-VALUE}"})
+                "metrics (500ms, 1s, 2m or ISO-8601 like PT1S). Default: ${DEFAULT-VALUE}"})
     Duration progressInterval;
 
     @CommandLine.Spec
@@ -198,6 +211,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     @Override
     public Integer call() throws Exception {
+        checkRanges();
         ReplayOptions replayOptions;
         try {
             replayOptions = ReplayOptions.defaults().withDbMapping(DbMapping.parse(dbMap)).withFlush(FlushPolicy.parse(flush))
@@ -206,25 +220,6 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                     .withTtlGrace(ttlGrace.toMillis());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-        Fleet fleet = discover();
-        boolean dbMapChosen = spec.commandLine().getParseResult().hasMatchedOption("--db-map");
-        for (SourceSpec s : fleet.sources()) {
-            if (s instanceof SourceSpec.Live live && !dbMapChosen) {
-                try {
-                    refuseOtherDatabases(live);
-                } catch (IOException e) {
-                    if (!keepGoing) {
-                        throw new IOException("source " + live.name() + ": cannot read its keyspace: " + e.getMessage(), e);
-                    }
-                    spec.commandLine().getErr().println("source " + live.name() + ": cannot read its keyspace (" + e.getMessage()
-                            + "); --keep-going: its worker will report the failure, the others go on");
-                }
-            }
-        }
-        if (fleet.sources().size() > 1 && replayOptions.flush() == FlushPolicy.DELETE_OWN_KEYS) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--flush delete-own-keys needs to know which keys each"
-                    + " source owns; with several source instances that is not known (use it with one source)");
         }
         LoadMode mode = switch (loadMode.toLowerCase(Locale.ROOT)) {
             case "restore" -> LoadMode.RESTORE;
@@ -236,28 +231,73 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             case "skip" -> DataErrorPolicy.SKIP;
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "--on-data-error must be stop or skip, not " + onDataError);
         };
+        OnExisting existing;
+        try {
+            existing = OnExisting.parse(onExisting);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        targetOptions.address(); // the target URI's mistakes before any connection
+        RedisEndpoint targetEndpoint = targetOptions.endpoint();
+        Fleet fleet = discover();
+        if (fleet.sources().size() > 1 && replayOptions.flush() == FlushPolicy.DELETE_OWN_KEYS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--flush delete-own-keys needs to know which keys each"
+                    + " source owns; with several source instances that is not known (use it with one source)");
+        }
+        StartChecks checks = new StartChecks(spec.commandLine());
+        try {
+            checks.refuseOverlaps(fleet, targetEndpoint);
+        } catch (io.slotferry.source.DiscoveryException e) {
+            throw e;
+        } catch (IOException e) {
+            throw withTargetHint(e);
+        }
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--db-map")) {
+            checks.refuseOtherDatabases(fleet, keepGoing);
+        }
         PrintWriter err = spec.commandLine().getErr();
-        PrintWriter out = spec.commandLine().getOut();
         WriterOptions writerOptions = WriterOptions.defaults().withDataErrors(policy).withRateLimit(maxOps, maxBytes)
                 .withMaxInFlightBytes(maxInFlight);
-        StateDirectory state = StateDirectory.open(stateDir, new RunIdentity(fleet.names(), targetOptions.address()));
-        if (state.finished().isPresent()) {
-            if (!reopenFinished) {
-                throw new CheckpointException("state directory " + stateDir + " belongs to a migration that 'migrate finish' ended at "
-                        + state.finished().get().finishedAt() + ": the target may now be written by the application. Use a new"
-                        + " --state-dir for a new migration, or pass --reopen-finished to resume this one");
+        boolean existed = java.nio.file.Files.isDirectory(stateDir);
+        try (StateLock lock = StateLock.acquire(stateDir)) {
+            StateDirectory state = StateDirectory.open(stateDir, new RunIdentity(fleet.names(), targetOptions.address()));
+            if (existed && state.widerThanOwner()) {
+                err.println("WARNING: state directory " + stateDir + " may be read by other users (it holds the snapshot and"
+                        + " the stream, values included): chmod 700 " + stateDir);
             }
-            state.reopen();
+            if (state.finished().isPresent()) {
+                if (!reopenFinished) {
+                    throw new CheckpointException("state directory " + stateDir + " belongs to a migration that 'migrate finish'"
+                            + " ended at " + state.finished().get().finishedAt() + ": the target may now be written by the"
+                            + " application. Use a new --state-dir for a new migration, or pass --reopen-finished to resume this one");
+                }
+                state.reopen();
+            }
+            try {
+                checks.existingKeys(state, targetEndpoint, existing);
+            } catch (io.slotferry.load.LoadException e) {
+                throw e;
+            } catch (IOException e) {
+                throw withTargetHint(e);
+            }
+            LoadOptions loadOptions = LoadOptions.defaults().withMode(mode).withBigValueBytes(bigValueBytes)
+                    .withDataErrorPolicy(policy).withPendingEntriesInMemory(LoadOptions.defaults().pendingEntriesInMemory(), stateDir)
+                    .withReplaceExisting(existing != OnExisting.SKIP);
+            return run(fleet, targetEndpoint, replayOptions, loadOptions, writerOptions, state);
         }
-        LoadOptions loadOptions = LoadOptions.defaults().withMode(mode).withBigValueBytes(bigValueBytes)
-                .withDataErrorPolicy(policy).withPendingEntriesInMemory(LoadOptions.defaults().pendingEntriesInMemory(), stateDir);
+    }
+
+    private Integer run(Fleet fleet, RedisEndpoint targetEndpoint, ReplayOptions replayOptions, LoadOptions loadOptions,
+            WriterOptions writerOptions, StateDirectory state) throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        DataErrorPolicy policy = loadOptions.onDataError();
 
         Target target;
         try {
-            target = Target.probe(targetOptions.endpoint(), writerOptions);
-        } catch (SSLHandshakeException e) {
-            throw new IOException("TLS handshake with the target " + targetOptions.describe() + " failed: " + e.getMessage()
-                    + " (does --target-cacert name the CA that signed the target's certificate?)", e);
+            target = Target.probe(targetEndpoint, writerOptions);
+        } catch (IOException e) {
+            throw withTargetHint(e);
         }
         err.println("target " + targetOptions.describe() + ": " + target.capabilities());
         err.println("sources: " + String.join(", ", fleet.names()));
@@ -295,10 +335,41 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         if (firstError instanceof Exception ex) {
             throw ex;
         }
+        String nothing = firstError == null ? Progress.nothingCopied(migration.workers(), "--db-map " + dbMap) : null;
+        if (nothing != null) {
+            err.println(nothing);
+            err.flush();
+            return 1; // the run's own options left every key out: not a success
+        }
         if (firstError != null) {
             throw new IllegalStateException("a worker failed: " + firstError, firstError);
         }
         return failedKeys == 0 ? 0 : 1;
+    }
+
+    /** Numbers out of range are a wrong command line, told before anything connects. */
+    private void checkRanges() {
+        OptionRange.check(spec, "--metrics-port", metricsPort, -1, 65535, "a TCP port, 0 for any free one, -1 for none");
+        OptionRange.check(spec, "--big-value-bytes", bigValueBytes, 1, Long.MAX_VALUE, "bytes");
+        OptionRange.check(spec, "--max-ops", maxOps, 0, Long.MAX_VALUE, "commands per second, 0 = no limit");
+        OptionRange.check(spec, "--max-bytes", maxBytes, 0, Long.MAX_VALUE, "bytes per second, 0 = no limit");
+        OptionRange.check(spec, "--max-in-flight-bytes", maxInFlight, 1024, Long.MAX_VALUE, "bytes");
+        if (statusFile != null) {
+            Path parent = statusFile.toAbsolutePath().getParent();
+            String problem = java.nio.file.Files.isDirectory(statusFile) ? "is a directory"
+                    : !java.nio.file.Files.isDirectory(parent) ? "its directory " + parent + " does not exist"
+                    : !java.nio.file.Files.isWritable(parent) ? "its directory " + parent + " is not writable by this user" : null;
+            if (problem != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--status-file': "
+                        + statusFile + " " + problem);
+            }
+        }
+    }
+
+    /** The target's failure with what to do about its cause (password, host name, CA, slots), when that is known. */
+    private IOException withTargetHint(IOException e) {
+        String hint = FailureHint.knownTargetCause(e, TargetOptions.PASSWORD_ENV + " or --target-password-file");
+        return hint == null ? e : new IOException("target " + targetOptions.describe() + ": " + e.getMessage() + " (" + hint + ")", e);
     }
 
     private static boolean onOff(String option, String value) {
@@ -314,25 +385,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     private Fleet discover() throws IOException {
         try {
-            return sourceOptions.discover(sources, Duration.ofSeconds(10));
+            return sourceOptions.discover(sources, Duration.ofSeconds(10), syncFrom.parse());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    /** A cluster has db 0 only: keys elsewhere are skipped only when the operator said so. */
-    private void refuseOtherDatabases(SourceSpec.Live live) throws IOException {
-        Map<Integer, Long> keys = Keyspace.keysPerDb(live.endpoint(), Duration.ofSeconds(10));
-        StringBuilder others = new StringBuilder();
-        keys.forEach((db, n) -> {
-            if (db != 0) {
-                others.append(others.length() == 0 ? "" : ", ").append("db").append(db).append(": ").append(n).append(" keys");
-            }
-        });
-        if (others.length() > 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "source " + live.name() + " has keys outside db 0 ("
-                    + others + ") and a cluster has db 0 only: choose --db-map only:0 (skip them, counted), --db-map prefix"
-                    + " (db N key k becomes N:k) or --db-map merge (every db into db 0)");
         }
     }
 }

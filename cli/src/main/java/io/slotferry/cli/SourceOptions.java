@@ -32,12 +32,6 @@ public final class SourceOptions {
             description = "CA certificate(s) to verify a rediss:// source with; default: the JVM trust store. Host names are always verified.")
     Path caCert;
 
-    @Option(names = "--sync-from", paramLabel = "WHICH", defaultValue = "replica",
-            description = {"For twemproxy: and codis: shards: replicate from a healthy replica when one exists (replica,",
-                "the default: spares the master the snapshot's fork) or always from the master (master).",
-                "Example: --sync-from master"})
-    String syncFrom;
-
     /** True for the URIs this mixin understands. */
     public static boolean isLiveSource(String s) {
         return s.startsWith("redis://") || s.startsWith("rediss://");
@@ -63,9 +57,9 @@ public final class SourceOptions {
     }
 
     /** Every instance the {@code --source} values name (Twemproxy backends, Codis groups, URIs, files). */
-    public Fleet discover(List<String> values, Duration timeout) throws IOException {
+    public Fleet discover(List<String> values, Duration timeout, SyncFrom syncFrom) throws IOException {
         // Twemproxy and Codis backends: plain TCP (neither proxy speaks TLS to them), the shared password.
         RedisEndpoint backends = new RedisEndpoint("backend", 6379, null, null, password());
-        return Discovery.discover(values, new Discovery.Options(this::endpoint, backends, SyncFrom.parse(syncFrom), timeout));
+        return Discovery.discover(values, new Discovery.Options(this::endpoint, backends, syncFrom, timeout));
     }
 }

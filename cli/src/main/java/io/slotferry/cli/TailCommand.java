@@ -20,6 +20,8 @@ import picocli.CommandLine.Parameters;
 /** {@code migrate tail}: follow a source's replication stream, as slotferry's replica sees it. */
 @Command(name = "tail", mixinStandardHelpOptions = true,
         description = {
+            "Follow a source's replication stream and print its commands.",
+            "",
             "Become a replica of SOURCE (full sync, then the live stream) and print every replicated",
             "command with its database and offsets, or with --stats one JSON line per second: commands and",
             "bytes received per second, received and delivered offsets. Nothing is written anywhere; the",
@@ -27,7 +29,7 @@ import picocli.CommandLine.Parameters;
             "",
             "Examples:",
             "  migrate tail redis://10.0.3.7:6379",
-            "  migrate tail redis://127.0.0.1:6379 --stats --duration PT30S"})
+            "  migrate tail redis://127.0.0.1:6379 --stats --duration 30s"})
 public final class TailCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SOURCE", description = "redis://[user@]host:port or rediss://[user@]host:port")
     String source;
@@ -35,7 +37,7 @@ public final class TailCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "Print one JSON line of rates per second instead of the commands.")
     boolean stats;
 
-    @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (ISO-8601, e.g. PT30S). Default: until interrupted.")
+    @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (30s, 5m, or ISO-8601 like PT30S). Default: until interrupted.")
     Duration duration;
 
     @Option(names = "--spool-dir", paramLabel = "DIR", description = "Where the replica spools the RDB and the stream. Default: a temporary directory.")

@@ -1,5 +1,6 @@
 package io.slotferry.cli;
 
+import io.slotferry.migration.FailureHint;
 import io.slotferry.replay.ToolKeys;
 import io.slotferry.source.SourceSpec;
 import io.slotferry.translate.DbMapping;
@@ -25,8 +26,9 @@ import picocli.CommandLine.Option;
 /** {@code migrate verify}: compare the sources with the target; exit 0 only when nothing differs. */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Compare each SOURCE with the target cluster and report what differs;",
-            "exit 0 only when nothing does. Safe while writes continue: a key that",
+            "Compare each SOURCE with the target key by key and report what differs.",
+            "",
+            "Exit 0 only when nothing differs. Safe while writes continue: a key that",
             "differs is compared again a few times (short pauses) and counts only if",
             "it stays different; a key deleted or expired on the source meanwhile is",
             "not a difference. Sources are only read (SCAN, TYPE, PTTL, reads).",
@@ -82,6 +84,9 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Mixin
     SourceOptions sourceOptions;
+
+    @Mixin
+    SyncFromOption syncFrom;
 
     @Option(names = "--db-map", paramLabel = "MAP", defaultValue = "only:0",
             description = {"The --db-map the migration ran with: only:N (default only:0), prefix[:FORMAT], merge.",
@@ -148,17 +153,26 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionRange.check(spec, "--sample", sample, 1, Long.MAX_VALUE, "keys per source");
+        OptionRange.check(spec, "--ttl-tolerance-ms", ttlToleranceMs, 0, Long.MAX_VALUE, "milliseconds");
+        OptionRange.check(spec, "--examples", examples, 0, 1_000_000, "examples per kind of difference");
+        OptionRange.check(spec, "--max-ops", maxOps, 0, Long.MAX_VALUE, "commands per second, 0 = no limit");
+        OptionRange.check(spec, "--rechecks", rechecks, 0, 100, "compares of a differing key");
+        OptionRange.check(spec, "--recheck-delay-ms", recheckDelayMs, 0, 600_000, "milliseconds");
+        OptionRange.check(spec, "--repair-max-bytes", repairMaxBytes, 1, Long.MAX_VALUE, "bytes");
         VerifyOptions options;
         List<SourceSpec.Live> live;
         try {
             if (repair && VerifyMode.parse(mode) == VerifyMode.COUNTS) {
                 throw new IllegalArgumentException("--repair compares key by key: add --mode sample or --mode full");
             }
-            live = liveSources();
             options = VerifyOptions.defaults().withMode(VerifyMode.parse(mode)).withMapping(DbMapping.parse(dbMap))
                     .withSample(sample).withTtlToleranceMs(ttlToleranceMs).withMaxOpsPerSource(maxOps).withExamples(examples)
                     .withRechecks(rechecks, Duration.ofMillis(recheckDelayMs))
                     .withRepair(repair ? new RepairOptions(repairMaxBytes) : null);
+            syncFrom.parse();
+            targetOptions.address(); // the target URI's mistakes before any connection
+            live = liveSources();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -171,8 +185,9 @@ public final class VerifyCommand implements Callable<Integer> {
         try {
             result = Verifier.run(live, targetOptions.endpoint(), options);
         } catch (SSLHandshakeException e) {
-            throw new IOException("TLS handshake failed: " + e.getMessage()
-                    + " (does --target-cacert / --source-cacert name the CA that signed the certificate?)", e);
+            String hint = FailureHint.knownTargetCause(e, TargetOptions.PASSWORD_ENV + " or --target-password-file");
+            throw new IOException("TLS handshake failed: " + e.getMessage() + " (" + (hint != null && hint.contains("does not name")
+                    ? hint : "does --target-cacert / --source-cacert name the CA that signed the certificate?") + ")", e);
         }
         VerifyTable.print(result, out);
         long toolKeys;
@@ -195,7 +210,7 @@ public final class VerifyCommand implements Callable<Integer> {
     /** The sources as live instances, discovered as 'migrate run' does (Twemproxy backends, Codis groups, URIs). */
     private List<SourceSpec.Live> liveSources() throws IOException {
         List<SourceSpec.Live> out = new ArrayList<>();
-        for (SourceSpec s : sourceOptions.discover(sources, Duration.ofSeconds(10)).sources()) {
+        for (SourceSpec s : sourceOptions.discover(sources, Duration.ofSeconds(10), syncFrom.parse()).sources()) {
             if (!(s instanceof SourceSpec.Live live)) {
                 throw new IllegalArgumentException("verify compares live instances: use redis://[user@]host:port, rediss://...,"
                         + " twemproxy:PATH or codis:http://..., not " + s.name());

@@ -82,7 +82,8 @@ class KeepGoingIT {
         try (Jedis j = proxy.backends().get(1).jedis()) {
             j.set("again", "x"); // the FLUSHALL is behind; the second run replicates anew and meets the next one
         }
-        try (MigrateProcess run = start("second", proxy, cluster, "--keep-going")) {
+        // The target holds the first run's keys and this is a fresh state directory: say that overwriting them is meant.
+        try (MigrateProcess run = start("second", proxy, cluster, "--keep-going", "--on-existing", "replace")) {
             failTheSecond(proxy, run);
             Await.until("one streams, one failed", Duration.ofSeconds(60), () -> {
                 JsonNode s = status();

@@ -10,8 +10,6 @@ import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.RedisClusterFixture;
 import io.slotferry.fixture.StandaloneRedis;
 import io.slotferry.fixture.TwemproxyFixture;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +28,6 @@ import io.slotferry.write.WriterOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.Pipeline;
@@ -47,16 +44,10 @@ class VerifyCommandIT {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final InProcessMigrate cli = new InProcessMigrate();
 
     private int migrate(String... args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        CommandLine cl = Migrate.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        return cli.run(args);
     }
 
     private List<String> target(RedisClusterFixture cluster) throws Exception {
@@ -137,11 +128,11 @@ class VerifyCommandIT {
     void aFaithfulCopyVerifiesCleanInFullMode(TwemproxyFixture twemproxy, RedisClusterFixture cluster) throws Exception {
         List<String> verify = migrated(twemproxy, cluster, "full");
         int code = migrate(verify.toArray(String[]::new));
-        assertEquals(0, code, out + "\n" + err);
+        assertEquals(0, code, cli.said());
         JsonNode r = report();
         assertTrue(r.get("clean").asBoolean(), r.toString());
         // the run's own keys (its TTL grace, marks) are left out of the comparison but reported, until migrate finish
-        assertTrue(r.get("tool_keys").asLong() > 0 && out.toString().contains("tool keys: the target holds"), out.toString());
+        assertTrue(r.get("tool_keys").asLong() > 0 && cli.out().contains("tool keys: the target holds"), cli.out());
         long expected = 0;
         for (JsonNode i : r.get("instances")) {
             expected += i.get("expected").asLong();
@@ -149,8 +140,8 @@ class VerifyCommandIT {
         }
         assertEquals(300 + 5 * 40 + 3 + 1 + 1, expected, r.toString());
         assertEquals(expected, r.get("target_keys").asLong(), r.toString());
-        assertTrue(out.toString().contains("result: nothing differs"), out.toString());
-        assertTrue(!err.toString().contains(cluster.aclPassword()), "the password is never printed");
+        assertTrue(cli.out().contains("result: nothing differs"), cli.out());
+        assertTrue(!cli.err().contains(cluster.aclPassword()), "the password is never printed");
     }
 
     @Test
@@ -169,7 +160,7 @@ class VerifyCommandIT {
             t.set("extra:only-here", "x");                   // extra
         }
         int code = migrate(verify.toArray(String[]::new));
-        assertEquals(1, code, out + "\n" + err);
+        assertEquals(1, code, cli.said());
         JsonNode r = report();
         JsonNode totals = r.get("totals");
         assertEquals(1, totals.get("missing").asInt(), r.toString());
@@ -186,14 +177,14 @@ class VerifyCommandIT {
         assertReported(r, "ttl", "\"ttl:1\"", "target has no TTL");
         assertReported(r, "ttl", "\"ttl:2\"", "ms apart");
         assertReported(r, "extra", "\"extra:only-here\"", "only on the target");
-        assertTrue(out.toString().contains("result: DIFFERENCES FOUND") && out.toString().contains("\"str:7\""), out.toString());
+        assertTrue(cli.out().contains("result: DIFFERENCES FOUND") && cli.out().contains("\"str:7\""), cli.out());
     }
 
     @Test
     void countsModeFindsTheCopyCompleteAndThenAKeyShort(TwemproxyFixture twemproxy, RedisClusterFixture cluster) throws Exception {
         List<String> verify = migrated(twemproxy, cluster, "counts");
         int code = migrate(verify.toArray(String[]::new));
-        assertEquals(0, code, out + "\n" + err);
+        assertEquals(0, code, cli.said());
         JsonNode bucket = report().get("buckets").get(0);
         assertEquals(505, bucket.get("expected").asLong(), bucket.toString());
         assertEquals(505, bucket.get("found").asLong(), bucket.toString());
@@ -206,7 +197,7 @@ class VerifyCommandIT {
             t.del("hash:9");
         }
         code = migrate(verify.toArray(String[]::new));
-        assertEquals(1, code, out + "\n" + err);
+        assertEquals(1, code, cli.said());
         bucket = report().get("buckets").get(0);
         assertEquals(1, bucket.get("unexplained").asLong(), bucket.toString());
         assertTrue(bucket.get("explanation").asText().contains("1 keys missing"), bucket.toString());
@@ -277,7 +268,7 @@ class VerifyCommandIT {
                 lag.append(w.source().name()).append(" received ").append(w.receivedOffset()).append(" applied ")
                         .append(w.appliedOffset()).append("; ");
             }
-            assertEquals(0, code, out + "\n" + err + "\nfailures " + failures + "\n" + lag);
+            assertEquals(0, code, cli.said() + "\nfailures " + failures + "\n" + lag);
             long found = 0;
             for (JsonNode i : report().get("instances")) {
                 found += i.get("found").asLong();

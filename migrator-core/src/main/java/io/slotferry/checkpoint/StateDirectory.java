@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.slotferry.replication.OwnerOnly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -40,7 +41,7 @@ public final class StateDirectory {
      * directory written for other sources or another target, whose checkpoints would resume the wrong streams.
      */
     public static StateDirectory open(Path dir, RunIdentity identity) throws IOException {
-        Files.createDirectories(dir);
+        create(dir);
         StateDirectory state = new StateDirectory(dir);
         Path run = dir.resolve("run.json");
         if (Files.exists(run)) {
@@ -54,6 +55,46 @@ public final class StateDirectory {
             writeAtomically(run, identity);
         }
         return state;
+    }
+
+    /**
+     * Creates {@code dir} owner-only (0700) when missing; says why when it cannot be (a file in the way,
+     * no permission to create it).
+     */
+    static void create(Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new CheckpointException("state directory " + dir + " is not a directory: choose another --state-dir");
+        }
+        try {
+            OwnerOnly.directory(dir);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new CheckpointException("cannot create state directory " + dir + ": permission denied"
+                    + " (choose a --state-dir this user may write to)", e);
+        } catch (IOException e) {
+            throw new CheckpointException("cannot create state directory " + dir + ": " + describe(e), e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new CheckpointException("state directory " + dir + " is not writable by this user: choose another --state-dir");
+        }
+    }
+
+    /** True when the directory lets group or others in (it holds snapshots and the stream: it should be 0700). */
+    public boolean widerThanOwner() throws IOException {
+        return OwnerOnly.widerThanOwner(dir);
+    }
+
+    /** An I/O failure in words: the JDK's messages are often just a path. */
+    static String describe(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "a directory on the path does not exist";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** Opens an existing state directory to read it ({@code migrate status}). */
@@ -120,7 +161,7 @@ public final class StateDirectory {
 
     /** A working directory of one source (its replication spool). */
     public Path workDirectory(String source) throws IOException {
-        return Files.createDirectories(dir.resolve("work-" + fileName(source)));
+        return OwnerOnly.directory(dir.resolve("work-" + fileName(source)));
     }
 
     /** Writes {@code value} as JSON to {@code file}: temporary file, fsync, rename (also for status files). */
@@ -133,18 +174,21 @@ public final class StateDirectory {
         }
         Path parent = file.toAbsolutePath().getParent();
         Path temp = parent.resolve("." + file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = OwnerOnly.channel(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) {
                 ch.write(b);
             }
             ch.force(true);
+        } catch (IOException e) {
+            throw new CheckpointException("cannot write " + file + ": " + describe(e), e);
         }
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("cannot rename " + temp + " over " + file + " atomically on this file system", e);
+        } catch (IOException e) {
+            throw new CheckpointException("cannot replace " + file + " with " + temp + ": " + describe(e), e);
         }
     }
 

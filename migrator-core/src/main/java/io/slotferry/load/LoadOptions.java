@@ -22,10 +22,13 @@ import java.util.Objects;
  * @param spillDirectory         where that file goes
  * @param ttlGraceMillis         every expiry is written this much later than the source's while the migration runs
  *                               ({@link io.slotferry.translate.ExpiryGrace}; {@code migrate finish} makes them exact)
+ * @param replaceExisting        RESTORE with REPLACE (a key already on the target is overwritten); false: without,
+ *                               and the target's BUSYKEY counts as skipped ({@code --on-existing skip}); keys
+ *                               written by native commands (the rewrite path) replace either way
  */
 public record LoadOptions(LoadMode mode, long bigValueBytes, int chunkElements, int chunkBytes, KeyMapping keyMapping,
                           Clock clock, DataErrorPolicy onDataError, int pendingEntriesInMemory, Path spillDirectory,
-                          long ttlGraceMillis) {
+                          long ttlGraceMillis, boolean replaceExisting) {
 
     public LoadOptions {
         Objects.requireNonNull(mode, "mode");
@@ -41,47 +44,53 @@ public record LoadOptions(LoadMode mode, long bigValueBytes, int chunkElements, 
     /** RESTORE when possible, 8 MiB big values, chunks of 1024 elements / 1 MiB, database 0, stop on data errors. */
     public static LoadOptions defaults() {
         return new LoadOptions(LoadMode.RESTORE, 8L << 20, 1024, 1 << 20, KeyMapping.onlyDatabase(0), Clock.systemUTC(),
-                DataErrorPolicy.STOP, 1 << 18, Path.of(System.getProperty("java.io.tmpdir")), 0);
+                DataErrorPolicy.STOP, 1 << 18, Path.of(System.getProperty("java.io.tmpdir")), 0, true);
     }
 
     public LoadOptions withMode(LoadMode m) {
         return new LoadOptions(m, bigValueBytes, chunkElements, chunkBytes, keyMapping, clock, onDataError,
-                pendingEntriesInMemory, spillDirectory, ttlGraceMillis);
+                pendingEntriesInMemory, spillDirectory, ttlGraceMillis, replaceExisting);
     }
 
     public LoadOptions withBigValueBytes(long bytes) {
         return new LoadOptions(mode, bytes, chunkElements, chunkBytes, keyMapping, clock, onDataError,
-                pendingEntriesInMemory, spillDirectory, ttlGraceMillis);
+                pendingEntriesInMemory, spillDirectory, ttlGraceMillis, replaceExisting);
     }
 
     public LoadOptions withChunks(int elements, int bytes) {
         return new LoadOptions(mode, bigValueBytes, elements, bytes, keyMapping, clock, onDataError,
-                pendingEntriesInMemory, spillDirectory, ttlGraceMillis);
+                pendingEntriesInMemory, spillDirectory, ttlGraceMillis, replaceExisting);
     }
 
     public LoadOptions withKeyMapping(KeyMapping mapping) {
         return new LoadOptions(mode, bigValueBytes, chunkElements, chunkBytes, mapping, clock, onDataError,
-                pendingEntriesInMemory, spillDirectory, ttlGraceMillis);
+                pendingEntriesInMemory, spillDirectory, ttlGraceMillis, replaceExisting);
     }
 
     public LoadOptions withClock(Clock c) {
         return new LoadOptions(mode, bigValueBytes, chunkElements, chunkBytes, keyMapping, c, onDataError,
-                pendingEntriesInMemory, spillDirectory, ttlGraceMillis);
+                pendingEntriesInMemory, spillDirectory, ttlGraceMillis, replaceExisting);
     }
 
     public LoadOptions withDataErrorPolicy(DataErrorPolicy policy) {
         return new LoadOptions(mode, bigValueBytes, chunkElements, chunkBytes, keyMapping, clock, policy,
-                pendingEntriesInMemory, spillDirectory, ttlGraceMillis);
+                pendingEntriesInMemory, spillDirectory, ttlGraceMillis, replaceExisting);
     }
 
     public LoadOptions withPendingEntriesInMemory(int entries, Path directory) {
         return new LoadOptions(mode, bigValueBytes, chunkElements, chunkBytes, keyMapping, clock, onDataError,
-                entries, directory, ttlGraceMillis);
+                entries, directory, ttlGraceMillis, replaceExisting);
     }
 
     /** Expiries held {@code millis} past the source's (0: exact). */
     public LoadOptions withTtlGrace(long millis) {
         return new LoadOptions(mode, bigValueBytes, chunkElements, chunkBytes, keyMapping, clock, onDataError,
-                pendingEntriesInMemory, spillDirectory, millis);
+                pendingEntriesInMemory, spillDirectory, millis, replaceExisting);
+    }
+
+    /** {@code false}: keys already on the target are left alone (RESTORE without REPLACE, BUSYKEY counted as skipped). */
+    public LoadOptions withReplaceExisting(boolean replace) {
+        return new LoadOptions(mode, bigValueBytes, chunkElements, chunkBytes, keyMapping, clock, onDataError,
+                pendingEntriesInMemory, spillDirectory, ttlGraceMillis, replace);
     }
 }

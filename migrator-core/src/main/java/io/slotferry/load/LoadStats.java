@@ -27,6 +27,7 @@ public final class LoadStats implements WriteListener {
     private final LongAdder skippedExpired = new LongAdder();
     private final LongAdder skippedOtherDb = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder skippedExisting = new LongAdder();
     private final LongAdder scripts = new LongAdder();
     private final LongAdder functionLibraries = new LongAdder();
     private final LongAdder moduleAux = new LongAdder();
@@ -51,16 +52,17 @@ public final class LoadStats implements WriteListener {
      * @param moduleAux         module AUX records (module-global data, not loaded)
      * @param bytesRead         RDB bytes parsed so far
      * @param totalBytes        RDB file size, -1 before the load starts
+     * @param skippedExisting   keys already on the target, left alone ({@code --on-existing skip})
      */
     public record Snapshot(long keysRead, long keysWritten, long restored, long rewritten, long skippedExpired,
                            long skippedOtherDb, long failed, long scripts, long functionLibraries, long moduleAux,
-                           long bytesRead, long totalBytes) {
+                           long bytesRead, long totalBytes, long skippedExisting) {
     }
 
     public Snapshot snapshot() {
         return new Snapshot(keysRead.sum(), keysWritten.sum(), restored.sum(), rewritten.sum(), skippedExpired.sum(),
                 skippedOtherDb.sum(), failed.sum(), scripts.sum(), functionLibraries.sum(), moduleAux.sum(),
-                bytesRead.get(), totalBytes.get());
+                bytesRead.get(), totalBytes.get(), skippedExisting.sum());
     }
 
     /** The last (up to 100) failures, oldest first: the key and why. */
@@ -73,6 +75,26 @@ public final class LoadStats implements WriteListener {
     @Override
     public void acknowledged(Write write) {
         keysWritten.add(write.completesKeys());
+    }
+
+    /** A RESTORE without REPLACE (--on-existing skip) that met an existing key: skipped, not failed. */
+    @Override
+    public boolean expected(Write write, String reply) {
+        boolean busy = reply.startsWith("BUSYKEY") || reply.contains("Target key name is busy");
+        if (!busy || write.commands().isEmpty()) {
+            return false;
+        }
+        List<byte[]> first = write.commands().get(0);
+        if (first.isEmpty() || !new String(first.get(0), java.nio.charset.StandardCharsets.US_ASCII).equalsIgnoreCase("RESTORE")) {
+            return false;
+        }
+        for (byte[] arg : first) {
+            if (new String(arg, java.nio.charset.StandardCharsets.US_ASCII).equalsIgnoreCase("REPLACE")) {
+                return false;
+            }
+        }
+        skippedExisting.increment();
+        return true;
     }
 
     @Override

@@ -50,7 +50,26 @@ public record RestorePayload(byte[] bytes) {
     private static final byte[] ZERO = {'0'};
 
     public List<List<byte[]>> commands(byte[] key, long expireAtMs, TargetCapabilities target) {
+        return commands(key, expireAtMs, target, true);
+    }
+
+    /**
+     * As {@link #commands(byte[], long, TargetCapabilities)}; with {@code replace} false, a key that exists on the
+     * target is left alone: no REPLACE (and no DEL before 3.0), so the target answers BUSYKEY.
+     */
+    public List<List<byte[]>> commands(byte[] key, long expireAtMs, TargetCapabilities target, boolean replace) {
         List<List<byte[]>> commands = new ArrayList<>(3);
+        if (!replace) {
+            Argv restore = Argv.of("RESTORE", key).add(target.restoreAbsTtl() && expireAtMs > 0 ? expireAtMs : 0).add(bytes);
+            if (target.restoreAbsTtl()) {
+                restore.add("ABSTTL");
+            }
+            commands.add(restore.build());
+            if (!target.restoreAbsTtl() && expireAtMs >= 0) {
+                commands.add(Argv.of("PEXPIREAT", key).add(expireAtMs).build());
+            }
+            return commands;
+        }
         if (target.restoreAbsTtl()) {
             // the hot path of a full load: constant words, no per-key string encoding
             byte[] ttl = expireAtMs <= 0 ? ZERO : Long.toString(expireAtMs).getBytes(StandardCharsets.US_ASCII);

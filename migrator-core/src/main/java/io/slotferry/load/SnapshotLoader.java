@@ -155,7 +155,8 @@ public final class SnapshotLoader {
             if (stamp >= 0) {
                 RestorePayload payload = RestorePayload.of(h.type(), v.value(), stamp);
                 long expireAt = new ExpiryGrace(options.ttlGraceMillis()).hold(h.expireAtMs(), now);
-                sink.submit(new Write(HashSlot.of(key), key, payload.commands(key, expireAt, target), h.offset(),
+                sink.submit(new Write(HashSlot.of(key), key, payload.commands(key, expireAt, target, options.replaceExisting()),
+                        h.offset(),
                         null, 1));
                 stats.restored();
                 return;

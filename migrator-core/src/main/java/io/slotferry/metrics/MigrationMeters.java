@@ -21,6 +21,8 @@ public final class MigrationMeters {
     public MigrationMeters(List<String> sources) {
         Gauge.builder("slotferry.ready.for.cutover", latest, r -> r.get() != null && r.get().readyForCutover() ? 1 : 0)
                 .description("1 when every worker has been streaming and caught up for 5 s").register(registry);
+        Gauge.builder("slotferry.safe.to.switch", latest, r -> r.get() != null && r.get().safeToSwitch() ? 1 : 0)
+                .description("1 when every worker has lag 0 and no write arrived for 2 s: the writers stopped; switch now").register(registry);
         for (int i = 0; i < sources.size(); i++) {
             int index = i;
             String source = sources.get(i);

@@ -22,7 +22,15 @@ public final class StatusServer implements AutoCloseable {
 
     /** Starts serving on {@code port} (0 picks a free one). */
     public static StatusServer start(int port, Supplier<String> metrics, Supplier<byte[]> statusJson) throws IOException {
-        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        HttpServer s;
+        try {
+            s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        } catch (java.net.BindException e) {
+            java.net.BindException named = new java.net.BindException("the metrics port 127.0.0.1:" + port
+                    + " is already in use by another process: choose another --metrics-port");
+            named.initCause(e);
+            throw named;
+        }
         s.createContext("/metrics", x -> reply(x, "text/plain; version=0.0.4; charset=utf-8",
                 metrics.get().getBytes(StandardCharsets.UTF_8)));
         s.createContext("/status", x -> reply(x, "application/json", statusJson.get()));

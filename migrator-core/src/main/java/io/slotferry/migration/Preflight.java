@@ -57,6 +57,15 @@ public final class Preflight {
      */
     public static List<Finding> check(Fleet fleet, RedisEndpoint target, Duration timeout, boolean dbMapChosen,
             long bigValueBytes) throws InterruptedException {
+        return check(fleet, target, timeout, dbMapChosen, bigValueBytes, io.slotferry.load.OnExisting.FAIL);
+    }
+
+    /**
+     * Runs every check, also what the target already holds against {@code onExisting}, and the instances' overlaps
+     * (the latter two only when the target answered: an unreachable target is said once, not after three waits).
+     */
+    public static List<Finding> check(Fleet fleet, RedisEndpoint target, Duration timeout, boolean dbMapChosen,
+            long bigValueBytes, io.slotferry.load.OnExisting onExisting) throws InterruptedException {
         Preflight p = new Preflight(timeout);
         for (CodisDashboard d : fleet.dashboards()) {
             p.codis(d);
@@ -69,7 +78,17 @@ public final class Preflight {
                 p.findings.add(Finding.ok(s.name(), "a file: loaded as a snapshot, no stream"));
             }
         }
-        p.target(target, sourceMemory);
+        if (!p.target(target, sourceMemory)) {
+            return p.findings;
+        }
+        try {
+            p.findings.add(TargetKeys.of(target, timeout).finding("target " + target, onExisting));
+            for (String overlap : InstanceOverlap.problems(fleet, target, timeout)) {
+                p.findings.add(Finding.fail("instances", overlap, "the run refuses to start like this"));
+            }
+        } catch (IOException e) {
+            p.findings.add(Finding.fail("target " + target, "unusable: " + e.getMessage(), FailureHint.target(e)));
+        }
         return p.findings;
     }
 
@@ -121,7 +140,8 @@ public final class Preflight {
             bigKeys(c, name, bigValueBytes);
             return used;
         } catch (IOException e) {
-            findings.add(Finding.fail(name, "unreachable: " + e.getMessage(), "check the address, TLS and password"));
+            findings.add(Finding.fail(name, "unreachable: " + e.getMessage(),
+                    FailureHint.source(e, "MIGRATE_SOURCE_PASSWORD or --source-password-file")));
             return 0;
         }
     }
@@ -217,7 +237,8 @@ public final class Preflight {
                 + (sized.stream().anyMatch(e -> e.getValue() > bigValueBytes) ? " (over --big-value-bytes: written in chunks)" : "")));
     }
 
-    private void target(RedisEndpoint target, long sourceMemory) {
+    /** The target's checks; false when it could not be used at all. */
+    private boolean target(RedisEndpoint target, long sourceMemory) {
         String name = "target " + target;
         try (RedisConnection c = RedisConnection.open(target, timeout)) {
             Map<String, String> server = Info.read(c, "server");
@@ -245,8 +266,10 @@ public final class Preflight {
             }
             permissions(c, name);
         } catch (IOException e) {
-            findings.add(Finding.fail(name, "unusable: " + e.getMessage(), "check --target, --target-cacert, the user and password"));
+            findings.add(Finding.fail(name, "unusable: " + e.getMessage(), FailureHint.target(e)));
+            return false;
         }
+        return true;
     }
 
     private void memory(String subject, RedisEndpoint node, long sourceMemory, double share) throws IOException {

@@ -21,6 +21,10 @@ final class StatusSampler implements AutoCloseable {
     private final long[] lastKeys;
     private final long[] lastBytes;
     private final long[] lastSourceOffset;
+    /** Stream commands that change data, per worker, at the last sample (control commands such as PING left out). */
+    private final long[] lastWrites;
+    /** Since when (nanos) each worker has applied no write with lag 0; -1 while it has. */
+    private final long[] quietSince;
     private final Readiness readiness = new Readiness();
     private long lastNanos = System.nanoTime();
 
@@ -34,6 +38,9 @@ final class StatusSampler implements AutoCloseable {
         lastBytes = new long[workers.size()];
         lastSourceOffset = new long[workers.size()];
         java.util.Arrays.fill(lastSourceOffset, -1);
+        lastWrites = new long[workers.size()];
+        quietSince = new long[workers.size()];
+        java.util.Arrays.fill(quietSince, -1);
     }
 
     RunStatus sample() {
@@ -45,7 +52,23 @@ final class StatusSampler implements AutoCloseable {
             out.add(sample(i, seconds));
         }
         long caughtUp = readiness.observe(out, now);
-        return new RunStatus(Instant.now().toString(), Readiness.ready(caughtUp), caughtUp < 0 ? 0 : caughtUp / 1e9, out);
+        boolean safe = !out.isEmpty();
+        for (int i = 0; i < out.size(); i++) {
+            safe &= quietSince[i] >= 0 && now - quietSince[i] >= RunStatus.QUIET.toNanos();
+        }
+        return new RunStatus(Instant.now().toString(), Readiness.ready(caughtUp), caughtUp < 0 ? 0 : caughtUp / 1e9, out,
+                safe && Readiness.ready(caughtUp));
+    }
+
+    /** Data-changing stream commands applied so far (every counter but control commands: PING, REPLCONF, SELECT). */
+    private static long writes(java.util.Map<String, Long> stream) {
+        long n = 0;
+        for (java.util.Map.Entry<String, Long> e : stream.entrySet()) {
+            if (!e.getKey().equals("skipped:control")) {
+                n += e.getValue();
+            }
+        }
+        return n;
     }
 
     private WorkerStatus sample(int i, double seconds) {
@@ -61,6 +84,11 @@ final class StatusSampler implements AutoCloseable {
                 ? (long) ((c.totalBytes() - c.bytesRead()) / bytesPerSecond) : -1;
         long applied = w.appliedOffset();
         long received = w.receivedOffset();
+        // The source's offset is polled on its own schedule: never show it below what we already received
+        // or applied (the source had at least that), so applied never reads as ahead of the source.
+        if (source >= 0) {
+            source = Math.max(source, Math.max(received, applied));
+        }
         long head = Math.max(source, received);
         long lagBytes = applied < 0 ? Math.max(0, head) : Math.max(0, head - applied);
         double lagSeconds = w.lagMillis() / 1000.0;
@@ -69,13 +97,18 @@ final class StatusSampler implements AutoCloseable {
         boolean caughtUp = w.phase() == Worker.Phase.STREAMING && w.lagMillis() < 1000 && source >= 0
                 && lastSourceOffset[i] >= 0 && applied >= lastSourceOffset[i];
         lastSourceOffset[i] = source;
+        java.util.Map<String, Long> stream = w.replayStats().snapshot();
+        long writes = writes(stream);
+        boolean quiet = caughtUp && lagBytes == 0 && writes == lastWrites[i];
+        quietSince[i] = !quiet ? -1 : quietSince[i] >= 0 ? quietSince[i] : System.nanoTime();
+        lastWrites[i] = writes;
         Throwable f = w.failure();
         double percent = c.totalBytes() > 0 ? Math.min(100.0, Math.round(1000.0 * c.bytesRead() / c.totalBytes()) / 10.0) : -1;
         return new WorkerStatus(w.source().name(), w.phase().name(), c.bytesRead(), c.totalBytes(), percent, c.keysWritten(),
                 keysPerSecond, eta, applied, received, source, lagBytes, lagSeconds, caughtUp, w.fullSyncs(), w.partialResyncs(),
                 c.failed(), f != null ? String.valueOf(f.getMessage() != null ? f.getMessage() : f)
                         : w.linkError() != null ? "source link down: " + w.linkError() : null,
-                w.replayStats().snapshot());
+                stream);
     }
 
     @Override

@@ -45,16 +45,16 @@ public sealed interface SourceSpec {
         if (lower.startsWith("rdb:")) {
             String file = text.substring(4);
             if (file.isEmpty()) {
-                throw new IllegalArgumentException("rdb: needs a file, e.g. rdb:/backups/dump.rdb or rdb:- for standard input");
+                throw new IllegalArgumentException("--source rdb: needs a file, e.g. rdb:/backups/dump.rdb or rdb:- for standard input");
             }
             return new RdbFile(file);
         }
         if (lower.startsWith("scan:")) {
-            throw new IllegalArgumentException("source '" + SourceSpecs.redact(text) + "': SCAN sources are not migrated by"
+            throw new IllegalArgumentException("--source '" + SourceSpecs.redact(text) + "': SCAN sources are not migrated by"
                     + " this build of 'migrate run' yet; replicate the instance (redis://...) or take a snapshot with"
                     + " 'migrate rdb fetch SOURCE FILE' and load it with --source rdb:FILE");
         }
-        throw new IllegalArgumentException("source '" + SourceSpecs.redact(text) + "' is not understood: use"
+        throw new IllegalArgumentException("--source '" + SourceSpecs.redact(text) + "' is not understood: use"
                 + " redis://[user@]host:port, rediss://..., twemproxy:PATH/nutcracker.yml[#POOL], codis:http://DASHBOARD:PORT,"
                 + " or rdb:PATH (an RDB file, plain or .gz/.bz2/.xz)");
     }

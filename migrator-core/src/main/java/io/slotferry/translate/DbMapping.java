@@ -38,14 +38,14 @@ public sealed interface DbMapping extends KeyMapping {
     record Prefix(String format, byte[] before, byte[] after) implements DbMapping {
         public Prefix {
             if (format.indexOf("%d") < 0 || format.indexOf("%d") != format.lastIndexOf("%d")) {
-                throw new IllegalArgumentException("the prefix format needs exactly one %d, e.g. prefix:%d: or prefix:db%d:");
+                throw new IllegalArgumentException("--db-map: the prefix format needs exactly one %d, e.g. prefix:%d: or prefix:db%d:");
             }
             if (format.indexOf('{') >= 0 || format.indexOf('}') >= 0 || format.indexOf('*') >= 0
                     || format.indexOf('?') >= 0 || format.indexOf('[') >= 0 || format.indexOf('\\') >= 0) {
-                throw new IllegalArgumentException("the prefix format must not contain { } * ? [ or \\ (hash tags and SCAN patterns): " + format);
+                throw new IllegalArgumentException("--db-map: the prefix format must not contain { } * ? [ or \\ (hash tags and SCAN patterns): " + format);
             }
             if (format.equals("%d")) {
-                throw new IllegalArgumentException("the prefix format needs a separator after %d, e.g. %d:");
+                throw new IllegalArgumentException("--db-map: the prefix format needs a separator after %d, e.g. %d:");
             }
         }
 

@@ -289,6 +289,10 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
 
     /** {@code p} was refused with a data error. */
     void refused(Pending p, String reply) {
+        if (listener.expected(p.write, reply)) {
+            release(p); // e.g. BUSYKEY of a RESTORE told not to replace: the listener counts it as skipped
+            return;
+        }
         refused.incrementAndGet();
         listener.refused(p.write, reply);
         String message = p.describe() + " refused by the target: " + reply;

@@ -10,6 +10,14 @@ public interface WriteListener {
     default void refused(Write write, String reply) {
     }
 
+    /**
+     * Whether a data error is an outcome the writer asked for (a RESTORE without REPLACE meeting an existing
+     * key): then it is neither a refusal nor a reason to stop; the listener counts it. Asked before {@link #refused}.
+     */
+    default boolean expected(Write write, String reply) {
+        return false;
+    }
+
     /** Listens to nothing. */
     WriteListener NONE = new WriteListener() {
     };

@@ -23,8 +23,20 @@ final class Handshake {
     private boolean acksSupported = true;
 
     Handshake(RedisConnection connection) {
-        this.connection = connection;
+        this(connection, null);
     }
+
+    /**
+     * @param syncReplyTimeout the bound of the wait for the sync reply and the transfer after it (a master
+     *                         may first wait for a diskless sync delay), set before PSYNC is sent; null keeps
+     *                         the connection's bound (the commands before PSYNC answer at once)
+     */
+    Handshake(RedisConnection connection, java.time.Duration syncReplyTimeout) {
+        this.connection = connection;
+        this.syncReplyTimeout = syncReplyTimeout;
+    }
+
+    private final java.time.Duration syncReplyTimeout;
 
     /** False when the master refused REPLCONF (before 2.8): it must not be sent ACKs. */
     boolean acksSupported() {
@@ -64,6 +76,9 @@ final class Handshake {
         String[] psync = partial
                 ? new String[] {"PSYNC", from.replid().value(), Long.toString(from.offset() + 1)}
                 : new String[] {"PSYNC", "?", "-1"};
+        if (syncReplyTimeout != null) {
+            connection.readTimeout(syncReplyTimeout);
+        }
         connection.send(io.slotferry.resp.RespWriter.command(psync));
         String line = readReplyLine();
         if (line.startsWith("+FULLRESYNC")) {

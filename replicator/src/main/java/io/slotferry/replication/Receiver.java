@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -118,8 +117,9 @@ final class Receiver implements Runnable {
             if (closed) {
                 return;
             }
-            c.readTimeout(options.transferTimeout());
-            Handshake handshake = new Handshake(c);
+            // PING and REPLCONF answer at once (the connect timeout bounds them); the sync reply and the
+            // transfer may wait for the master's fork or diskless delay, with newline keepalives.
+            Handshake handshake = new Handshake(c, options.transferTimeout());
             StreamPosition from = replid != null && !replid.isNone() && !legacy ? new StreamPosition(replid, received, db) : null;
             SyncReply reply = handshake.run(from, options.listeningPort() == 0 ? c.localPort() : options.listeningPort());
             byte[] afterRdb = new byte[0];
@@ -134,7 +134,7 @@ final class Receiver implements Runnable {
                 legacy = reply instanceof SyncReply.LegacySync;
                 Path file = spool.beginFullSync();
                 RdbTransfer.Received rdb;
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                try (OutputStream out = new BufferedOutputStream(OwnerOnly.outputStream(file), 1 << 16)) {
                     rdb = RdbTransfer.receive(c.reader(), out);
                 } catch (IOException e) {
                     if (e instanceof EOFException || e instanceof SocketTimeoutException || e instanceof java.net.SocketException) {

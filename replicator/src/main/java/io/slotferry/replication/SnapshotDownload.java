@@ -20,9 +20,10 @@ public final class SnapshotDownload {
     }
 
     public static Result fetch(RedisEndpoint source, OutputStream rdb, Duration timeout) throws IOException {
-        try (RedisConnection c = RedisConnection.open(source, timeout)) {
-            c.readTimeout(timeout);
-            Handshake handshake = new Handshake(c);
+        // Connect, PING and REPLCONF answer at once: at most 10 s; the sync reply and the transfer get {@code timeout}.
+        Duration answer = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
+        try (RedisConnection c = RedisConnection.open(source, answer)) {
+            Handshake handshake = new Handshake(c, timeout);
             SyncReply reply = handshake.run(null, c.localPort(), true);
             if (reply instanceof SyncReply.Continue) {
                 throw new ReplicationException("asked " + source + " for a full sync and got +CONTINUE");

@@ -46,7 +46,7 @@ final class Spool implements AutoCloseable {
     private long writingEnd;
 
     Spool(Path dir, long maxBytes, long segmentBytes) throws IOException {
-        this.dir = Files.createDirectories(dir);
+        this.dir = OwnerOnly.directory(dir);
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
     }
@@ -112,7 +112,7 @@ final class Spool implements AutoCloseable {
     private void newSegment(long start) throws IOException {
         closeWriter();
         Path p = dir.resolve(String.format("stream-%d-%020d.seg", generation, start));
-        writing = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        writing = OwnerOnly.channel(p, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
         writingStart = start;
         writingEnd = start;
         synchronized (this) {

@@ -11,7 +11,9 @@ import picocli.CommandLine.Mixin;
 /** {@code migrate rdb dump}: every key as one JSON line. */
 @Command(name = "dump", mixinStandardHelpOptions = true,
         description = {
-            "Write every key of an RDB file to standard output, one JSON object per line:",
+            "Write every key of an RDB file to standard output as JSON lines.",
+            "",
+            "One JSON object per key and line:",
             "  {\"db\": 0, \"key\": \"k\", \"type\": \"hash\", \"value\": {...}, \"expire_ms\": 4102444800000}",
             "Bytes are JSON characters U+0000-U+00FF, one per byte (decode with ISO-8859-1); sets and hash",
             "fields are sorted by bytes, sorted sets by score then member; strings over 4096 bytes are",
@@ -22,6 +24,9 @@ import picocli.CommandLine.Mixin;
             "  migrate rdb dump backup.rdb.xz | grep '\"type\": \"stream\"'",
             "  cat dump.rdb | migrate rdb dump -"})
 public final class DumpCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     RdbFileArgument input;
 
@@ -32,7 +37,8 @@ public final class DumpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!format.equals("jsonl")) {
-            throw new IllegalArgumentException("unknown --format '" + format + "': only 'jsonl' is supported");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--format': '" + format
+                    + "' (only jsonl is supported)");
         }
         try (InputStream in = input.open()) {
             OutputStream out = new BufferedOutputStream(System.out, 1 << 16);

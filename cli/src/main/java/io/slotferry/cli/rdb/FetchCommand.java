@@ -16,6 +16,8 @@ import picocli.CommandLine.Parameters;
 /** {@code migrate rdb fetch}: a snapshot of a live instance over the replication protocol, into a file. */
 @Command(name = "fetch", mixinStandardHelpOptions = true,
         description = {
+            "Save a running instance's snapshot to an RDB file, like redis-cli --rdb.",
+            "",
             "Take a snapshot of a running instance as a replica would (PSYNC ? -1, or SYNC on Redis before",
             "2.8), write the RDB to FILE and disconnect, like redis-cli --rdb. Works with disk and diskless",
             "masters, TLS and AUTH; nothing is written on the source's disk beyond its own BGSAVE.",
@@ -30,8 +32,8 @@ public final class FetchCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "FILE", description = "Where to write the RDB; '-' for standard output")
     String file;
 
-    @Option(names = "--timeout", defaultValue = "PT60S", paramLabel = "DURATION",
-            description = "Longest silence accepted while the source prepares and sends the RDB (ISO-8601). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--timeout", defaultValue = "60s", paramLabel = "DURATION",
+            description = "Longest silence accepted while the source prepares and sends the RDB (30s, 2m, or ISO-8601). Default: ${DEFAULT-VALUE}")
     Duration timeout;
 
     @Mixin

@@ -22,6 +22,8 @@ import picocli.CommandLine.Mixin;
 /** {@code migrate rdb inspect}: what is in an RDB file, without printing values. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {
+            "Summarise an RDB file: version, keys, types, biggest keys, checksum.",
+            "",
             "Summarise an RDB file: version, AUX fields, keys per database (and how many expire), keys per",
             "type and encoding, the biggest keys by serialized size, functions, modules, and whether the",
             "CRC-64 checksum is valid. Reads the file once, in constant memory.",
@@ -30,6 +32,9 @@ import picocli.CommandLine.Mixin;
             "  migrate rdb inspect dump.rdb",
             "  migrate rdb inspect --top 25 /backups/cache-3.rdb.gz"})
 public final class InspectCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     RdbFileArgument input;
 
@@ -41,6 +46,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        io.slotferry.cli.OptionRange.check(spec, "--top", top, 0, 1_000_000, "biggest keys listed");
         PrintStream out = System.out;
         Map<Integer, long[]> perDb = new TreeMap<>(); // db -> {keys, with expiry, already expired}
         Map<String, Long> perType = new TreeMap<>();

@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 @Command(name = "rdb", mixinStandardHelpOptions = true,
         subcommands = {InspectCommand.class, DumpCommand.class, ScanCommand.class, FetchCommand.class},
         description = {
+            "Inspect, dump, scan or fetch RDB files of any Redis version.",
+            "",
             "Read RDB files of any Redis version (RDB 1-12, Valkey 80), plain or compressed (.gz, .bz2, .xz,",
             "detected by content), from a path or '-' for standard input.",
             "",

@@ -20,6 +20,8 @@ import picocli.CommandLine.Mixin;
 /** {@code migrate rdb scan}: parse a whole file and report throughput (used by bench/rdb-parse.sh). */
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = {
+            "Parse a whole RDB file and print the parser's throughput.",
+            "",
             "Parse a whole RDB file without writing anything and print one JSON line with the parser's",
             "throughput: bytes, keys, seconds, mb_per_s (MB = 10^6 bytes), peak_heap_mb, checksum.",
             "'raw' walks each value and keeps its exact bytes (the RESTORE path); 'decoded' builds every",
@@ -29,6 +31,9 @@ import picocli.CommandLine.Mixin;
             "  migrate rdb scan dump.rdb",
             "  JAVA_OPTS=-Xmx256m migrate rdb scan big.rdb --mode decoded"})
 public final class ScanCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     RdbFileArgument input;
 
@@ -48,7 +53,8 @@ public final class ScanCommand implements Callable<Integer> {
         RdbOptions options = switch (mode) {
             case "raw" -> RdbOptions.raw();
             case "decoded" -> RdbOptions.decoded();
-            default -> throw new IllegalArgumentException("unknown --mode '" + mode + "': use raw or decoded");
+            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--mode': '" + mode
+                    + "' (use raw or decoded)");
         };
         options = options.withVerifyChecksum(!noChecksum).withValidateBlobs(!noBlobValidation);
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

@@ -97,9 +97,52 @@ public final class RdbFiles {
             return in; // RDB magic, or garbage the parser will name with an offset
         }
         try {
-            return new BufferedInputStream(new CompressorStreamFactory(true).createCompressorInputStream(format, in), 1 << 16);
+            return new BufferedInputStream(new Decompressed(new CompressorStreamFactory(true).createCompressorInputStream(format, in),
+                    format), 1 << 16);
         } catch (CompressorException e) {
-            throw new IOException("cannot decompress the " + format + " input: " + e.getMessage(), e);
+            Throwable why = e.getCause() != null ? e.getCause() : e;
+            throw new IOException("the input starts like " + format + " data but cannot be decompressed ("
+                    + (why.getMessage() == null || why instanceof java.io.EOFException
+                    || why.getMessage().toLowerCase(java.util.Locale.ROOT).contains("end of stream")
+                    ? "it ends early: a truncated file?" : "corrupt: " + why.getMessage()) + ")", e);
+        }
+    }
+
+    /** Decompressed bytes whose read failures say what they mean (the codecs throw EOFException without a message). */
+    private static final class Decompressed extends java.io.FilterInputStream {
+        private final String format;
+
+        Decompressed(InputStream in, String format) {
+            super(in);
+            this.format = format;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw explained(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw explained(e);
+            }
+        }
+
+        private IOException explained(IOException e) {
+            if (e instanceof java.io.EOFException) {
+                return new java.io.EOFException("the " + format + " data ends early: the file is truncated or incomplete");
+            }
+            if (e.getMessage() == null || e.getMessage().isBlank()) {
+                return new IOException("the " + format + " data is corrupt (" + e.getClass().getSimpleName() + ")", e);
+            }
+            return e; // the codec's own words (xz: "Compressed data is corrupt"), or a read error of the file
         }
     }
 }

@@ -1,0 +1,70 @@
+package io.slotferry.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The option mistakes of issue 17, one by one: each is exit 2 with one line naming it, never the help text. */
+class CommandLineMistakesTest {
+    private static final String CLOSED = "redis://127.0.0.1:1";
+
+    private final InProcessMigrate cli = new InProcessMigrate();
+
+    private void assertRefused(String expected, String... args) {
+        int code = cli.run(args);
+        assertEquals(2, code, cli.said());
+        assertTrue(cli.err().contains(expected), "says " + expected + "\n" + cli.said());
+        assertTrue(cli.err().lines().count() <= 3 && !cli.err().contains("Usage:"), "no help text\n" + cli.said());
+    }
+
+    @Test
+    void aMistypedOptionIsNamedWithTheOneMeant() {
+        assertRefused("Unknown option: '--sorce' (did you mean --source?)", "run", "--sorce", CLOSED, "--target", CLOSED);
+    }
+
+    @Test
+    void aMistypedCommandGetsTheOneMeant() {
+        assertRefused("Unknown command: 'rn' (did you mean run?)", "rn", "--source", CLOSED);
+    }
+
+    @Test
+    void outOfRangeNumbersAreNamed() {
+        assertRefused("'--max-ops': -5", "run", "--source", CLOSED, "--target", CLOSED, "--max-ops", "-5");
+        assertRefused("'--big-value-bytes': -1", "run", "--source", CLOSED, "--target", CLOSED, "--big-value-bytes", "-1");
+        assertRefused("'--metrics-port': 99999", "run", "--source", CLOSED, "--target", CLOSED, "--metrics-port", "99999");
+    }
+
+    @Test
+    void durationsReadAsOperatorsWriteThem() {
+        assertEquals(Duration.ofSeconds(1), DurationText.parse("1s"));
+        assertEquals(Duration.ofMillis(500), DurationText.parse("500ms"));
+        assertEquals(Duration.ofMinutes(2), DurationText.parse("2m"));
+        assertEquals(Duration.ofMillis(1500), DurationText.parse("1.5s"));
+        assertEquals(Duration.ofSeconds(1), DurationText.parse("PT1S"));
+        assertRefused("'--progress-interval'", "run", "--source", CLOSED, "--target", CLOSED, "--progress-interval", "-1s");
+    }
+
+    @Test
+    void syncFromIsOfferedOnlyWhereShardsAreDiscovered() {
+        assertRefused("Unknown option: '--sync-from'", "tail", CLOSED, "--sync-from", "master");
+        assertRefused("Unknown option: '--sync-from'", "rdb", "fetch", CLOSED, "out.rdb", "--sync-from", "master");
+    }
+
+    @Test
+    void everyCommandSummaryIsAWholeSentence() {
+        CommandLine top = Migrate.commandLine();
+        top.getSubcommands().forEach((name, sub) -> {
+            String[] description = sub.getCommandSpec().usageMessage().description();
+            if (description.length > 0) {
+                assertTrue(description[0].endsWith("."), name + ": " + description[0]);
+            }
+            sub.getSubcommands().forEach((n, s) -> {
+                String[] d = s.getCommandSpec().usageMessage().description();
+                assertTrue(d.length == 0 || d[0].endsWith("."), name + " " + n + ": " + (d.length > 0 ? d[0] : ""));
+            });
+        });
+    }
+}

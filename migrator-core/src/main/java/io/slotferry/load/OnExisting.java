@@ -1,0 +1,28 @@
+package io.slotferry.load;
+
+import java.util.Locale;
+
+/** What a fresh run does about keys the target already holds ({@code --on-existing}). */
+public enum OnExisting {
+    /** Refuse to start while the target holds keys other than slotferry's own bookkeeping (the default). */
+    FAIL,
+    /** Load without overwriting: RESTORE without REPLACE, an existing key is left alone and counted. */
+    SKIP,
+    /** Overwrite keys of the same name (RESTORE ... REPLACE). */
+    REPLACE;
+
+    /** {@code fail}, {@code skip} or {@code replace}. */
+    public static OnExisting parse(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "fail" -> FAIL;
+            case "skip" -> SKIP;
+            case "replace" -> REPLACE;
+            default -> throw new IllegalArgumentException("--on-existing '" + text + "' is not understood: use fail (default), skip or replace");
+        };
+    }
+
+    /** The option's word. */
+    public String word() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
