@@ -2,6 +2,7 @@ package io.slotferry.cli;
 
 import io.slotferry.cli.rdb.RdbCommand;
 import io.slotferry.checkpoint.CheckpointException;
+import io.slotferry.lease.LeaseException;
 import io.slotferry.load.LoadException;
 import io.slotferry.source.DiscoveryException;
 import io.slotferry.rdb.RdbFormatException;
@@ -64,7 +65,7 @@ public final class Migrate implements Runnable {
                 return EXIT_FORMAT;
             }
             if (cause instanceof LoadException || cause instanceof WriteException || cause instanceof DiscoveryException
-                    || cause instanceof CheckpointException || cause instanceof VerifyException) {
+                    || cause instanceof CheckpointException || cause instanceof VerifyException || cause instanceof LeaseException) {
                 return 1; // the data, the target, the fleet's state, the state directory or a verification refused: not an I/O problem
             }
             if (cause instanceof IOException) {

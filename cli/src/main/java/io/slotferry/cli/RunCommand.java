@@ -123,6 +123,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Mixin
     TargetOptions targetOptions;
 
+    @Mixin
+    DeploymentOptions deployment;
+
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "migrate-state",
             description = {"The run's checkpoints (one per source instance: phase, replication id, offsets) and working files.",
                 "Running again with the same directory resumes each instance with a partial resync (PSYNC) instead",
@@ -207,7 +210,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Fleet fleet = discover();
+        Fleet fleet = deployment.select(discover(), spec);
         boolean dbMapChosen = spec.commandLine().getParseResult().hasMatchedOption("--db-map");
         for (SourceSpec s : fleet.sources()) {
             if (s instanceof SourceSpec.Live live && !dbMapChosen) {
@@ -266,6 +269,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         RunOptions runOptions = RunOptions.defaults().withStatusFile(statusFile).withMetricsPort(metricsPort)
                 .withSnapshotOnly(snapshotOnly).withKeepGoing(keepGoing).withInterval(progressInterval)
                 .withCodisFreeze(codisFreeze);
+        runOptions = deployment.apply(runOptions, stateDir, err);
         Migration migration = new Migration(fleet, target, loadOptions, replayOptions.withDataErrors(policy), state, runOptions);
         Progress progress = new Progress(err, System.console() != null, 1);
         StopSignals.install(migration);
