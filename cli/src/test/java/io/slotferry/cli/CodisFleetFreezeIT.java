@@ -68,11 +68,17 @@ class CodisFleetFreezeIT {
                 "the two groups fall in different shards");
         try (CodisFixture codis = CodisFixture.start()) {
             codis.flushAll();
-            try (Jedis j = codis.proxyJedis()) {
-                for (int i = 0; i < 500; i++) {
-                    j.set("k:" + i, "v" + i);
+            // a fresh codis-proxy may answer "backend conn failure" until its backend connections settle
+            Await.until("500 keys written through codis-proxy", WAIT, () -> {
+                try (Jedis j = codis.proxyJedis()) {
+                    for (int i = 0; i < 500; i++) {
+                        j.set("k:" + i, "v" + i);
+                    }
+                    return true;
+                } catch (redis.clients.jedis.exceptions.JedisException e) {
+                    return false;
                 }
-            }
+            });
             assertFalse(codis.slotActionsDisabled(), "slot actions run before the migration");
             List<MigrateProcess> runs = new ArrayList<>(List.of(start(codis, cluster, 0), start(codis, cluster, 1)));
             try {
