@@ -53,7 +53,10 @@ class ShardingIT {
         List<String> a = new ArrayList<>(List.of("run", "--source", "twemproxy:" + proxy.configFile(),
                 "--target", "rediss://" + cluster.aclUser() + "@" + seed.host() + ":" + seed.port(),
                 "--target-cacert", cluster.caCertFile().toString(), "--state-dir", dir.resolve(name).toString(),
-                "--status-file", dir.resolve(name + ".json").toString(), "--lease-ttl", "PT6S"));
+                "--status-file", dir.resolve(name + ".json").toString()));
+        if (!List.of(more).contains("--lease-ttl")) {
+            a.addAll(List.of("--lease-ttl", "PT6S"));
+        }
         a.addAll(List.of(more));
         return MigrateProcess.start(dir.resolve(name + "-" + System.nanoTime() + ".log"),
                 Map.of("MIGRATE_TARGET_PASSWORD", cluster.aclPassword()), a.toArray(new String[0]));
@@ -210,6 +213,47 @@ class ShardingIT {
                 writes.join();
                 first.close();
                 second.close();
+            }
+        }
+    }
+
+    @Test
+    void aProcessWhoseLeaseAnotherHolderTookStopsThatInstanceAndExitsOneNamingTheHolder(TwemproxyFixture proxy,
+            RedisClusterFixture cluster) throws Exception {
+        seed(proxy, 300);
+        String instance = "twemproxy:alpha/shard0";
+        int metricsPort = io.slotferry.fixture.FreePort.pick();
+        try (MigrateProcess run = start("one", proxy, cluster, "--instances", instance, "--lease-ttl", "PT3S",
+                "--metrics-port", Integer.toString(metricsPort))) {
+            awaitStatus(run, "one", "streaming", ShardingIT::ready);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort
+                    + "/ready")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), "/ready: 200 when ready");
+            assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort
+                    + "/live")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), "/live");
+            try (JedisCluster c = cluster.jedisCluster()) {
+                c.set("slotferry:lease:{" + instance + "}", "host=elsewhere state=/other pid=1");
+            }
+            assertEquals(1, run.waitFor(30), "a lost lease stops the worker and fails the run\n" + run.output());
+            assertTrue(run.output().contains("source " + instance + ": stopped, its lease slotferry:lease:{" + instance
+                    + "} is held by host=elsewhere state=/other pid=1"), run.output());
+            assertEquals("host=elsewhere state=/other pid=1", lease(cluster, instance), "the other holder's lease is left alone");
+
+            ClusterNode seed = cluster.masters().get(0);
+            String[] finish = {"finish", "--state-dir", dir.resolve("one").toString(),
+                "--target", "rediss://" + cluster.aclUser() + "@" + seed.host() + ":" + seed.port(),
+                "--target-cacert", cluster.caCertFile().toString()};
+            Map<String, String> env = Map.of("MIGRATE_TARGET_PASSWORD", cluster.aclPassword());
+            try (MigrateProcess refused = MigrateProcess.start(dir.resolve("finish1.log"), env, finish)) {
+                assertEquals(1, refused.waitFor(60), refused.output());
+                assertTrue(refused.output().contains("a 'migrate run' still holds 1 source instance(s) of this target"),
+                        refused.output());
+            }
+            try (JedisCluster c = cluster.jedisCluster()) {
+                c.del("slotferry:lease:{" + instance + "}");
+            }
+            try (MigrateProcess finished = MigrateProcess.start(dir.resolve("finish2.log"), env, finish)) {
+                assertEquals(0, finished.waitFor(60), finished.output());
             }
         }
     }
