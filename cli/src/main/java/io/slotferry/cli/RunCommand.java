@@ -145,7 +145,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
             description = {"Serve Prometheus metrics at http://127.0.0.1:PORT/metrics and the status JSON at /status",
-                "(loopback only). Default: off. Example: --metrics-port 9187"})
+                "and /ready, /live (on --metrics-bind: loopback by default). Default: off. Example: --metrics-port 9187"})
     int metricsPort;
 
     @Option(names = "--snapshot-only",

@@ -152,7 +152,8 @@ class ShardingIT {
             seed(proxy, 2000);
             AtomicBoolean running = new AtomicBoolean(true);
             Thread writes = traffic(proxy, running);
-            MigrateProcess first = start("s0", proxy, cluster, "--shard", "0/2");
+            int metricsPort = io.slotferry.fixture.FreePort.pick();
+            MigrateProcess first = start("s0", proxy, cluster, "--shard", "0/2", "--metrics-port", Integer.toString(metricsPort));
             MigrateProcess second = start("s1", proxy, cluster, "--shard", "1/2");
             try {
                 JsonNode s0 = awaitStatus(first, "s0", "ready for cutover", ShardingIT::ready);
@@ -176,8 +177,8 @@ class ShardingIT {
                 StringWriter fleet = new StringWriter();
                 picocli.CommandLine cl = Migrate.commandLine();
                 cl.setOut(new PrintWriter(fleet, true));
-                assertEquals(0, cl.execute("status", "--state-dir", dir.resolve("s0").toString(),
-                        "--state-dir", dir.resolve("s1").toString()), fleet.toString());
+                assertEquals(0, cl.execute("status", "--state-dir", dir.resolve("s1").toString(),
+                        "http://127.0.0.1:" + metricsPort + "/status"), fleet.toString());
                 for (int i = 0; i < BACKENDS; i++) {
                     assertTrue(fleet.toString().contains("twemproxy:alpha/shard" + i), fleet.toString());
                 }
@@ -225,8 +226,22 @@ class ShardingIT {
         int metricsPort = io.slotferry.fixture.FreePort.pick();
         try (MigrateProcess run = start("one", proxy, cluster, "--instances", instance, "--lease-ttl", "PT3S",
                 "--metrics-port", Integer.toString(metricsPort))) {
-            awaitStatus(run, "one", "streaming", ShardingIT::ready);
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI live = java.net.URI.create("http://127.0.0.1:" + metricsPort + "/live");
+            Await.until("/live answers\n" + run.output(), WAIT, () -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(live).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                } catch (IOException e) {
+                    return false;
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertEquals(503, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort
+                    + "/ready")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(),
+                    "/ready: 503 until ready for cutover (5 s caught up at least)");
+            awaitStatus(run, "one", "streaming", ShardingIT::ready);
             assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort
                     + "/ready")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), "/ready: 200 when ready");
             assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort

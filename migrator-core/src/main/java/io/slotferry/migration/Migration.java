@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -116,6 +118,7 @@ public final class Migration {
             Map<String, LeaseException> lost, List<Thread> threads, List<AtomicReference<Ending>> endings,
             Consumer<RunStatus> onStatus) throws IOException, InterruptedException {
         StatusServer server = null;
+        ScheduledExecutorService renewer = null;
         try {
             if (options.metricsPort() >= 0) {
                 server = StatusServer.start(options.metricsBind(), options.metricsPort(), meters::scrape, this::statusJson,
@@ -137,20 +140,17 @@ public final class Migration {
                 threads.add(t);
                 t.start();
             }
+            renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lease renewal");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = leases.renewEvery().toMillis();
+            renewer.scheduleWithFixedDelay(() -> renew(leases, freeze, lost, threads), every, every, TimeUnit.MILLISECONDS);
             boolean stopping = false;
             long stopDeadline = Long.MAX_VALUE;
-            long renewed = System.currentTimeMillis();
             while (true) {
                 boolean allEnded = endings.stream().allMatch(e -> e.get() != null);
-                if (System.currentTimeMillis() - renewed >= leases.renewEvery().toMillis()) {
-                    renewed = System.currentTimeMillis();
-                    leases.renew().forEach((source, why) -> {
-                        lost.put(source, new LeaseException(source, "source " + source + ": stopped, " + why
-                                + "; it must not be written by two processes"));
-                        stopLostWorker(source, threads);
-                    });
-                    freeze.renew();
-                }
                 boolean failed = !lost.isEmpty() || endings.stream().anyMatch(e -> e.get() != null && e.get().failure() != null);
                 publish(sampler.sample(), meters, onStatus);
                 if (allEnded) {
@@ -176,9 +176,32 @@ public final class Migration {
             });
             return out;
         } finally {
+            if (renewer != null) {
+                renewer.shutdown(); // a renewal under way ends first: it shares the connection the release uses
+                renewer.awaitTermination(10, TimeUnit.SECONDS); // no renewal after the leases are released
+            }
             if (server != null) {
                 server.close();
             }
+        }
+    }
+
+    /**
+     * On its own thread, every third of the lease time (a slow status sample must not delay it): renews the
+     * leases, stops the worker of each one lost, renews this process's part of the Codis freezes.
+     */
+    private void renew(InstanceLeases leases, CodisFreeze freeze, Map<String, LeaseException> lost, List<Thread> threads) {
+        try {
+            leases.renew().forEach((source, why) -> {
+                lost.put(source, new LeaseException(source, "source " + source + ": stopped, " + why
+                        + "; it must not be written by two processes"));
+                stopLostWorker(source, threads);
+            });
+            freeze.renew();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "renewing the leases failed", e);
         }
     }
 
