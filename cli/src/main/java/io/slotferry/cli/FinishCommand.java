@@ -70,6 +70,12 @@ public final class FinishCommand implements Callable<Integer> {
         long deleted;
         long exact;
         try (TargetNodes nodes = TargetNodes.open(targetOptions.endpoint(), Duration.ofSeconds(10))) {
+            java.util.Map<String, String> leases = ToolKeys.leases(nodes);
+            if (!leases.isEmpty()) {
+                throw new CheckpointException("a 'migrate run' still holds " + leases.size() + " source instance(s) of this target ("
+                        + leases.entrySet().iterator().next() + (leases.size() > 1 ? ", ..." : "") + "): stop every process of the"
+                        + " fleet first (a killed process's leases expire after its --lease-ttl)");
+            }
             exact = ToolKeys.exactTtls(nodes); // before the grace key goes with the others
             deleted = ToolKeys.deleteAll(nodes);
             long left = ToolKeys.count(nodes);

@@ -2,6 +2,7 @@ package io.slotferry.cli;
 
 import io.slotferry.cli.rdb.RdbCommand;
 import io.slotferry.checkpoint.CheckpointException;
+import io.slotferry.lease.LeaseException;
 import io.slotferry.load.LoadException;
 import io.slotferry.source.DiscoveryException;
 import io.slotferry.rdb.RdbFormatException;
@@ -33,7 +34,10 @@ import picocli.CommandLine.Command;
             "  migrate run --source twemproxy:/etc/nutcracker.yml --target rediss://u@host:6379",
             "  migrate verify --mode full --source twemproxy:/etc/nutcracker.yml --target ...",
             "  migrate finish --state-dir migrate-state --target rediss://u@host:6379",
-            "  migrate demo"},
+            "  migrate demo",
+            "",
+            "Any command: --config FILE reads option defaults from YAML (option names without dashes; a",
+            "'run:' or 'verify:' mapping for one command; never secrets); the command line overrides it."},
         footer = {"", "Exit codes:",
             "  0  success",
             "  1  the command failed, or the fleet or state directory is not fit to start from (message on stderr)",
@@ -81,7 +85,7 @@ public final class Migrate implements Runnable {
             }
             if (cause instanceof LoadException || cause instanceof WriteException || cause instanceof DiscoveryException
                     || cause instanceof CheckpointException || cause instanceof VerifyException
-                    || cause instanceof ReplayException) {
+                    || cause instanceof ReplayException || cause instanceof LeaseException) {
                 return 1; // the data, the target, the fleet's state, the state directory or a verification refused: not an I/O problem
             }
             if (cause instanceof IOException) {
@@ -97,15 +101,35 @@ public final class Migrate implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        String[] rest;
+        try {
+            rest = ConfigFile.install(cl, args);
+        } catch (CommandLine.ParameterException e) {
+            cl.getErr().println("migrate: " + e.getMessage());
+            cl.getErr().flush();
+            System.exit(2);
+            return;
+        }
+        System.exit(cl.execute(rest));
     }
 
-    /** Version from the jar manifest (falls back to "development build"). */
+    /** Version and commit from {@code build.properties}, written at build time (falls back to "development build"). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = Migrate.class.getPackage().getImplementationVersion();
-            return new String[] {"slotferry migrate " + (v == null ? "(development build)" : v)};
+        public String[] getVersion() throws IOException {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = Migrate.class.getResourceAsStream("build.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            String v = p.getProperty("version", Migrate.class.getPackage().getImplementationVersion());
+            if (v == null || v.startsWith("${")) {
+                return new String[] {"slotferry migrate (development build)"};
+            }
+            String commit = p.getProperty("commit", "unknown");
+            return new String[] {"slotferry migrate " + v + " (commit " + (commit.startsWith("${") ? "unknown" : commit) + ")"};
         }
     }
 }

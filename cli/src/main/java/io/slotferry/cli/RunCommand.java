@@ -128,6 +128,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Mixin
     TargetOptions targetOptions;
 
+    @Mixin
+    DeploymentOptions deployment;
+
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "migrate-state",
             description = {"The run's checkpoints (one per source instance: phase, replication id, offsets) and working files.",
                 "Running again with the same directory resumes each instance with a partial resync (PSYNC) instead",
@@ -147,7 +150,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
             description = {"Serve Prometheus metrics at http://127.0.0.1:PORT/metrics and the status JSON at /status",
-                "(loopback only). Default: off. Example: --metrics-port 9187"})
+                "and /ready, /live (on --metrics-bind: loopback by default). Default: off. Example: --metrics-port 9187"})
     int metricsPort;
 
     @Option(names = "--snapshot-only",
@@ -239,7 +242,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         }
         targetOptions.address(); // the target URI's mistakes before any connection
         RedisEndpoint targetEndpoint = targetOptions.endpoint();
-        Fleet fleet = discover();
+        Fleet fleet = deployment.select(discover(), spec);
         if (fleet.sources().size() > 1 && replayOptions.flush() == FlushPolicy.DELETE_OWN_KEYS) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--flush delete-own-keys needs to know which keys each"
                     + " source owns; with several source instances that is not known (use it with one source)");
@@ -306,6 +309,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         RunOptions runOptions = RunOptions.defaults().withStatusFile(statusFile).withMetricsPort(metricsPort)
                 .withSnapshotOnly(snapshotOnly).withKeepGoing(keepGoing).withInterval(progressInterval)
                 .withCodisFreeze(codisFreeze);
+        runOptions = deployment.apply(runOptions, stateDir, err);
         Migration migration = new Migration(fleet, target, loadOptions, replayOptions.withDataErrors(policy), state, runOptions);
         Progress progress = new Progress(err, System.console() != null, 1);
         StopSignals.install(migration);

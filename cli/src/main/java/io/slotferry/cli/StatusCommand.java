@@ -9,11 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code migrate status}: a run's last status and checkpoints, read from its state directory (running or not). */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
@@ -25,6 +27,7 @@ import picocli.CommandLine.Option;
             "from). Works while the run is going (the status is at most a second old) and after it stopped.",
             "",
             "Example:  migrate status --state-dir /var/lib/slotferry/run1",
+            "Fleet:    migrate status --state-dir run-a --state-dir run-b   (or http://pod-0:9187/status ...)",
             ""},
         footer = {"", "Exit codes:",
             "  0  printed (whatever state the run is in: the output says it)",
@@ -32,8 +35,14 @@ import picocli.CommandLine.Option;
             "  2  invalid command line"})
 public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "migrate-state",
-            description = "The run's --state-dir. Default: ${DEFAULT-VALUE}")
-    Path stateDir;
+            description = {"The run's --state-dir. Default: ${DEFAULT-VALUE}. Repeat it (or add status URLs) for one table",
+                "over the runs of a split fleet, with one ready_for_cutover for all of them."})
+    List<Path> stateDirs;
+
+    @Parameters(paramLabel = "URL", arity = "0..*",
+            description = {"Status URLs of running processes of the fleet (http://HOST:PORT/status, served with",
+                "--metrics-port), read together with any --state-dir into one fleet table."})
+    List<String> urls;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -41,6 +50,11 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        boolean dirsGiven = spec.commandLine().getParseResult().hasMatchedOption("--state-dir");
+        if (stateDirs.size() > 1 || (urls != null && !urls.isEmpty())) {
+            return FleetStatus.print(dirsGiven ? stateDirs : List.of(), urls == null ? List.of() : urls, out);
+        }
+        Path stateDir = stateDirs.get(0);
         StateDirectory state = StateDirectory.existing(stateDir);
         RunIdentity run = state.identity();
         out.println("run of " + run.sources().size() + " source(s) into " + run.target());

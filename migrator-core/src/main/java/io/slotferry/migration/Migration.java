@@ -1,6 +1,10 @@
 package io.slotferry.migration;
 
 import io.slotferry.checkpoint.StateDirectory;
+import io.slotferry.lease.CodisFreeze;
+import io.slotferry.lease.InstanceLeases;
+import io.slotferry.lease.LeaseException;
+import io.slotferry.lease.LeaseHolder;
 import io.slotferry.load.LoadOptions;
 import io.slotferry.load.LoadSummary;
 import io.slotferry.metrics.MigrationMeters;
@@ -10,10 +14,19 @@ import io.slotferry.replay.ReplayOptions;
 import io.slotferry.source.CodisDashboard;
 import io.slotferry.source.Fleet;
 import io.slotferry.source.SourceSpec;
+import io.slotferry.write.TargetNodes;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -78,17 +91,64 @@ public final class Migration {
      * Runs every worker to its end; {@code onStatus} sees each status (progress lines). Returns how
      * each worker ended, in fleet order.
      */
-    public List<Ending> run(Consumer<RunStatus> onStatus) throws IOException, InterruptedException {
+    public List<Ending> run(Consumer<RunStatus> onStatus) throws IOException, InterruptedException, LeaseException {
         MigrationMeters meters = new MigrationMeters(fleet.names());
-        List<CodisDashboard> frozen = new ArrayList<>();
-        StatusServer server = null;
         List<Thread> threads = new ArrayList<>();
         List<AtomicReference<Ending>> endings = new ArrayList<>();
-        try (StatusSampler sampler = new StatusSampler(workers, target.writerOptions().connectTimeout(), options.interval())) {
-            freeze(frozen);
+        Map<String, LeaseException> lost = new ConcurrentHashMap<>();
+        LeaseHolder holder = options.leaseHolder() != null ? options.leaseHolder() : LeaseHolder.current(state.path());
+        try (FileChannel runFile = FileChannel.open(state.path().resolve("run.json"), StandardOpenOption.READ, StandardOpenOption.WRITE);
+             FileLock running = lockStateDirectory(runFile);
+             TargetNodes coordination = TargetNodes.open(target.endpoint(), target.writerOptions().connectTimeout());
+             StatusSampler sampler = new StatusSampler(workers, target.writerOptions().connectTimeout(), options.interval())) {
+            InstanceLeases leases = new InstanceLeases(coordination, holder, options.leaseTtl());
+            CodisFreeze freeze = new CodisFreeze(coordination, holder, options.leaseTtl());
+            try {
+                leases.acquire(fleet.sources().stream().filter(s -> s instanceof SourceSpec.Live).map(SourceSpec::name).toList());
+                if (options.freezeCodis()) {
+                    for (CodisDashboard d : fleet.dashboards()) {
+                        freeze.join(d);
+                    }
+                }
+                return runWorkers(meters, sampler, leases, freeze, lost, threads, endings, onStatus);
+            } finally {
+                leases.release();
+                freeze.leave();
+            }
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /**
+     * One process per state directory: a process of the same host and state directory takes over the leases
+     * of the one before it (killed with -9), so two of them at once would both hold them.
+     */
+    private FileLock lockStateDirectory(FileChannel runFile) throws IOException, LeaseException {
+        FileLock lock;
+        try {
+            lock = runFile.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            throw new LeaseException(null, "state directory " + state.path() + " is used by another 'migrate run' that is still"
+                    + " running: each process of a fleet needs its own --state-dir");
+        }
+        return lock;
+    }
+
+    private List<Ending> runWorkers(MigrationMeters meters, StatusSampler sampler, InstanceLeases leases, CodisFreeze freeze,
+            Map<String, LeaseException> lost, List<Thread> threads, List<AtomicReference<Ending>> endings,
+            Consumer<RunStatus> onStatus) throws IOException, InterruptedException {
+        StatusServer server = null;
+        ScheduledExecutorService renewer = null;
+        try {
             if (options.metricsPort() >= 0) {
-                server = StatusServer.start(options.metricsPort(), meters::scrape, this::statusJson);
-                LOG.log(Level.INFO, "metrics at http://127.0.0.1:{0}/metrics, status at /status", Integer.toString(server.port()));
+                server = StatusServer.start(options.metricsBind(), options.metricsPort(), meters::scrape, this::statusJson,
+                        () -> latest.get() != null && latest.get().readyForCutover());
+                LOG.log(Level.INFO, "metrics at http://{0}:{1}/metrics, status at /status, readiness at /ready, liveness at /live",
+                        new Object[] {options.metricsBind() == null ? "127.0.0.1" : options.metricsBind(), Integer.toString(server.port())});
             }
             for (Worker w : workers) {
                 AtomicReference<Ending> ending = new AtomicReference<>();
@@ -104,11 +164,18 @@ public final class Migration {
                 threads.add(t);
                 t.start();
             }
+            renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lease renewal");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = leases.renewEvery().toMillis();
+            renewer.scheduleWithFixedDelay(() -> renew(leases, freeze, lost, threads), every, every, TimeUnit.MILLISECONDS);
             boolean stopping = false;
             long stopDeadline = Long.MAX_VALUE;
             while (true) {
                 boolean allEnded = endings.stream().allMatch(e -> e.get() != null);
-                boolean failed = endings.stream().anyMatch(e -> e.get() != null && e.get().failure() != null);
+                boolean failed = !lost.isEmpty() || endings.stream().anyMatch(e -> e.get() != null && e.get().failure() != null);
                 publish(sampler.sample(), meters, onStatus);
                 if (allEnded) {
                     break;
@@ -126,14 +193,53 @@ public final class Migration {
                 stopRequested.await(options.interval().toMillis(), TimeUnit.MILLISECONDS);
             }
             List<Ending> out = new ArrayList<>();
-            endings.forEach(e -> out.add(e.get()));
+            endings.forEach(e -> {
+                Ending end = e.get();
+                LeaseException leaseLost = lost.get(end.source());
+                out.add(leaseLost == null || end.failure() != null ? end : new Ending(end.source(), end.summary(), leaseLost));
+            });
             return out;
         } finally {
+            if (renewer != null) {
+                renewer.shutdown(); // a renewal under way ends first: it shares the connection the release uses
+                renewer.awaitTermination(10, TimeUnit.SECONDS); // no renewal after the leases are released
+            }
             if (server != null) {
                 server.close();
             }
-            resume(frozen);
-            finished.countDown();
+        }
+    }
+
+    /**
+     * On its own thread, every third of the lease time (a slow status sample must not delay it): renews the
+     * leases, stops the worker of each one lost, renews this process's part of the Codis freezes.
+     */
+    private void renew(InstanceLeases leases, CodisFreeze freeze, Map<String, LeaseException> lost, List<Thread> threads) {
+        try {
+            leases.renew().forEach((source, why) -> {
+                lost.put(source, new LeaseException(source, "source " + source + ": stopped, " + why
+                        + "; it must not be written by two processes"));
+                stopLostWorker(source, threads);
+            });
+            freeze.renew();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "renewing the leases failed", e);
+        }
+    }
+
+    /** A worker whose lease is lost stops at once: a worker still loading its snapshot is interrupted. */
+    private void stopLostWorker(String source, List<Thread> threads) {
+        for (int i = 0; i < workers.size(); i++) {
+            Worker w = workers.get(i);
+            if (w.source().name().equals(source)) {
+                LOG.log(Level.SEVERE, "{0}: lease lost; stopping its worker", source);
+                w.stop();
+                if (w.phase() == Worker.Phase.STARTING || w.phase() == Worker.Phase.SNAPSHOT) {
+                    threads.get(i).interrupt();
+                }
+            }
         }
     }
 
@@ -153,37 +259,6 @@ public final class Migration {
             return StateDirectory.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(s == null ? java.util.Map.of() : s);
         } catch (IOException e) {
             throw new IllegalStateException("status is not serializable", e);
-        }
-    }
-
-    private void freeze(List<CodisDashboard> frozen) throws IOException {
-        if (!options.freezeCodis()) {
-            return;
-        }
-        for (CodisDashboard d : fleet.dashboards()) {
-            CodisDashboard.Overview o = d.overview();
-            if (o.slotActionsDisabled()) {
-                continue; // already paused by the operator: theirs to resume
-            }
-            d.setSlotActionsDisabled(o.productName(), true);
-            frozen.add(d);
-            LOG.log(Level.INFO, "Codis {0}: slot actions paused for the run", d.base());
-            String unsafe = d.overview().unsafeToStart(); // one may have started between discovery and the pause
-            if (unsafe != null) {
-                throw new io.slotferry.source.DiscoveryException("Codis " + d.base() + ": " + unsafe);
-            }
-        }
-    }
-
-    private void resume(List<CodisDashboard> frozen) {
-        for (CodisDashboard d : frozen) {
-            try {
-                d.setSlotActionsDisabled(d.overview().productName(), false);
-                LOG.log(Level.INFO, "Codis {0}: slot actions resumed", d.base());
-            } catch (IOException e) {
-                LOG.log(Level.SEVERE, "Codis {0}: could not resume slot actions ({1}); resume them with codis-admin"
-                        + " --dashboard=ADDR --slot-action --disabled=0", new Object[] {d.base(), e.getMessage()});
-            }
         }
     }
 }

@@ -21,6 +21,7 @@ public final class ToolKeys {
     private static final byte[] UNLINK = "UNLINK".getBytes(StandardCharsets.US_ASCII);
     /** {@code slotferry:ttl-grace}: how far past the sources' the target's expiries are held, in ms (see {@link ExpiryGrace}). */
     public static final byte[] TTL_GRACE = (AppliedMarks.TOOL_PREFIX + "ttl-grace").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LEASES = (AppliedMarks.TOOL_PREFIX + "lease:").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] GET = "GET".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SCAN = "SCAN".getBytes(StandardCharsets.US_ASCII);
@@ -52,6 +53,27 @@ public final class ToolKeys {
             }
         });
         return deleted[0];
+    }
+
+    /**
+     * The instance leases of running processes ({@code slotferry:lease:*}, see {@code io.slotferry.lease.InstanceLeases}):
+     * key to holder. A lease outlives a killed process by its lease time at most.
+     */
+    public static java.util.Map<String, String> leases(TargetNodes nodes) throws IOException, InterruptedException {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        try {
+            KeyspaceWalk.walk(nodes, KeyspaceWalk.prefixPattern(LEASES), keys -> {
+                for (byte[] k : keys) {
+                    RespValue r = nodes.call(HashSlot.of(k), List.of(GET, k));
+                    if (r instanceof RespValue.Bulk b && b.bytes() != null) {
+                        out.put(new String(k, StandardCharsets.UTF_8), new String(b.bytes(), StandardCharsets.UTF_8));
+                    }
+                }
+            });
+        } catch (ReplayException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        return out;
     }
 
     /** How many tool keys the target holds. */
