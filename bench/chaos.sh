@@ -50,10 +50,10 @@ mvn -B -q -pl cli -am verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests
   -Dfailsafe.failIfNoSpecifiedTests=false -Dtest.jvm.args="$props" >"$out" 2>&1
 rc=$?
 set -e
-grep -a '^crash loop:' "$out" || true
-seeds_done=$(grep -a -c '^crash loop:' "$out" || true)
-diffs=$(grep -a '^crash loop:' "$out" | sed -E 's/.* ([0-9]+) differences.*/\1/' | awk '{ s += $1 } END { print s + 0 }')
-fulls=$(grep -a '^crash loop:' "$out" | sed -E 's/.* ([0-9]+) full syncs after.*/\1/' | awk '{ s += $1 } END { print s + 0 }')
+grep -a -o 'crash loop:.*' "$out" || true
+seeds_done=$(grep -a -o 'crash loop:.*' "$out" | wc -l)
+diffs=$(grep -a -o 'crash loop:.*' "$out" | sed -E 's/.* ([0-9]+) differences.*/\1/' | awk '{ s += $1 } END { print s + 0 }')
+fulls=$(grep -a -o 'crash loop:.*' "$out" | sed -E 's/.* ([0-9]+) full syncs after.*/\1/' | awk '{ s += $1 } END { print s + 0 }')
 log "$seeds_done of $((SEEDS + PROXY_SEEDS)) seeds done in $(since "$start") s: $diffs differences, $fulls full syncs after a completed snapshot"
 if [ "$rc" -ne 0 ]; then
   grep -a -E 'seed [0-9]+:|commands that touched|migrate run exited|FAILED|Timed out' "$out" | head -40 >&2
