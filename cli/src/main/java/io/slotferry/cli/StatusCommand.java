@@ -50,6 +50,18 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        for (Path dir : stateDirs) {
+            if (dir.toString().startsWith("-")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--state-dir needs a directory, not '" + dir
+                        + "' (an option name? see 'migrate status --help')");
+            }
+        }
+        for (String url : urls == null ? List.<String>of() : urls) {
+            if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "'" + url + "' is not a status URL"
+                        + " (http://HOST:PORT/status); state directories go with --state-dir");
+            }
+        }
         boolean dirsGiven = spec.commandLine().getParseResult().hasMatchedOption("--state-dir");
         if (stateDirs.size() > 1 || (urls != null && !urls.isEmpty())) {
             return FleetStatus.print(dirsGiven ? stateDirs : List.of(), urls == null ? List.of() : urls, out);
