@@ -9,7 +9,8 @@
 #      stream), showing its progress, until the status file says "ready_for_cutover": true;
 #   5. the traffic stops (the cutover moment), the run catches up, and `migrate verify --mode full`
 #      compares the target with the union of the backends, key by key (value and TTL), both ways;
-#      then SIGTERM, checkpoints, exit 0, and `migrate status`.
+#      then SIGTERM, checkpoints, exit 0, `migrate status`, and `migrate finish` (TTLs exact again, the
+#      migrator's own keys deleted from the target).
 # Everything lives in one temporary directory; the servers are stopped and the directory deleted on exit.
 # MIGRATE (optional) is the command that runs the CLI (default: ./migrate of this repository).
 set -euo pipefail
@@ -252,6 +253,15 @@ stop_migration() {
   echo
   echo "== migrate status --state-dir (what a restart would resume from)"
   $MIGRATE status --state-dir "$work/state" | sed 's/^/   | /'
+  ((code == 0)) || return 1
+  echo
+  echo "== migrate finish --state-dir ... --target ...   (exact TTLs again, the migrator's own keys deleted)"
+  local out
+  code=0
+  out=$(MIGRATE_TARGET_PASSWORD="$migrator_password" $MIGRATE finish --state-dir "$work/state" \
+    --target "rediss://slotferry@127.0.0.1:${node_ports[0]}" --target-cacert "$work/tls/ca.crt" 2>&1) || code=$?
+  printf '%s\n' "$out" | sed 's/^/   | /'
+  echo "exit code: $code"
   ((code == 0))
 }
 
