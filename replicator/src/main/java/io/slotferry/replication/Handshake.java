@@ -38,35 +38,6 @@ final class Handshake {
 
     private final java.time.Duration syncReplyTimeout;
 
-    private long pingPeriodSeconds = -1;
-
-    /**
-     * How often the master PINGs its replicas, in seconds ({@code repl-ping-replica-period}, read with
-     * {@code CONFIG GET} before the sync); -1 when the master would not say (a user without CONFIG, a
-     * proxy in front): a silent link is then judged by the default bound.
-     */
-    long pingPeriodSeconds() {
-        return pingPeriodSeconds;
-    }
-
-    private long pingPeriod() throws IOException {
-        for (String name : new String[] {"repl-ping-replica-period", "repl-ping-slave-period"}) {
-            RespValue r = connection.call("CONFIG", "GET", name);
-            if (r instanceof RespValue.Array a && a.items().size() == 2 && a.items().get(1) instanceof RespValue.Bulk b
-                    && b.bytes() != null) {
-                try {
-                    return Long.parseLong(new String(b.bytes(), java.nio.charset.StandardCharsets.US_ASCII).trim());
-                } catch (NumberFormatException e) {
-                    return -1;
-                }
-            }
-            if (r instanceof RespValue.Error) {
-                return -1; // not allowed, or no CONFIG: the default bound
-            }
-        }
-        return -1;
-    }
-
     /** False when the master refused REPLCONF (before 2.8): it must not be sent ACKs. */
     boolean acksSupported() {
         return acksSupported;
@@ -91,7 +62,6 @@ final class Handshake {
         if (pong instanceof RespValue.Error e) {
             failOrRetry("PING", e);
         }
-        pingPeriodSeconds = pingPeriod();
         RespValue port = connection.call("REPLCONF", "listening-port", Integer.toString(listeningPort));
         if (port instanceof RespValue.Error) {
             acksSupported = false; // a master before 2.8 has no REPLCONF at all

@@ -155,22 +155,13 @@ final class Receiver implements Runnable {
                 ack(c, received); // after $EOF: masters wait for the first ACK before streaming
             }
             onSynced.run();
-            stream(c, acks, afterRdb, silenceBound(handshake.pingPeriodSeconds()));
+            stream(c, acks, afterRdb);
         } finally {
             connection = null;
         }
     }
 
-    /**
-     * How long the stream may stay silent before the link counts as dead: the configured bound, or four of
-     * the master's PING periods when it PINGs less often than a quarter of that (a master PINGs its replicas
-     * every {@code repl-ping-replica-period}, 10 s by default).
-     */
-    private long silenceBound(long pingPeriodSeconds) {
-        return Math.max(options.replTimeout().toMillis(), pingPeriodSeconds > 0 ? pingPeriodSeconds * 4_000 : 0);
-    }
-
-    private void stream(RedisConnection c, boolean acks, byte[] initial, long silenceMillis) throws IOException {
+    private void stream(RedisConnection c, boolean acks, byte[] initial) throws IOException {
         CommandFramer framer = new CommandFramer(received, KEEP_SMALL);
         CommandFramer.Listener listener = (start, end, argv) -> {
             if (acks && argv != null && argv.size() >= 2 && CommandName.is(argv.get(0), "REPLCONF")
@@ -216,9 +207,8 @@ final class Receiver implements Runnable {
                 // Taken as the read returns: the time a command was received, which TTL conversion needs.
                 lastData = System.currentTimeMillis();
                 consume(framer, listener, buf, n, lastData);
-            } else if (System.currentTimeMillis() - lastData > silenceMillis) {
-                throw new SocketTimeoutException("no data from the master for " + silenceMillis / 1000
-                        + " s (it PINGs its replicas every repl-ping-replica-period): the link is taken as dead");
+            } else if (System.currentTimeMillis() - lastData > options.replTimeout().toMillis()) {
+                throw new SocketTimeoutException("no data from the master for " + options.replTimeout().toSeconds() + " s");
             }
         }
     }
