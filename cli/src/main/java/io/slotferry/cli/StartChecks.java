@@ -85,6 +85,13 @@ final class StartChecks {
         }
         String what = "the target holds " + held.keys() + " keys (e.g. " + held.example() + ")";
         PrintWriter err = commandLine.getErr();
+        if (held.inProgress()) {
+            // another process of a split fleet (or an unfinished run) is loading into it: its copy, not the application's
+            err.println(what + " and the bookkeeping of a migration going on into it (slotferry:ttl-grace or leases):"
+                    + " taken as that migration's copy; this fresh run goes on");
+            err.flush();
+            return;
+        }
         switch (policy) {
             case FAIL -> throw new LoadException(what + " and this is a fresh run: a source key of the same name would"
                     + " overwrite one of them. Check --target; if it is the right one, choose --on-existing skip (leave"

@@ -105,6 +105,11 @@ class RunRefusalsIT {
             // A restart over the same state directory: the target holds what the first run loaded, and that is fine.
             assertEquals(0, migrate.run(concat(base, "--state-dir", dir.resolve("b").toString())), migrate.said());
 
+            // Another process of a split fleet starting fresh: the target holds a migration's bookkeeping (its TTL
+            // grace), so its keys are taken as that migration's copy, not the application's.
+            assertEquals(0, migrate.run(concat(base, "--state-dir", dir.resolve("d").toString())), migrate.said());
+            assertTrue(migrate.err().contains("taken as that migration's copy"), migrate.said());
+
             assertEquals(0, migrate.run(concat(base, "--state-dir", dir.resolve("c").toString(), "--on-existing", "replace")), migrate.said());
             assertEquals("from the source", t.get("PREEXISTING"));
         }

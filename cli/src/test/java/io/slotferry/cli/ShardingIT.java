@@ -243,7 +243,7 @@ class ShardingIT {
                     "/ready: 503 until ready for cutover (5 s caught up at least)");
             try (MigrateProcess twin = start("one", proxy, cluster, "--instances", instance)) {
                 assertEquals(1, twin.waitFor(60), twin.output());
-                assertTrue(twin.output().contains("is used by another 'migrate run' that is still running"), twin.output());
+                assertTrue(twin.output().contains("is in use by another migrate process"), twin.output());
             }
             awaitStatus(run, "one", "streaming", ShardingIT::ready);
             assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort

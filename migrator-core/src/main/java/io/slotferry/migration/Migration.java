@@ -16,10 +16,7 @@ import io.slotferry.source.Fleet;
 import io.slotferry.source.SourceSpec;
 import io.slotferry.write.TargetNodes;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,9 +94,9 @@ public final class Migration {
         List<AtomicReference<Ending>> endings = new ArrayList<>();
         Map<String, LeaseException> lost = new ConcurrentHashMap<>();
         LeaseHolder holder = options.leaseHolder() != null ? options.leaseHolder() : LeaseHolder.current(state.path());
-        try (FileChannel runFile = FileChannel.open(state.path().resolve("run.json"), StandardOpenOption.READ, StandardOpenOption.WRITE);
-             FileLock running = lockStateDirectory(runFile);
-             TargetNodes coordination = TargetNodes.open(target.endpoint(), target.writerOptions().connectTimeout());
+        // One process per state directory is the caller's StateLock (migrate run holds it for the run): a
+        // process of the same host and state directory takes over the leases of the one before it.
+        try (TargetNodes coordination = TargetNodes.open(target.endpoint(), target.writerOptions().connectTimeout());
              StatusSampler sampler = new StatusSampler(workers, target.writerOptions().connectTimeout(), options.interval())) {
             InstanceLeases leases = new InstanceLeases(coordination, holder, options.leaseTtl());
             CodisFreeze freeze = new CodisFreeze(coordination, holder, options.leaseTtl());
@@ -118,24 +115,6 @@ public final class Migration {
         } finally {
             finished.countDown();
         }
-    }
-
-    /**
-     * One process per state directory: a process of the same host and state directory takes over the leases
-     * of the one before it (killed with -9), so two of them at once would both hold them.
-     */
-    private FileLock lockStateDirectory(FileChannel runFile) throws IOException, LeaseException {
-        FileLock lock;
-        try {
-            lock = runFile.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            throw new LeaseException(null, "state directory " + state.path() + " is used by another 'migrate run' that is still"
-                    + " running: each process of a fleet needs its own --state-dir");
-        }
-        return lock;
     }
 
     private List<Ending> runWorkers(MigrationMeters meters, StatusSampler sampler, InstanceLeases leases, CodisFreeze freeze,

@@ -14,10 +14,15 @@ import java.util.List;
  * slotferry's own bookkeeping ({@code slotferry:*}, e.g. applied marks): such a key would be overwritten
  * by a source key of the same name.
  *
- * @param keys    keys on all primaries, bookkeeping included
- * @param example a key that is not bookkeeping (printable), or null when there is none
+ * @param keys       keys on all primaries, bookkeeping included
+ * @param example    a key that is not bookkeeping (printable), or null when there is none
+ * @param inProgress a migration into this target is going on or was not finished: its TTL grace
+ *                   ({@code slotferry:ttl-grace}, written by every run's workers) or a lease of an instance
+ *                   ({@code slotferry:lease:*}, held by each process of a split fleet) is there. Its keys are
+ *                   then that migration's copy (the other processes of a fleet load into the same target),
+ *                   not the application's: a fresh process of the fleet must not be refused for them
  */
-public record TargetKeys(long keys, String example) {
+public record TargetKeys(long keys, String example, boolean inProgress) {
     /** slotferry's own keys on a target (applied marks, scratch keys of emulations). */
     public static final String BOOKKEEPING_PREFIX = io.slotferry.replay.AppliedMarks.TOOL_PREFIX;
 
@@ -33,6 +38,11 @@ public record TargetKeys(long keys, String example) {
         }
         if (!foreign()) {
             return Finding.ok(subject, "holds " + keys + " keys, all slotferry's own bookkeeping (" + BOOKKEEPING_PREFIX + "*)");
+        }
+        if (inProgress) {
+            return Finding.warn(subject, "holds " + keys + " keys (e.g. " + example + ") and the bookkeeping of a migration that"
+                    + " is going on or was not finished (" + BOOKKEEPING_PREFIX + "ttl-grace or leases): taken as its copy, a fresh"
+                    + " run is not refused", "if no migration into this target should be going on, check --target");
         }
         String held = "holds " + keys + " keys (e.g. " + example + ")";
         return switch (policy) {
@@ -52,6 +62,7 @@ public record TargetKeys(long keys, String example) {
         }
         long keys = 0;
         String example = null;
+        boolean inProgress = false;
         for (RedisEndpoint p : primaries) {
             try (RedisConnection c = RedisConnection.open(p, timeout)) {
                 RespValue n = c.call("DBSIZE");
@@ -62,9 +73,28 @@ public record TargetKeys(long keys, String example) {
                 if (i.value() > 0 && example == null) {
                     example = firstForeignKey(c);
                 }
+                if (i.value() > 0 && !inProgress) {
+                    inProgress = holdsAny(c, BOOKKEEPING_PREFIX + "ttl-grace") || holdsAny(c, BOOKKEEPING_PREFIX + "lease:*");
+                }
             }
         }
-        return new TargetKeys(keys, example);
+        return new TargetKeys(keys, example, inProgress);
+    }
+
+    /** Whether a key matching {@code pattern} is on this primary (a SCAN walk with MATCH: one page at a time). */
+    private static boolean holdsAny(RedisConnection c, String pattern) throws IOException {
+        String cursor = "0";
+        do {
+            RespValue r = c.call("SCAN", cursor, "MATCH", pattern, "COUNT", "1000");
+            if (!(r instanceof RespValue.Array a) || a.items().size() != 2) {
+                throw new IOException(c.endpoint() + ": SCAN answered " + r);
+            }
+            cursor = ((RespValue.Bulk) a.items().get(0)).text();
+            if (!((RespValue.Array) a.items().get(1)).items().isEmpty()) {
+                return true;
+            }
+        } while (!cursor.equals("0"));
+        return false;
     }
 
     private static String firstForeignKey(RedisConnection c) throws IOException {
