@@ -54,6 +54,7 @@ public final class SnapshotLoader {
     private final WriteSink sink;
     private final TargetCapabilities target;
     private final LoadOptions options;
+    private final ExpiryGrace grace;
     private final LoadStats stats;
     private final RdbOptions decoded;
     private FileChannel values;
@@ -66,6 +67,7 @@ public final class SnapshotLoader {
         this.sink = sink;
         this.target = target;
         this.options = options;
+        this.grace = new ExpiryGrace(options.ttlGraceMillis());
         this.stats = stats;
         this.decoded = RdbOptions.decoded().withChunks(options.chunkElements(), options.chunkBytes());
     }
@@ -154,7 +156,7 @@ public final class SnapshotLoader {
             int stamp = target.restoreVersion(h.type(), version, valkeySource);
             if (stamp >= 0) {
                 RestorePayload payload = RestorePayload.of(h.type(), v.value(), stamp);
-                long expireAt = new ExpiryGrace(options.ttlGraceMillis()).hold(h.expireAtMs(), now);
+                long expireAt = grace.hold(h.expireAtMs(), now);
                 sink.submit(new Write(HashSlot.of(key), key, payload.commands(key, expireAt, target, options.replaceExisting()),
                         h.offset(),
                         null, 1));
@@ -181,7 +183,7 @@ public final class SnapshotLoader {
             } else {
                 replay(v, new ValueRewriter(writes, key, target, now));
             }
-            writes.finish(new ExpiryGrace(options.ttlGraceMillis()).hold(h.expireAtMs(), now));
+            writes.finish(grace.hold(h.expireAtMs(), now));
             stats.rewritten();
         } catch (DataError e) {
             writes.abandon();

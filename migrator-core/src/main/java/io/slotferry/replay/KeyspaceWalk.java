@@ -22,10 +22,21 @@ final class KeyspaceWalk {
         void page(List<byte[]> keys) throws IOException, InterruptedException, ReplayException;
     }
 
+    /** A page of keys with the primary it was read from (for callers that pipeline to it). */
+    @FunctionalInterface
+    interface PrimaryVisitor {
+        void page(RedisEndpoint primary, List<byte[]> keys) throws IOException, InterruptedException, ReplayException;
+    }
+
     private KeyspaceWalk() {
     }
 
     static void walk(TargetNodes nodes, byte[] pattern, Visitor visitor) throws IOException, InterruptedException, ReplayException {
+        walk(nodes, pattern, (primary, keys) -> visitor.page(keys));
+    }
+
+    static void walk(TargetNodes nodes, byte[] pattern, PrimaryVisitor visitor)
+            throws IOException, InterruptedException, ReplayException {
         for (RedisEndpoint primary : nodes.primaries()) {
             byte[] cursor = ZERO;
             do {
@@ -45,7 +56,7 @@ final class KeyspaceWalk {
                     keys.add(((RespValue.Bulk) k).bytes());
                 }
                 if (!keys.isEmpty()) {
-                    visitor.page(keys);
+                    visitor.page(primary, keys);
                 }
             } while (!Arrays.equals(cursor, ZERO));
         }

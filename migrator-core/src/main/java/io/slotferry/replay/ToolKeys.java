@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import io.slotferry.translate.ExpiryGrace;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,28 +23,23 @@ public final class ToolKeys {
     private static final byte[] LEASES = (AppliedMarks.TOOL_PREFIX + "lease:").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] GET = "GET".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] SCAN = "SCAN".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] COUNT = "COUNT".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PAGE = "1000".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PTTL = "PTTL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PEXPIREAT = "PEXPIREAT".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] ZERO = {'0'};
 
     private ToolKeys() {
     }
 
-    /** Deletes every tool key on every primary (one page of keys at a time); returns how many were deleted. */
+    /** Deletes every tool key on every primary (one page of keys at a time, pipelined); returns how many were deleted. */
     public static long deleteAll(TargetNodes nodes) throws IOException, InterruptedException {
         long[] deleted = {0};
-        walk(nodes, keys -> {
+        walk(nodes, PATTERN, (primary, keys) -> {
             List<List<byte[]>> unlinks = new ArrayList<>(keys.size());
             for (byte[] k : keys) {
                 unlinks.add(List.of(UNLINK, k)); // one key per command: a cluster refuses keys of several slots
             }
-            for (int i = 0; i < keys.size(); i++) {
-                RespValue r = nodes.call(HashSlot.of(keys.get(i)), unlinks.get(i));
+            for (RespValue r : onPrimary(nodes, primary, unlinks)) {
                 if (r instanceof RespValue.Error e) {
-                    throw new IOException("deleting " + new String(keys.get(i), StandardCharsets.UTF_8) + " failed: " + e.message());
+                    throw new IOException("deleting a key of the migrator failed: " + e.message());
                 }
                 if (r instanceof RespValue.Integer n) {
                     deleted[0] += n.value();
@@ -133,27 +127,17 @@ public final class ToolKeys {
         if (grace == 0) {
             return 0;
         }
-        long adjusted = 0;
-        for (RedisEndpoint primary : nodes.primaries()) {
-            byte[] cursor = ZERO;
-            do {
-                RespValue r = nodes.callOn(primary, List.of(SCAN, cursor, COUNT, PAGE));
-                if (!(r instanceof RespValue.Array a) || a.items().size() != 2
-                        || !(a.items().get(0) instanceof RespValue.Bulk c) || !(a.items().get(1) instanceof RespValue.Array page)) {
-                    throw new IOException("SCAN on " + primary + " answered " + r);
+        long[] adjusted = {0};
+        walk(nodes, null, (primary, keys) -> {
+            List<byte[]> data = new ArrayList<>(keys.size());
+            for (byte[] key : keys) {
+                if (!AppliedMarks.isToolKey(key)) {
+                    data.add(key);
                 }
-                cursor = c.bytes();
-                List<byte[]> keys = new ArrayList<>();
-                for (RespValue k : page.items()) {
-                    byte[] key = ((RespValue.Bulk) k).bytes();
-                    if (!AppliedMarks.isToolKey(key)) {
-                        keys.add(key);
-                    }
-                }
-                adjusted += exactTtls(nodes, primary, keys, grace);
-            } while (!Arrays.equals(cursor, ZERO));
-        }
-        return adjusted;
+            }
+            adjusted[0] += exactTtls(nodes, primary, data, grace);
+        });
+        return adjusted[0];
     }
 
     private static long exactTtls(TargetNodes nodes, RedisEndpoint primary, List<byte[]> keys, long grace)
@@ -166,27 +150,34 @@ public final class ToolKeys {
             reads.add(List.of(PTTL, k));
         }
         long now = System.currentTimeMillis();
-        List<RespValue> ttls = nodes.pipeline(primary, reads);
+        List<RespValue> ttls = onPrimary(nodes, primary, reads);
         List<List<byte[]>> writes = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
-            RespValue t = ttls.get(i);
-            if (t instanceof RespValue.Error) {
-                t = nodes.call(HashSlot.of(keys.get(i)), reads.get(i)); // its slot moved since the SCAN
-            }
-            if (t instanceof RespValue.Integer ms && ms.value() >= 0) {
+            if (ttls.get(i) instanceof RespValue.Integer ms && ms.value() >= 0) {
                 writes.add(List.of(PEXPIREAT, keys.get(i), Long.toString(now + ms.value() - grace).getBytes(StandardCharsets.US_ASCII)));
             }
         }
-        List<RespValue> done = nodes.pipeline(primary, writes);
-        for (int i = 0; i < writes.size(); i++) {
-            if (done.get(i) instanceof RespValue.Error) {
-                RespValue again = nodes.call(HashSlot.of(writes.get(i).get(1)), writes.get(i));
-                if (again instanceof RespValue.Error e) {
-                    throw new IOException("making the expiry of a key exact failed: " + e.message());
-                }
+        for (RespValue r : onPrimary(nodes, primary, writes)) {
+            if (r instanceof RespValue.Error e) {
+                throw new IOException("making the expiry of a key exact failed: " + e.message());
             }
         }
         return writes.size();
+    }
+
+    /**
+     * {@code commands}, each on one key, pipelined to {@code primary}; a command whose slot moved since the
+     * SCAN (an error reply) is sent again through the slot table.
+     */
+    private static List<RespValue> onPrimary(TargetNodes nodes, RedisEndpoint primary, List<List<byte[]>> commands)
+            throws IOException, InterruptedException {
+        List<RespValue> replies = new ArrayList<>(nodes.pipeline(primary, commands));
+        for (int i = 0; i < replies.size(); i++) {
+            if (replies.get(i) instanceof RespValue.Error) {
+                replies.set(i, nodes.call(HashSlot.of(commands.get(i).get(1)), commands.get(i)));
+            }
+        }
+        return replies;
     }
 
     /** Runs into one target disagree on the TTL grace. */
@@ -197,8 +188,13 @@ public final class ToolKeys {
     }
 
     private static void walk(TargetNodes nodes, KeyspaceWalk.Visitor visitor) throws IOException, InterruptedException {
+        walk(nodes, PATTERN, (primary, keys) -> visitor.page(keys));
+    }
+
+    private static void walk(TargetNodes nodes, byte[] pattern, KeyspaceWalk.PrimaryVisitor visitor)
+            throws IOException, InterruptedException {
         try {
-            KeyspaceWalk.walk(nodes, PATTERN, visitor);
+            KeyspaceWalk.walk(nodes, pattern, visitor);
         } catch (ReplayException e) {
             throw new IOException(e.getMessage(), e);
         }

@@ -282,8 +282,11 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
     }
 
     /** {@code p}, applied again, met a key a later write replaced: settled, counted apart (see ShardWriter). */
-    void superseded(Pending p) {
+    void superseded(Pending p, String reply) {
         superseded.incrementAndGet();
+        // rare (a write applied again after a restart or a lost connection) and never silent
+        LOG.info(() -> p.describe() + " applied again met a key a later write replaced (" + reply
+                + "): that write, applied again after it, decides the key");
         settle(p);
     }
 

@@ -650,7 +650,7 @@ final class ShardWriter {
         } else if (outcome instanceof Outcome.Transient t) {
             transientFault(p, t);
         } else if (outcome instanceof Outcome.DataError d && superseded(p, d.reply())) {
-            cluster.superseded(p);
+            cluster.superseded(p, d.reply());
         } else if (outcome instanceof Outcome.DataError d) {
             cluster.refused(p, d.reply());
         } else if (outcome instanceof Outcome.Fatal f) {
