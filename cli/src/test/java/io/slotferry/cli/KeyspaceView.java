@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.ScanParams;
@@ -124,7 +125,7 @@ final class KeyspaceView {
                 value = "list " + j.lrange(key, 0, -1);
                 break;
             case "set":
-                value = "set " + new java.util.TreeSet<>(j.smembers(key));
+                value = "set " + new TreeSet<>(j.smembers(key));
                 break;
             case "zset": {
                 List<String> z = new ArrayList<>();
@@ -161,7 +162,7 @@ final class KeyspaceView {
                 pending.add(p.getID() + "@" + p.getConsumerName() + "x" + p.getDeliveredTimes());
             }
             out.append(pending);
-            java.util.TreeSet<String> consumers = new java.util.TreeSet<>();
+            TreeSet<String> consumers = new TreeSet<>();
             for (StreamConsumersInfo c : j.xinfoConsumers(key, g.getName())) {
                 consumers.add(c.getName());
             }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * Runs a command whose keys span slots (RENAME, SMOVE, LMOVE, SUNIONSTORE, BITOP, COPY, ...) so that the
@@ -25,6 +26,7 @@ import java.util.function.Supplier;
  * next emulation before use; with a journal ({@link #journal}) a crash between the copies back is resumed.
  */
 final class CrossSlotEmulation {
+    private static final Logger LOG = Logger.getLogger(CrossSlotEmulation.class.getName());
     private static final byte[] SCRATCH = "{slotferry:emulation}:".getBytes(StandardCharsets.US_ASCII);
 
     private final TargetNodes nodes;
@@ -120,7 +122,11 @@ final class CrossSlotEmulation {
         del.add(ascii("DEL"));
         del.addAll(leftOver);
         leftOver.clear();
-        nodes.call(scratchSlot, del);
+        RespValue r = nodes.call(scratchSlot, del);
+        if (r instanceof RespValue.Error e) {
+            // they hold copies only (migrate finish deletes every slotferry:* key); never silently
+            LOG.warning(() -> "deleting the emulation's scratch keys failed: " + e.message());
+        }
     }
 
     private boolean journalHolds(byte[] entry) throws IOException, InterruptedException {
