@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.StandaloneRedis;
-import io.slotferry.rdb.Crc64;
+import io.slotferry.rdb.DumpPayload;
 import io.slotferry.rdb.RdbEvent;
 import io.slotferry.rdb.RdbOptions;
 import io.slotferry.rdb.RdbReader;
@@ -91,7 +91,7 @@ class RdbAgainstLiveServerIT {
                 if (e instanceof RdbEvent.Header h) {
                     version = h.version();
                 } else if (e instanceof RdbEvent.RawValue v) {
-                    byte[] payload = payload(v.key().type().code(), v.value(), version);
+                    byte[] payload = DumpPayload.build(v.key().type().code(), v.value(), version);
                     jedis.select(v.key().db());
                     JsonNode original = serverView(jedis, v.key().key());
                     // Hashtable sets and hashes have no fixed iteration order (incremental rehashing), so
@@ -111,20 +111,6 @@ class RdbAgainstLiveServerIT {
             }
         }
         assertTrue(checked > 500, "checked " + checked + " keys");
-    }
-
-    /** type byte + value + RDB version (2 bytes LE) + CRC-64 (8 bytes LE): what DUMP returns. */
-    private static byte[] payload(int type, byte[] value, int version) {
-        byte[] p = new byte[1 + value.length + 10];
-        p[0] = (byte) type;
-        System.arraycopy(value, 0, p, 1, value.length);
-        p[1 + value.length] = (byte) version;
-        p[2 + value.length] = (byte) (version >> 8);
-        long crc = Crc64.of(Arrays.copyOf(p, p.length - 8));
-        for (int i = 0; i < 8; i++) {
-            p[p.length - 8 + i] = (byte) (crc >>> (8 * i));
-        }
-        return p;
     }
 
     private static List<byte[]> allKeys(Jedis jedis) {

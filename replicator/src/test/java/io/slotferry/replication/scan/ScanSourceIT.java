@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.StandaloneRedis;
-import io.slotferry.rdb.Crc64;
+import io.slotferry.rdb.DumpPayload;
 import io.slotferry.rdb.RdbEvent;
 import io.slotferry.rdb.RdbType;
 import io.slotferry.replication.ReplicationEvent;
@@ -20,7 +20,6 @@ import io.slotferry.replication.ReplicationId;
 import io.slotferry.resp.RedisEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -91,7 +90,7 @@ class ScanSourceIT {
                     long diff = Math.abs(v.key().expireAtMs() - w.expireAtMs());
                     assertTrue(diff <= TTL_TOLERANCE_MS, () -> "expiry of " + name + " is off by " + diff + " ms");
                 }
-                byte[] payload = payload(v.key().type().code(), v.value(), walk.version);
+                byte[] payload = DumpPayload.build(v.key().type().code(), v.value(), walk.version);
                 // Hashtable sets and hashes have no fixed iteration order, so two DUMPs may differ.
                 if (v.key().type() != RdbType.SET && v.key().type() != RdbType.HASH) {
                     assertArrayEquals(dump, payload, () -> "payload of " + name + " rebuilds the server's DUMP");
@@ -104,7 +103,7 @@ class ScanSourceIT {
                 seen.add(v.key().type());
                 restored++;
             }
-            assertEquals(trailerVersion(anyDump), walk.version, "SnapshotBegin carries the DUMP trailer's version");
+            assertEquals(DumpPayload.rdbVersion(anyDump), walk.version, "SnapshotBegin carries the DUMP trailer's version");
         }
         assertEquals(written.size(), restored);
         assertTrue(seen.containsAll(EXPECTED_TYPES), "types seen: " + seen);
@@ -240,24 +239,6 @@ class ScanSourceIT {
             walk.counters = new long[] {source.keys(), source.skippedVanished()};
         }
         return walk;
-    }
-
-    /** type byte + value + RDB version (2 bytes LE) + CRC-64 (8 bytes LE): what RESTORE takes. */
-    static byte[] payload(int type, byte[] value, int version) {
-        byte[] p = new byte[1 + value.length + 10];
-        p[0] = (byte) type;
-        System.arraycopy(value, 0, p, 1, value.length);
-        p[1 + value.length] = (byte) version;
-        p[2 + value.length] = (byte) (version >> 8);
-        long crc = Crc64.of(Arrays.copyOf(p, p.length - 8));
-        for (int i = 0; i < 8; i++) {
-            p[p.length - 8 + i] = (byte) (crc >>> (8 * i));
-        }
-        return p;
-    }
-
-    private static int trailerVersion(byte[] dump) {
-        return (dump[dump.length - 10] & 0xff) | (dump[dump.length - 9] & 0xff) << 8;
     }
 
     private static String id(int db, byte[] key) {
