@@ -1,5 +1,7 @@
 package io.slotferry.split;
 
+import static io.slotferry.fixture.Bulk.ascii;
+import static io.slotferry.fixture.Bulk.line;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -19,7 +21,7 @@ class CommandSplitterTest {
         SlotPlan.Routed plan = assertInstanceOf(SlotPlan.Routed.class,
                 CommandSplitter.plan(argv, keys(1, 3, 5, 7), true));
         assertEquals(List.of("MSET {a}1 1 {a}3 3", "MSET {b}2 2", "MSET {c}4 4"), text(plan));
-        assertEquals(HashSlot.of(b("{a}")), plan.commands().get(0).slot());
+        assertEquals(HashSlot.of(ascii("{a}")), plan.commands().get(0).slot());
     }
 
     @Test
@@ -60,10 +62,6 @@ class CommandSplitterTest {
     }
 
     private static List<byte[]> argv(String command) {
-        return Arrays.stream(command.split(" ")).map(CommandSplitterTest::b).toList();
-    }
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
+        return List.copyOf(line(command));
     }
 }

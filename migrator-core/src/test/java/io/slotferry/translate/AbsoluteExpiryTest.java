@@ -1,10 +1,10 @@
 package io.slotferry.translate;
 
+import static io.slotferry.fixture.Bulk.line;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +56,6 @@ class AbsoluteExpiryTest {
     }
 
     private static List<byte[]> argv(String command) {
-        return Arrays.stream(command.split(" ")).map(a -> a.getBytes(StandardCharsets.US_ASCII)).toList();
+        return List.copyOf(line(command));
     }
 }
