@@ -16,11 +16,11 @@ import picocli.CommandLine.Option;
 public final class FleetOptions {
     @Option(names = "--source", required = true, paramLabel = "SRC",
             description = {"A source, repeatable:",
-                "  redis://[user@]host:port, rediss://...   one instance",
-                "  twemproxy:PATH/nutcracker.yml[#POOL]      every backend of every pool (or of POOL)",
-                "  codis:http://DASHBOARD:PORT               the master (or a healthy replica) of every group",
-                "  rdb:PATH                                  an RDB file, plain or .gz/.bz2/.xz (rdb:- reads stdin;",
-                "                                            run and plan)",
+                "  redis://[user@]host:port, rediss://... one instance",
+                "  twemproxy:PATH/nutcracker.yml[#POOL]    every backend of every pool (or of POOL)",
+                "  codis:http://DASHBOARD:PORT             the master (or a healthy replica) of each group",
+                "  rdb:PATH                                an RDB file, plain or .gz/.bz2/.xz (run, plan)",
+                "  rdb:-                                   an RDB file on standard input (run, plan)",
                 "Examples: --source twemproxy:/etc/nutcracker.yml   --source codis:http://10.0.0.9:18080"})
     List<String> sources;
 
