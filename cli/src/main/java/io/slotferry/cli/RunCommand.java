@@ -98,7 +98,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 "crash those of the last second may be applied twice (a clean stop is exact either way)."})
     OnOff exactlyOnce;
 
-    @Option(names = "--ttl-grace", paramLabel = "DURATION", defaultValue = "PT1H",
+    @Option(names = "--ttl-grace", paramLabel = "DURATION", defaultValue = "PT1H", converter = DurationText.OrZero.class,
             description = {"Hold every expiry on the target this long past the source's while the migration runs, so the",
                 "target never deletes a key before a lagging replay extends, removes or uses its TTL (the source's own",
                 "expiry DELs still delete keys when the source does); 'migrate finish' makes every TTL exact. 0 writes",

@@ -45,6 +45,18 @@ class CommandLineMistakesTest {
         assertEquals(Duration.ofMillis(1500), DurationText.parse("1.5s"));
         assertEquals(Duration.ofSeconds(1), DurationText.parse("PT1S"));
         assertRefused("'--progress-interval'", "run", "--source", CLOSED, "--target", CLOSED, "--progress-interval", "-1s");
+        assertRefused("'--progress-interval'", "run", "--source", CLOSED, "--target", CLOSED, "--progress-interval", "0");
+    }
+
+    @Test
+    void aTtlGraceOfZeroTurnsTheGraceOff() {
+        CommandLine line = Migrate.commandLine();
+        line.parseArgs("run", "--source", CLOSED, "--target", CLOSED, "--ttl-grace", "0");
+        assertEquals(Duration.ZERO, ((RunCommand) line.getSubcommands().get("run").getCommand()).ttlGrace);
+        line = Migrate.commandLine();
+        line.parseArgs("run", "--source", CLOSED, "--target", CLOSED, "--ttl-grace", "90s");
+        assertEquals(Duration.ofSeconds(90), ((RunCommand) line.getSubcommands().get("run").getCommand()).ttlGrace);
+        assertRefused("'--ttl-grace'", "run", "--source", CLOSED, "--target", CLOSED, "--ttl-grace", "-1s");
     }
 
     @Test
