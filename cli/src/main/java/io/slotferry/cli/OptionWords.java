@@ -5,6 +5,7 @@ import io.slotferry.load.OnExisting;
 import io.slotferry.replay.CrossSlotScripts;
 import io.slotferry.replay.FlushPolicy;
 import io.slotferry.source.SyncFrom;
+import io.slotferry.verify.VerifyMode;
 import io.slotferry.write.DataErrorPolicy;
 import java.util.Arrays;
 import java.util.Locale;
@@ -33,6 +34,7 @@ final class OptionWords<E extends Enum<E>> implements CommandLine.ITypeConverter
         register(line, OnExisting.class);
         register(line, SyncFrom.class);
         register(line, OnOff.class);
+        register(line, VerifyMode.class);
     }
 
     private static <T extends Enum<T>> void register(CommandLine line, Class<T> type) {

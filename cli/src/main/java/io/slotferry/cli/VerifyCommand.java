@@ -87,7 +87,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "counts",
             description = {"counts (default), sample or full (see above). Example: --mode full"})
-    String mode;
+    VerifyMode mode;
 
     @Option(names = "--sample", paramLabel = "N", defaultValue = "10000",
             description = {"Keys compared per source in --mode sample, spread over the keyspace. Default: ${DEFAULT-VALUE}.",
@@ -152,10 +152,10 @@ public final class VerifyCommand implements Callable<Integer> {
         VerifyOptions options;
         List<SourceSpec.Live> live;
         try {
-            if (repair && VerifyMode.parse(mode) == VerifyMode.COUNTS) {
+            if (repair && mode == VerifyMode.COUNTS) {
                 throw new IllegalArgumentException("--repair compares key by key: add --mode sample or --mode full");
             }
-            options = VerifyOptions.defaults().withMode(VerifyMode.parse(mode)).withMapping(DbMapping.parse(dbMap))
+            options = VerifyOptions.defaults().withMode(mode).withMapping(DbMapping.parse(dbMap))
                     .withSample(sample).withTtlToleranceMs(ttlToleranceMs).withMaxOpsPerSource(maxOps).withExamples(examples)
                     .withRechecks(rechecks, Duration.ofMillis(recheckDelayMs))
                     .withRepair(repair ? new RepairOptions(repairMaxBytes) : null);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slotferry.translate.DbMapping;
@@ -74,12 +73,6 @@ class VerifyRulesTest {
         assertEquals(3, homes.size());
         assertEquals(5, homes.get(2).db());
         assertEquals(4, SourceHome.of(DbMapping.parse("only:4"), utf8("k"), Set.of(0)).get(0).db());
-    }
-
-    @Test
-    void onlyTheDocumentedModesAreAccepted() {
-        assertEquals(VerifyMode.SAMPLE, VerifyMode.parse("Sample"));
-        assertThrows(IllegalArgumentException.class, () -> VerifyMode.parse("quick"));
     }
 
     @Test
