@@ -1,5 +1,6 @@
 package io.slotferry.translate;
 
+import io.slotferry.resp.Ascii;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,28 @@
+package io.slotferry.resp;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Command words and numbers in an argv: ASCII on the wire, while keys and values stay bytes. The one
+ * home of these conversions for every stage that builds or reads commands.
+ */
+public final class Ascii {
+    private Ascii() {
+    }
+
+    /** A command word as upper-case text ({@code set} → {@code "SET"}), for comparing names. */
+    public static String upper(byte[] b) {
+        return new String(b, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
+    }
+
+    /** A command word or other ASCII text as an argument. */
+    public static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A number as an argument, in decimal. */
+    public static byte[] number(long n) {
+        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+    }
+}
