@@ -1,59 +1,85 @@
 package io.slotferry.replication;
 
 /**
- * When stream bytes were received: marks {@code (offset, millis)} meaning "the socket read that
- * returned at {@code millis} completed every command ending at or below {@code offset}". A command
- * ending at {@code E} was received at the earliest mark whose offset is {@code >= E}.
+ * Values that hold over ranges of stream offsets: marks {@code (offset, value)} where a mark covers
+ * every command ending after the previous mark's offset and at or below its own. The one home of
+ * offset → value bookkeeping: receive times (the {@link Spool}: when the socket read completing a
+ * command returned; a worker: when its unacknowledged commands were received) and selected
+ * databases (a worker: which database a checkpoint at the applied offset must name).
  *
- * <p>Bounded memory: a mark is added only by a read that completes at least one command, and reads
- * within the same millisecond share one mark (the later offset replaces the earlier), so there is at
- * most one mark per socket read and per millisecond of stream received but not yet delivered — 16
- * bytes each in two primitive rings. {@link #receivedAt(long)} frees the marks below the command it
- * is asked about, so marks live only as long as their commands wait in the spool. A hard cap
- * ({@link #DEFAULT_CAP} marks, 16 MiB: about 17 minutes of a backlog busy every millisecond) keeps a
- * consumer that lags for hours from growing them further: at the cap, neighbouring marks are merged
- * pairwise, each pair keeping the later offset and the <em>earlier</em> time. Precision then halves,
- * and the error is always towards an earlier time, never a later one: a TTL made absolute from it
- * ends early rather than late, as the master's own (it ran the command before we received it).
+ * <p>A new mark is started only when the value changes as its {@link Merge} rule says: otherwise
+ * the last mark grows to cover the new offset. Marks are freed as their commands are delivered or
+ * acknowledged ({@link #at}, {@link #release}).
  *
- * <p>Times never decrease: a wall clock stepped back (NTP) is held at the last mark's time, since a
- * later command cannot have been received before an earlier one. Not thread-safe: {@link Spool}
- * guards it.
+ * <p>Bounded memory: at most {@link #cap} marks (16 bytes each in two primitive rings;
+ * {@link #DEFAULT_CAP} = 2^20 marks, 16 MiB). At the cap, {@link Merge#EARLIER} marks merge
+ * pairwise, each pair keeping the later offset and the <em>earlier</em> value, so precision halves
+ * and a time read is early, never late; {@link Merge#EXACT} marks never merge: {@link #record}
+ * refuses and the caller frees marks first. Not thread-safe.
  */
-final class ReceiveMarks {
-    static final int DEFAULT_CAP = 1 << 20;
+public final class OffsetMarks {
+    /** Most marks held by default: 2^20, 16 MiB. */
+    public static final int DEFAULT_CAP = 1 << 20;
 
+    /** When a value extends the last mark, and what happens at the cap. */
+    public enum Merge {
+        /**
+         * Times: a value at or below the last mark's (the same millisecond, or a wall clock stepped
+         * back, since a later command cannot have come earlier) extends it; at the cap pairs merge
+         * towards the earlier time.
+         */
+        EARLIER,
+        /** Exact values (databases): only an equal value extends the last mark; at the cap nothing merges. */
+        EXACT
+    }
+
+    private final Merge merge;
     private final int cap;
     private long[] offsets = new long[64];
-    private long[] millis = new long[64];
+    private long[] values = new long[64];
     private int head;
     private int size;
 
-    ReceiveMarks() {
-        this(DEFAULT_CAP);
+    /** Receive times, at most {@link #DEFAULT_CAP} marks. */
+    public static OffsetMarks times() {
+        return new OffsetMarks(Merge.EARLIER, DEFAULT_CAP);
     }
 
-    /** {@code cap}: most marks held (at least 2), for tests of the merge. */
-    ReceiveMarks(int cap) {
+    /** Selected databases, at most {@link #DEFAULT_CAP} marks. */
+    public static OffsetMarks databases() {
+        return new OffsetMarks(Merge.EXACT, DEFAULT_CAP);
+    }
+
+    /** {@code cap}: most marks held (at least 2); small caps are for tests of the bound. */
+    public OffsetMarks(Merge merge, int cap) {
         if (cap < 2) {
             throw new IllegalArgumentException("cap must be at least 2, got " + cap);
         }
+        this.merge = merge;
         this.cap = cap;
     }
 
-    /** The read that returned at {@code at} completed every command up to {@code offset}. */
-    void record(long offset, long at) {
+    /**
+     * Commands ending at or below {@code offset} (after the last mark) have {@code value}.
+     *
+     * @return false, and nothing recorded, when an {@link Merge#EXACT} series holds its cap of marks
+     * @throws IllegalArgumentException when {@code offset} is below the last mark's
+     */
+    public boolean record(long offset, long value) {
         if (size > 0) {
             int last = index(size - 1);
             if (offset < offsets[last]) {
                 throw new IllegalArgumentException("mark at " + offset + " after one at " + offsets[last]);
             }
-            if (at <= millis[last]) {
-                offsets[last] = offset; // same millisecond (or a clock stepped back): one mark covers both reads
-                return;
+            if (merge == Merge.EARLIER ? value <= values[last] : value == values[last]) {
+                offsets[last] = offset; // one mark covers both
+                return true;
             }
         }
         if (size >= cap) {
+            if (merge == Merge.EXACT) {
+                return false;
+            }
             mergePairs();
         }
         if (size == offsets.length) {
@@ -61,75 +87,91 @@ final class ReceiveMarks {
         }
         int i = index(size++);
         offsets[i] = offset;
-        millis[i] = at;
+        values[i] = value;
+        return true;
     }
 
     /**
-     * When the command ending at {@code end} was received, or -1 when no mark covers it (a full sync
-     * cleared the marks of its generation). Marks below {@code end} are dropped: commands are asked
-     * about in stream order, so no later one needs them.
+     * The value of the command ending at {@code end}: the first mark at or past it, or -1 when no
+     * mark covers it. Marks below {@code end} are dropped: offsets are asked about in stream order,
+     * so no later question needs them.
      */
-    long receivedAt(long end) {
+    public long at(long end) {
         while (size > 0 && offsets[head] < end) {
-            head = (head + 1) % offsets.length;
-            size--;
+            drop();
         }
-        return size == 0 ? -1 : millis[head];
+        return size == 0 ? -1 : values[head];
     }
 
     /**
-     * The time of the first mark past {@code offset}, or -1 when nothing past it was received: the
-     * receive time of the oldest command after {@code offset}, or an earlier one (never a later one).
-     * Frees nothing.
+     * The value of the first mark past {@code offset}, or -1 when none is: for times, when the oldest
+     * command after {@code offset} was received, or earlier (never later). Frees nothing.
      */
-    long firstAfter(long offset) {
+    public long firstAfter(long offset) {
         for (int i = 0; i < size; i++) {
             if (offsets[index(i)] > offset) {
-                return millis[index(i)];
+                return values[index(i)];
             }
         }
         return -1;
     }
 
-    /** How many marks are held (for tests of the bound). */
-    int size() {
+    /** Drops the marks at or below {@code offset}: every command they cover is done with. */
+    public void release(long offset) {
+        while (size > 0 && offsets[head] <= offset) {
+            drop();
+        }
+    }
+
+    /** How many marks are held. */
+    public int size() {
         return size;
     }
 
-    void clear() {
+    /** The most marks held at once. */
+    public int cap() {
+        return cap;
+    }
+
+    public void clear() {
         head = 0;
         size = 0;
+    }
+
+    private void drop() {
+        head = (head + 1) % offsets.length;
+        size--;
     }
 
     private int index(int i) {
         return (head + i) % offsets.length;
     }
 
-    /** Halves the marks: each pair covers both ranges with the earlier time (see the class comment). */
+    /** Halves the marks: each pair covers both ranges with the earlier value (see the class comment). */
     private void mergePairs() {
         int kept = 0;
         for (int i = 0; i < size; i += 2) {
             int first = index(i);
             int last = index(Math.min(i + 1, size - 1));
-            long at = millis[first];
+            long value = values[first];
             long offset = offsets[last];
             // Reading ahead of writing: slot kept (from head) is never a slot still to be read.
             int to = index(kept++);
             offsets[to] = offset;
-            millis[to] = at;
+            values[to] = value;
         }
         size = kept;
     }
 
     private void grow() {
         long[] o = new long[offsets.length * 2];
-        long[] m = new long[offsets.length * 2];
+        long[] v = new long[offsets.length * 2];
         for (int i = 0; i < size; i++) {
             o[i] = offsets[index(i)];
-            m[i] = millis[index(i)];
+            v[i] = values[index(i)];
         }
         offsets = o;
-        millis = m;
+        values = v;
         head = 0;
     }
 }
