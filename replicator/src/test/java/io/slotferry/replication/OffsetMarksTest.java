@@ -8,12 +8,18 @@ import org.junit.jupiter.api.Test;
 
 class OffsetMarksTest {
 
-    @Test
-    void aCommandTakesTheTimeOfTheReadThatCompletedIt() {
+    /** Reads completing offsets 100, 250 and 400 that returned at 1000, 1005 and 1009 ms. */
+    private static OffsetMarks threeReads() {
         OffsetMarks marks = OffsetMarks.times();
         marks.record(100, 1_000);
         marks.record(250, 1_005);
         marks.record(400, 1_009);
+        return marks;
+    }
+
+    @Test
+    void aCommandTakesTheTimeOfTheReadThatCompletedIt() {
+        OffsetMarks marks = threeReads();
         assertEquals(1_000, marks.at(40));
         assertEquals(1_000, marks.at(100));
         assertEquals(1_005, marks.at(180)); // completed by the second read
@@ -92,10 +98,7 @@ class OffsetMarksTest {
 
     @Test
     void releasedMarksAreGoneAndTheFirstMarkPastTheReleaseTellsTheOldestWaitingTime() {
-        OffsetMarks marks = OffsetMarks.times();
-        marks.record(100, 1_000);
-        marks.record(250, 1_005);
-        marks.record(400, 1_009);
+        OffsetMarks marks = threeReads();
         marks.release(250);
         assertEquals(1, marks.size());
         assertEquals(1_009, marks.firstAfter(250));
