@@ -13,11 +13,9 @@ import io.slotferry.split.CommandSplitter;
 import io.slotferry.split.SlotCommand;
 import io.slotferry.split.SlotPlan;
 import io.slotferry.translate.AbsoluteExpiry;
-import io.slotferry.translate.CodisCommandException;
 import io.slotferry.translate.CodisRestore;
 import io.slotferry.translate.DbMapping;
 import io.slotferry.translate.ExpiryGrace;
-import io.slotferry.translate.KeyCommands;
 import io.slotferry.translate.MasterTtlReads;
 import io.slotferry.translate.ScriptCache;
 import io.slotferry.write.AppliedOffsets;
@@ -61,6 +59,20 @@ public final class StreamReplayer {
      */
     static final Map<String, Handler> SPECIAL = specialHandlers();
 
+    /**
+     * Keyed commands with a rule of their own before they are routed (not {@code SPECIAL}: what the
+     * rule lets through routes by its keys like any other write).
+     */
+    static final Map<String, Handler> RULES = Map.of(
+            "PING", (r, c) -> r.skipped("control"),
+            "REPLCONF", (r, c) -> r.skipped("control"),
+            "FUNCTION", StreamReplayer::function,
+            "HEXPIRE", StreamReplayer::hashFieldExpiry,
+            "HPEXPIRE", StreamReplayer::hashFieldExpiry,
+            "HEXPIREAT", StreamReplayer::hashFieldExpiry,
+            "HPEXPIREAT", StreamReplayer::hashFieldExpiry,
+            "HPERSIST", StreamReplayer::hashFieldExpiry);
+
     /** The transaction boundaries: never held in the transaction they open or close. */
     private static final Set<String> BOUNDARIES = Set.of("MULTI", "EXEC", "DISCARD");
 
@@ -72,7 +84,7 @@ public final class StreamReplayer {
     private final TargetNodes nodes;
     private final ReplayStats stats;
     private final ScriptCache scripts;
-    private final CodisRestore codis;
+    private final CodisCommands codis;
     private final CrossSlotEmulation emulation;
     private final DatabaseCommands databases;
     private final ExpiryGrace grace;
@@ -92,9 +104,9 @@ public final class StreamReplayer {
         this.nodes = nodes;
         this.stats = stats;
         this.emulation = new CrossSlotEmulation(nodes);
-        this.codis = new CodisRestore(key -> options.dbMapping().targetKey(0, key));
         this.databases = new DatabaseCommands(options, writer, nodes, emulation, stats);
         this.grace = new ExpiryGrace(options.ttlGraceMillis());
+        this.codis = new CodisCommands(new CodisRestore(key -> options.dbMapping().targetKey(0, key)), grace, stats);
     }
 
     private static Map<String, Handler> specialHandlers() {
@@ -114,7 +126,7 @@ public final class StreamReplayer {
         m.put("PUBLISH", StreamReplayer::publish);
         m.put("SPUBLISH", StreamReplayer::publish);
         for (String name : List.of("SLOTSRESTORE", "SLOTSRESTORE-ASYNC", "SLOTSDEL")) {
-            m.put(name, StreamReplayer::codis);
+            m.put(name, (r, c) -> r.codis.steps(c));
         }
         // Codis declares these without key positions: routed by the table, so a write stops the worker
         // (no slot to route it to) and the rest are skipped as not writes.
@@ -125,20 +137,6 @@ public final class StreamReplayer {
         }
         return Map.copyOf(m);
     }
-
-    /**
-     * Keyed commands with a rule of their own before they are routed (not {@code SPECIAL}: what the
-     * rule lets through routes by its keys like any other write).
-     */
-    static final Map<String, Handler> RULES = Map.of(
-            "PING", (r, c) -> r.skipped("control"),
-            "REPLCONF", (r, c) -> r.skipped("control"),
-            "FUNCTION", StreamReplayer::function,
-            "HEXPIRE", StreamReplayer::hashFieldExpiry,
-            "HPEXPIRE", StreamReplayer::hashFieldExpiry,
-            "HEXPIREAT", StreamReplayer::hashFieldExpiry,
-            "HPEXPIREAT", StreamReplayer::hashFieldExpiry,
-            "HPERSIST", StreamReplayer::hashFieldExpiry);
 
     /** The stream starts (after a snapshot, or resumed) just after {@code offset}. */
     public void startAt(long offset) {
@@ -353,25 +351,6 @@ public final class StreamReplayer {
         DbMapping m = options.dbMapping();
         return m instanceof DbMapping.Merge || db == 0 && m instanceof DbMapping.Prefix
                 || m instanceof DbMapping.Only only && only.db() == db;
-    }
-
-    private List<Step> codis(ReplicationEvent.Command c) throws ReplayException {
-        List<KeyCommands> translated;
-        try {
-            translated = codis.translate(c.argv(), c.receivedAtMillis());
-        } catch (CodisCommandException e) {
-            throw new ReplayException(c.name(), c.startOffset(), e.getMessage(), e);
-        }
-        stats.count("codis-restore");
-        List<Step> out = new ArrayList<>(translated.size());
-        for (KeyCommands k : translated) {
-            List<List<byte[]>> held = new ArrayList<>(k.commands().size());
-            for (List<byte[]> command : k.commands()) {
-                held.add(grace.apply(command, c.receivedAtMillis()));
-            }
-            out.add(new Step.Send(new SlotCommand(HashSlot.of(k.key()), k.key(), held)));
-        }
-        return out;
     }
 
     private List<Step> publish(ReplicationEvent.Command c) {
