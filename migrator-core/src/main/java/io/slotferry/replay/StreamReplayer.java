@@ -160,6 +160,7 @@ public final class StreamReplayer {
     public void apply(ReplicationEvent.Command c) throws ReplayException, IOException, InterruptedException {
         // the applied offset stays below the command, or below the MULTI of the block it belongs to
         offsets.applying(transaction != null ? transaction.start() : c.startOffset());
+        boolean handled = false;
         try {
             String name = c.name();
             List<Step> steps = steps(c, name);
@@ -173,9 +174,12 @@ public final class StreamReplayer {
             if (transaction == null) {
                 // never inside a MULTI block: a run resumed there would meet its EXEC without its MULTI
                 offsets.handled(c.endOffset());
+                handled = true;
             }
         } finally {
-            offsets.applyDone();
+            if (!handled) {
+                offsets.applyDone();
+            }
         }
     }
 
@@ -234,11 +238,11 @@ public final class StreamReplayer {
 
     /** Hands one slot's commands to the writer, with an applied mark when marks are on and they are not replay-safe. */
     private void send(SlotCommand c, long offset) throws IOException, InterruptedException {
-        offsets.submitted(offset);
         List<List<byte[]>> commands = c.commands();
         Write.Probe probe = null;
         if (appliedMarks != null && appliedMarks.active()) {
             if (appliedMarks.applied(c.slot(), offset)) {
+                offsets.skipped(offset);
                 stats.skipped("applied-before-restart"); // the target holds it: a crash came after it was applied
                 return;
             }

@@ -10,10 +10,10 @@ import java.util.ArrayDeque;
  * ({@link #register}, offsets never decrease) and settles when acknowledged, or refused and counted
  * ({@link #settle}), in any order (different primaries answer at different speeds); every write up to
  * {@link #settled()} is settled. The replayer: where the stream {@link #startAt starts}, which command
- * it is {@link #applying} (its start offset; the offset stays at or below it until
- * {@link #applyDone} — a command's writes are submitted one slot at a time), the offset of the last
- * write it handed on or skipped as already applied ({@link #submitted}), and the end of the last
- * command it {@link #handled} (every write of it submitted, or none needed).
+ * it is {@link #applying} (its start offset; the offset stays at or below it until the command is
+ * {@link #handled} or {@link #applyDone} — a command's writes are submitted one slot at a time), a
+ * write it {@link #skipped} as already applied (submitted, as far as the arithmetic goes), and the end
+ * of the last command it handled (every write of it submitted, or none needed).
  *
  * <p>{@link #applied()} is then: the settled offset (never below the start) while some submitted
  * write is not settled; the handled offset once every submitted write is; never above the command
@@ -60,6 +60,7 @@ public final class AppliedOffsets {
         if (offset < last) {
             throw new IllegalArgumentException("write offsets must not decrease: " + offset + " after " + last);
         }
+        submitted = offset;
         if (tail == null && offset == settled) {
             // another write of an offset whose earlier writes all settled (a command's next slot): that
             // offset is not settled any more, only the one before it
@@ -104,19 +105,20 @@ public final class AppliedOffsets {
         applying = start;
     }
 
-    /** The command being applied returned (handled or not: inside MULTI it is held until EXEC). */
+    /** The command being applied returned without being handled (held inside MULTI until EXEC, or failed). */
     public synchronized void applyDone() {
         applying = Long.MAX_VALUE;
     }
 
-    /** A write carrying {@code offset} is about to be handed to the writer, or was skipped as already applied. */
-    public synchronized void submitted(long offset) {
-        submitted = offset;
-    }
-
-    /** Every write of the commands up to {@code end} is submitted (or none was needed). */
+    /** The command being applied returned, and every write of the commands up to {@code end} is submitted (or none was needed). */
     public synchronized void handled(long end) {
         handled = end;
+        applying = Long.MAX_VALUE;
+    }
+
+    /** A write carrying {@code offset} was not handed to the writer: the target holds it already. */
+    public synchronized void skipped(long offset) {
+        submitted = offset;
     }
 
     /** What a checkpoint may claim (see the class comment). Safe to call from any thread. */

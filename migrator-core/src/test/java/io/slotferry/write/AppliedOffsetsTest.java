@@ -40,10 +40,8 @@ class AppliedOffsetsTest {
         offsets.startAt(500);
         assertEquals(500, offsets.applied(), "not -1, which would make the next run ask for a full sync");
         offsets.applying(500);
-        offsets.submitted(540);
         AppliedOffsets.Mark m = offsets.register(540);
         offsets.handled(540);
-        offsets.applyDone();
         assertEquals(500, offsets.applied());
         offsets.settle(m);
         assertEquals(540, offsets.applied());
@@ -54,14 +52,11 @@ class AppliedOffsetsTest {
         AppliedOffsets offsets = new AppliedOffsets();
         offsets.startAt(100);
         offsets.applying(100); // a transaction's EXEC ending at 300 writes two slots
-        offsets.submitted(300);
         offsets.settle(offsets.register(300));
         assertEquals(100, offsets.applied(), "the second slot's write is not even submitted");
-        offsets.submitted(300);
         offsets.settle(offsets.register(300));
-        offsets.handled(300);
         assertEquals(100, offsets.applied(), "still inside apply()");
-        offsets.applyDone();
+        offsets.handled(300);
         assertEquals(300, offsets.applied());
     }
 
@@ -86,11 +81,9 @@ class AppliedOffsetsTest {
     private void command(AppliedOffsets offsets, long start, long end, boolean write) {
         offsets.applying(start);
         if (write) {
-            offsets.submitted(end);
             lastMark = offsets.register(end);
         }
         offsets.handled(end);
-        offsets.applyDone();
     }
 
     /**
@@ -174,7 +167,6 @@ class AppliedOffsetsTest {
                 writes(u, end, random.nextInt(4));
                 script.add(() -> {
                     offsets.handled(end);
-                    offsets.applyDone();
                     u.done = true;
                 });
             }
@@ -203,7 +195,6 @@ class AppliedOffsetsTest {
             writes(u, execEnd, 1 + random.nextInt(4)); // one per slot, all at the EXEC's end
             script.add(() -> {
                 offsets.handled(execEnd);
-                offsets.applyDone();
                 u.done = true;
             });
         }
@@ -213,15 +204,14 @@ class AppliedOffsetsTest {
             for (int w = 0; w < n; w++) {
                 boolean skipped = random.nextInt(20) == 0;
                 script.add(() -> {
-                    offsets.submitted(offset);
-                    lastSubmitRegistered = !skipped;
-                });
-                if (!skipped) {
-                    script.add(() -> {
+                    if (skipped) {
+                        offsets.skipped(offset);
+                    } else {
                         unsettled.add(new Pending(offsets.register(offset), u));
                         u.unsettled++;
-                    });
-                }
+                    }
+                    lastSubmitRegistered = !skipped;
+                });
             }
         }
 
