@@ -49,8 +49,9 @@ public final class AppliedOffsets {
     /** The highest value {@link #applied()} returned since the stream (re)started; MIN_VALUE without a stream. */
     private long reported = Long.MIN_VALUE;
 
-    /** Registers a write carrying {@code offset} (never lower than the previous one). */
+    /** Registers a write carrying {@code offset} (never lower than the previous one): the last submitted, one more unsettled. */
     synchronized Mark register(long offset) {
+        submitted = offset;
         Mark tail = marks.peekLast();
         if (tail != null && tail.offset == offset) {
             tail.unsettled++;
@@ -60,7 +61,6 @@ public final class AppliedOffsets {
         if (offset < last) {
             throw new IllegalArgumentException("write offsets must not decrease: " + offset + " after " + last);
         }
-        submitted = offset;
         if (tail == null && offset == settled) {
             // another write of an offset whose earlier writes all settled (a command's next slot): that
             // offset is not settled any more, only the one before it
