@@ -1,5 +1,7 @@
 package io.slotferry.cli;
 
+import io.slotferry.filter.KeyFilter;
+import io.slotferry.filter.LeftOut;
 import io.slotferry.load.LoadStats;
 import io.slotferry.metrics.ByteCount;
 import io.slotferry.metrics.RunStatus;
@@ -8,6 +10,7 @@ import io.slotferry.migration.Worker;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Progress lines of {@code migrate run} and {@code migrate status}: one per worker. On a terminal
@@ -97,6 +100,33 @@ final class Progress {
         if (c.scripts() + c.functionLibraries() + c.moduleAux() > 0) {
             s.append(String.format(Locale.ROOT, "; not loaded: %,d cached scripts, %,d function libraries, %,d module aux records",
                     c.scripts(), c.functionLibraries(), c.moduleAux()));
+        }
+        return s.toString();
+    }
+
+    /**
+     * What the key filters of one worker left out: {@code SOURCE: left out by filters: snapshot 120 keys (include 100,
+     * exclude 20, types 0), stream 33 keys (include 30, exclude 3, types 0); 2 keys copied again from the source}.
+     */
+    static String filtered(String source, KeyFilter filter) {
+        Map<String, Long> c = filter.counts();
+        StringBuilder s = new StringBuilder(source).append(": left out by filters:");
+        String sep = " ";
+        for (String phase : new String[] {"snapshot", "stream"}) {
+            long total = 0;
+            StringBuilder each = new StringBuilder();
+            for (LeftOut f : LeftOut.values()) {
+                long n = c.getOrDefault(phase + ":" + f.wireName(), 0L);
+                total += n;
+                each.append(each.isEmpty() ? "" : ", ").append(f.wireName()).append(' ').append(String.format(Locale.ROOT, "%,d", n));
+            }
+            s.append(sep).append(phase).append(String.format(Locale.ROOT, " %,d keys (", total)).append(each).append(')');
+            sep = ", ";
+        }
+        long recopied = c.getOrDefault("recopied", 0L);
+        if (recopied > 0) {
+            s.append(String.format(Locale.ROOT, "; %,d keys copied again from the source (stream commands mixing kept and"
+                    + " left-out keys)", recopied));
         }
         return s.toString();
     }

@@ -126,6 +126,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     boolean forwardPublish;
 
     @Mixin
+    FilterOptions filters;
+
+    @Mixin
     TargetOptions targetOptions;
 
     @Mixin
@@ -285,7 +288,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             }
             LoadOptions loadOptions = LoadOptions.defaults().withMode(mode).withBigValueBytes(bigValueBytes)
                     .withDataErrorPolicy(policy).withPendingEntriesInMemory(LoadOptions.defaults().pendingEntriesInMemory(), stateDir)
-                    .withReplaceExisting(existing != OnExisting.SKIP);
+                    .withReplaceExisting(existing != OnExisting.SKIP).withFilter(filters.filter(spec));
             return run(fleet, targetEndpoint, replayOptions, loadOptions, writerOptions, state);
         }
     }
@@ -304,6 +307,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         }
         err.println("target " + targetOptions.describe() + ": " + target.capabilities());
         err.println("sources: " + String.join(", ", fleet.names()));
+        if (loadOptions.filter().active()) {
+            err.println("keys: " + loadOptions.filter().describe());
+        }
         err.flush();
 
         RunOptions runOptions = RunOptions.defaults().withStatusFile(statusFile).withMetricsPort(metricsPort)
@@ -330,6 +336,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 if (firstError == null) {
                     firstError = e.failure(); // an Error too (OutOfMemoryError): never a silent exit 0
                 }
+            }
+            if (w.filter().active()) {
+                out.println(Progress.filtered(e.source(), w.filter()));
             }
             for (String f : w.stats().recentFailures()) {
                 err.println("  failed: " + f);

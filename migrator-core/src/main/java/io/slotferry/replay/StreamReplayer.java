@@ -5,6 +5,8 @@ import io.slotferry.command.CommandTable;
 import io.slotferry.command.KeyRef;
 import io.slotferry.command.ShardPolicy;
 import io.slotferry.command.UndeterminedKeysException;
+import io.slotferry.filter.CopyException;
+import io.slotferry.filter.StreamFilter;
 import io.slotferry.load.TargetCapabilities;
 import io.slotferry.write.DataErrorPolicy;
 import io.slotferry.replication.ReplicationEvent;
@@ -68,6 +70,7 @@ public final class StreamReplayer {
 
     private AppliedMarks appliedMarks;
     private MasterTtlReads masterTtls;
+    private StreamFilter filter; // null: every key is kept
     /** While apply() runs: the start offset of its command (the applied offset stays at or below it); otherwise MAX_VALUE. */
     private volatile long applying = Long.MAX_VALUE;
 
@@ -107,7 +110,8 @@ public final class StreamReplayer {
         // an applied-mark read between them) holds the offset below its own until apply() returns.
         long floor = applying;
         long result = applied >= submitted ? Math.max(handled, applied) : applied;
-        return Math.min(result, floor);
+        StreamFilter f = filter;
+        return Math.min(Math.min(result, floor), f == null ? Long.MAX_VALUE : f.holdBelow());
     }
 
     /** Waits until everything submitted is acknowledged. */
@@ -118,6 +122,9 @@ public final class StreamReplayer {
     /** Applies one stream command (or holds it, inside MULTI, until EXEC). */
     public void apply(ReplicationEvent.Command c) throws ReplayException, IOException, InterruptedException {
         applying = c.startOffset();
+        if (filter != null) {
+            filter.streamAt(c.endOffset());
+        }
         try {
             applyCommand(c);
         } finally {
@@ -170,6 +177,10 @@ public final class StreamReplayer {
          */
         record Barrier(long position, Operation operation) implements Step {
         }
+
+        /** A whole-key write of the key filter ({@link StreamFilter.Decision.Copies}): never skipped by applied marks. */
+        record Unmarked(SlotCommand command) implements Step {
+        }
     }
 
     @FunctionalInterface
@@ -180,6 +191,9 @@ public final class StreamReplayer {
     void run(Step step, long offset) throws IOException, InterruptedException, ReplayException {
         if (step instanceof Step.Send s) {
             send(s.command(), offset);
+        } else if (step instanceof Step.Unmarked u) {
+            submittedOffset = offset;
+            writer.submit(new Write(u.command().slot(), u.command().key(), u.command().commands(), offset, null, 0));
         } else if (step instanceof Step.Barrier b) {
             writer.drain();
             if (appliedMarks != null && appliedMarks.barrierApplied(b.position())) {
@@ -231,6 +245,11 @@ public final class StreamReplayer {
         masterTtls = reads;
     }
 
+    /** From now on, every keyed write passes {@code f} first (key filters; see {@link StreamFilter}). */
+    public void filter(StreamFilter f) {
+        filter = f;
+    }
+
     /** True when every command may be applied again ({@link io.slotferry.command.ReplaySafety}). */
     private boolean replaySafe(List<List<byte[]>> commands) {
         for (List<byte[]> argv : commands) {
@@ -264,6 +283,10 @@ public final class StreamReplayer {
                 return script(c);
             }
             case "EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO" -> {
+                List<Step> left = filter == null ? null : filteredScript(c);
+                if (left != null) {
+                    return left;
+                }
                 return new ScriptCall(c, scripts, options, this::emulate).steps(stats);
             }
             case "FLUSHDB", "FLUSHALL" -> {
@@ -280,6 +303,12 @@ public final class StreamReplayer {
                 return keyed(c, name);
             }
             case "MOVE" -> {
+                if (filter != null && argv.size() == 3 && upper(argv.get(2)).matches("[0-9]{1,5}")) {
+                    List<Step> left = filtered(c, () -> filter.move(c, argv.get(1), Integer.parseInt(upper(argv.get(2)))));
+                    if (left != null) {
+                        return left;
+                    }
+                }
                 return databases.move(c);
             }
             case "HEXPIRE", "HPEXPIRE", "HEXPIREAT", "HPEXPIREAT", "HPERSIST" -> {
@@ -325,6 +354,19 @@ public final class StreamReplayer {
         if (keys.isEmpty()) {
             throw new ReplayException(name, c.startOffset(), "a write without keys cannot be routed to a slot");
         }
+        if (filter != null) {
+            List<byte[]> a = argv;
+            List<KeyRef> k = keys;
+            StreamFilter.Decision[] narrowed = new StreamFilter.Decision[1];
+            List<Step> left = filtered(c, () -> narrowed[0] = filter.decide(c, spec, a, k));
+            if (left != null) {
+                return left;
+            }
+            if (narrowed[0] instanceof StreamFilter.Decision.Narrowed n) {
+                argv = n.argv();
+                keys = n.keys();
+            }
+        }
         List<byte[]> mapped = mapKeys(argv, keys, c.db());
         if (mapped == null) {
             stats.skipped("other-db");
@@ -342,6 +384,44 @@ public final class StreamReplayer {
             out.add(new Step.Send(sc));
         }
         return out;
+    }
+
+    @FunctionalInterface
+    private interface FilterCall {
+        StreamFilter.Decision decide() throws IOException, CopyException;
+    }
+
+    /** The steps of a command the key filter dropped or replaced; null when it goes on (as it is, or narrowed). */
+    private List<Step> filtered(ReplicationEvent.Command c, FilterCall call) throws IOException, ReplayException {
+        StreamFilter.Decision d;
+        try {
+            d = call.decide();
+        } catch (CopyException e) {
+            throw new ReplayException(c.name(), c.startOffset(), e.getMessage(), e);
+        }
+        if (d instanceof StreamFilter.Decision.Drop) {
+            stats.skipped("filtered");
+            return List.of();
+        } else if (d instanceof StreamFilter.Decision.Copies copies) {
+            stats.count("filtered-copy");
+            return copies.writes().stream().<Step>map(Step.Unmarked::new).toList();
+        }
+        return null;
+    }
+
+    /** A script call's keys through the filter (a script may write any of its keys, of any type). */
+    private List<Step> filteredScript(ReplicationEvent.Command c) throws IOException, ReplayException {
+        CommandSpec spec = known(c.name(), c.argv());
+        if (spec == null) {
+            return null; // ScriptCall names the problem
+        }
+        List<KeyRef> keys;
+        try {
+            keys = spec.keys(c.argv());
+        } catch (UndeterminedKeysException e) {
+            return null;
+        }
+        return keys.isEmpty() ? null : filtered(c, () -> filter.decide(c, spec, c.argv(), keys));
     }
 
     /**
@@ -446,11 +526,14 @@ public final class StreamReplayer {
         stats.count("codis-restore");
         List<Step> out = new ArrayList<>(translated.size());
         for (KeyCommands k : translated) {
-            List<List<byte[]>> held = new ArrayList<>(k.commands().size());
-            for (List<byte[]> command : k.commands()) {
+            List<List<byte[]>> kept = filter == null ? k.commands() : filter.codisKey(k.key(), k.commands());
+            List<List<byte[]>> held = new ArrayList<>(kept.size());
+            for (List<byte[]> command : kept) {
                 held.add(grace.apply(command, c.receivedAtMillis()));
             }
-            out.add(new Step.Send(new SlotCommand(HashSlot.of(k.key()), k.key(), held)));
+            if (!held.isEmpty()) {
+                out.add(new Step.Send(new SlotCommand(HashSlot.of(k.key()), k.key(), held)));
+            }
         }
         return out;
     }
