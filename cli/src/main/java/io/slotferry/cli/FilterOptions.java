@@ -6,8 +6,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * Key filters (a picocli mixin of {@code migrate run} and {@code migrate verify}): which source keys are copied and
- * compared. Databases are chosen by {@code --db-map}. docs/running.md ("Filters") states how they apply to the
+ * Key filters (a picocli mixin of {@code migrate run}, {@code migrate verify} and {@code migrate rdb dump}): which source
+ * keys are copied, compared or dumped. Databases are chosen by {@code --db-map}. docs/running.md ("Filters") states how they apply to the
  * snapshot, to each replicated command and to verify.
  */
 public final class FilterOptions {
@@ -28,7 +28,7 @@ public final class FilterOptions {
     List<String> types = List.of();
 
     /** The filter these options describe; an invalid pattern or type is a command-line error. */
-    KeyFilter filter(CommandLine.Model.CommandSpec spec) {
+    public KeyFilter filter(CommandLine.Model.CommandSpec spec) {
         try {
             return KeyFilter.of(include, exclude, types);
         } catch (IllegalArgumentException e) {

@@ -199,7 +199,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     long maxOps;
 
     @Option(names = "--max-bytes", paramLabel = "N", defaultValue = "0",
-            description = "Write at most N bytes per second per source (0 = no limit). Example: --max-bytes 50000000")
+            description = {"Send at most N bytes per second per source to the target: the RESP of the writes on the wire",
+                "(0 = no limit; redirects, probes and resends are not counted). Example: --max-bytes 50000000"})
     long maxBytes;
 
     @Option(names = "--max-in-flight-bytes", paramLabel = "N", defaultValue = "16777216",

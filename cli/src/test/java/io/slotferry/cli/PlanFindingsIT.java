@@ -160,8 +160,11 @@ class PlanFindingsIT {
             } finally {
                 dashboard.stop(0);
             }
-            assertFinding("FAIL", "1 slot\\(s\\) have a pending or running slot action \\(first: slot 7\\)",
-                    "the run refuses to start until this is resolved");
+            // discovery itself refuses the fleet, before the dashboard's own finding: the advice is discovery's
+            assertFinding("FAIL", "sources: Codis http://127.0.0.1:[0-9]+ \\(product codis-demo\\): 1 slot\\(s\\) have a pending or"
+                    + " running slot action \\(first: slot 7\\); wait until the slot migration finishes, or remove the pending"
+                    + " actions \\(codis-admin --dashboard=ADDR --slot-action --remove --sid=7\\)",
+                    "fix the fleet's state or the --source values");
         }
     }
 }
