@@ -139,17 +139,22 @@ final class Progress {
         long read = 0;
         long written = 0;
         long otherDb = 0;
+        long filtered = 0;
         for (Worker w : workers) {
             LoadStats.Snapshot c = w.stats().snapshot();
             read += c.keysRead();
             written += c.keysWritten();
             otherDb += c.skippedOtherDb();
+            for (Map.Entry<String, Long> f : w.filter().counts().entrySet()) {
+                filtered += f.getKey().startsWith("snapshot:") ? f.getValue() : 0;
+            }
         }
         if (read == 0 || written > 0 || otherDb == 0) {
             return null;
         }
         return "NOTHING WAS COPIED: all " + read + " keys of the sources were left out by " + dbMapOption + " (" + otherDb
-                + " in other databases); check --db-map (keys of db N go to the target only with only:N, prefix or merge)";
+                + " in other databases" + (filtered > 0 ? ", " + filtered + " by --include/--exclude/--types" : "")
+                + "); check --db-map (keys of db N go to the target only with only:N, prefix or merge)";
     }
 
     private static String duration(long seconds) {
