@@ -330,6 +330,17 @@ public final class StreamFilter implements AutoCloseable {
         holdBelow = pending.isEmpty() ? Long.MAX_VALUE : pending.peekFirst()[0];
     }
 
+    /**
+     * Holds the applied offset at or below {@code offset} for the copies the last decision made: the replayer's
+     * MULTI, when that command was inside a transaction (a restart must not resume between MULTI and EXEC).
+     */
+    public void holdFrom(long offset) {
+        for (long[] p : pending) {
+            p[0] = Math.min(p[0], offset); // only this transaction's copies start after its MULTI
+        }
+        holdBelow = pending.isEmpty() ? Long.MAX_VALUE : pending.peekFirst()[0];
+    }
+
     /** Forgets every fence (a new snapshot was loaded: it holds every key as of its own offset). */
     public void forget() {
         fences.clear();

@@ -63,6 +63,7 @@ public final class StreamReplayer {
 
     private final Map<String, CommandSpec> specs = new HashMap<>();
     private Transaction transaction;
+    private long transactionStart; // the MULTI's start offset while transaction != null
     private volatile long handledOffset = -1;
     private volatile long submittedOffset = -1;
     /** The offset the stream started after (a snapshot's, or a checkpoint's): the target holds everything up to it. */
@@ -139,6 +140,7 @@ public final class StreamReplayer {
                 throw new ReplayException("MULTI", c.startOffset(), "nested MULTI in the stream");
             }
             transaction = new Transaction(options.maxTransactionBytes());
+            transactionStart = c.startOffset();
             stats.count("transaction");
         } else if (name.equals("EXEC")) {
             if (transaction == null) {
@@ -403,6 +405,9 @@ public final class StreamReplayer {
             stats.skipped("filtered");
             return List.of();
         } else if (d instanceof StreamFilter.Decision.Copies copies) {
+            if (transaction != null) {
+                filter.holdFrom(transactionStart); // a restart resumes before the MULTI, never inside it
+            }
             stats.count("filtered-copy");
             return copies.writes().stream().<Step>map(Step.Unmarked::new).toList();
         }

@@ -89,6 +89,18 @@ class StreamFilterIT {
             assertEquals(List.of("DEL", "user:1"), gone.writes().get(0).commands().get(0).stream()
                     .map(b -> new String(b, StandardCharsets.US_ASCII)).toList());
             assertEquals(Long.MAX_VALUE, f.holdBelow(), "nothing happened on the source after it: no fence to hold");
+
+            // inside MULTI ... EXEC the hold goes back to the MULTI: a restart never resumes between the two
+            j.set("user:2:cache", "v2");
+            j.rename("user:2:cache", "user:2");
+            long end2 = offset(j);
+            j.append("user:2", "+later");
+            decide(f, command(end2 - 40, end2, "RENAME", "user:2:cache", "user:2"));
+            assertEquals(end2 - 40, f.holdBelow());
+            f.holdFrom(end2 - 100);
+            assertEquals(end2 - 100, f.holdBelow(), "held below the transaction's MULTI");
+            f.streamAt(offset(j) + 1);
+            assertEquals(Long.MAX_VALUE, f.holdBelow());
         } finally {
             source.flushAll();
         }
