@@ -132,7 +132,8 @@ final class Progress {
     }
 
     /**
-     * "NOTHING WAS COPIED: ..." when the workers read keys but every one was left out by the database mapping
+     * "NOTHING WAS COPIED: ..." when the workers read keys but every one was left out by the database mapping or the
+     * key filters
      * ({@code dbMapOption}, e.g. {@code --db-map only:9}), else null.
      */
     static String nothingCopied(List<Worker> workers, String dbMapOption) {
@@ -149,12 +150,20 @@ final class Progress {
                 filtered += f.getKey().startsWith("snapshot:") ? f.getValue() : 0;
             }
         }
-        if (read == 0 || written > 0 || otherDb == 0) {
+        if (read == 0 || written > 0 || otherDb + filtered == 0) {
             return null;
         }
+        if (otherDb == 0) {
+            return "NOTHING WAS COPIED: no key of the sources was kept by --include/--exclude/--types (" + filtered + " of the "
+                    + read + " keys read were left out by them, any others had expired); check the patterns (a glob matches the"
+                    + " whole key name) and the types";
+        }
+        if (filtered > 0) {
+            return "NOTHING WAS COPIED: all " + read + " keys of the sources were left out: " + otherDb + " in other databases by "
+                    + dbMapOption + " and " + filtered + " by --include/--exclude/--types; check both";
+        }
         return "NOTHING WAS COPIED: all " + read + " keys of the sources were left out by " + dbMapOption + " (" + otherDb
-                + " in other databases" + (filtered > 0 ? ", " + filtered + " by --include/--exclude/--types" : "")
-                + "); check --db-map (keys of db N go to the target only with only:N, prefix or merge)";
+                + " in other databases); check --db-map (keys of db N go to the target only with only:N, prefix or merge)";
     }
 
     private static String duration(long seconds) {

@@ -150,6 +150,24 @@ class FilterIT {
     }
 
     @Test
+    void filtersThatKeepNoKeyEndTheRunWithExitOneSayingSo() throws Exception {
+        try (StandaloneRedis target = StandaloneRedis.start()) {
+            StringWriter out = new StringWriter();
+            CommandLine cl = Migrate.commandLine();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(out, true));
+            Path rdb = Path.of(System.getProperty("slotferry.shared.dir", "../../shared"), "rdb-corpus", "redis-7.2.6.rdb");
+            int code = cl.execute("run", "--source", "rdb:" + rdb, "--target", target.uri(), "--state-dir",
+                    dir.resolve("none").toString(), "--include", "usr:*");
+            assertEquals(1, code, out.toString());
+            // the file also has keys in other databases, which --db-map only:0 leaves out
+            assertTrue(out.toString().matches("(?s).*NOTHING WAS COPIED: all \\d+ keys of the sources were left out: \\d+ in other"
+                    + " databases by --db-map only:0 and \\d+ by --include/--exclude/--types; check both.*"), out.toString());
+            assertTrue(out.toString().contains("left out by filters: snapshot "), out.toString());
+        }
+    }
+
+    @Test
     void killedAndRestartedUnderTheSameWritesTheTargetStillHoldsExactlyTheKeptKeys() throws Exception {
         long seed = Long.getLong("slotferry.seed", 19L);
         Random r = new Random(seed);
