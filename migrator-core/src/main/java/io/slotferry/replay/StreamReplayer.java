@@ -306,7 +306,8 @@ public final class StreamReplayer {
             }
             case "MOVE" -> {
                 if (filter != null && argv.size() == 3 && upper(argv.get(2)).matches("[0-9]{1,5}")) {
-                    List<Step> left = filtered(c, () -> filter.move(c, argv.get(1), Integer.parseInt(upper(argv.get(2)))));
+                    int to = Integer.parseInt(upper(argv.get(2)));
+                    List<Step> left = filteredSteps(decided(c, () -> filter.move(c, argv.get(1), to)));
                     if (left != null) {
                         return left;
                     }
@@ -359,14 +360,12 @@ public final class StreamReplayer {
         if (filter != null) {
             List<byte[]> a = argv;
             List<KeyRef> k = keys;
-            StreamFilter.Decision[] narrowed = new StreamFilter.Decision[1];
-            List<Step> left = filtered(c, () -> narrowed[0] = filter.decide(c, spec, a, k));
-            if (left != null) {
-                return left;
-            }
-            if (narrowed[0] instanceof StreamFilter.Decision.Narrowed n) {
+            StreamFilter.Decision d = decided(c, () -> filter.decide(c, spec, a, k));
+            if (d instanceof StreamFilter.Decision.Narrowed n) {
                 argv = n.argv();
                 keys = n.keys();
+            } else if (!(d instanceof StreamFilter.Decision.Pass)) {
+                return filteredSteps(d);
             }
         }
         List<byte[]> mapped = mapKeys(argv, keys, c.db());
@@ -393,14 +392,17 @@ public final class StreamReplayer {
         StreamFilter.Decision decide() throws IOException, CopyException;
     }
 
-    /** The steps of a command the key filter dropped or replaced; null when it goes on (as it is, or narrowed). */
-    private List<Step> filtered(ReplicationEvent.Command c, FilterCall call) throws IOException, ReplayException {
-        StreamFilter.Decision d;
+    /** The key filter's decision for {@code c}; a key it could not copy again stops the worker. */
+    private StreamFilter.Decision decided(ReplicationEvent.Command c, FilterCall call) throws IOException, ReplayException {
         try {
-            d = call.decide();
+            return call.decide();
         } catch (CopyException e) {
             throw new ReplayException(c.name(), c.startOffset(), e.getMessage(), e);
         }
+    }
+
+    /** The steps of a command the key filter dropped or replaced; null when it goes on as it is. */
+    private List<Step> filteredSteps(StreamFilter.Decision d) {
         if (d instanceof StreamFilter.Decision.Drop) {
             stats.skipped("filtered");
             return List.of();
@@ -426,7 +428,7 @@ public final class StreamReplayer {
         } catch (UndeterminedKeysException e) {
             return null;
         }
-        return keys.isEmpty() ? null : filtered(c, () -> filter.decide(c, spec, c.argv(), keys));
+        return keys.isEmpty() ? null : filteredSteps(decided(c, () -> filter.decide(c, spec, c.argv(), keys)));
     }
 
     /**
