@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slotferry.fixture.Await;
+import io.slotferry.fixture.ClusterNode;
 import io.slotferry.fixture.RealServers;
+import io.slotferry.fixture.RedisClusterFixture;
 import io.slotferry.fixture.StandaloneRedis;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,8 +37,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * {@code --include/--exclude/--types} on a live run under writes that mix kept and left-out keys in one command
  * (MSET, DEL, RENAME both ways, a list renamed onto a kept name, a SET over a list): the target ends with exactly
  * the kept keys, equal to the source; verify with the same filters finds nothing, without them it finds the keys
- * left out; the summary and the status count what each filter left out. And the same through three kill -9 and
- * restarts (the re-copies' fences are held in memory only: the checkpoint must stay below them).
+ * left out; the summary and the status count what each filter left out. And the same into the TLS cluster through
+ * three kill -9 and restarts (the re-copies' fences are held in memory only: the checkpoint must stay below them).
  */
 @ExtendWith(RealServers.class)
 class FilterIT {
@@ -115,6 +117,14 @@ class FilterIT {
 
     /** The differences of the target from the source's kept keys; also checks the filters keep some keys and leave some out. */
     private static List<String> differences(StandaloneRedis source, StandaloneRedis target, long seed) {
+        Map<String, KeyspaceView.Entry> actual;
+        try (Jedis t = target.jedis()) {
+            actual = KeyspaceView.of(List.of(t));
+        }
+        return differences(source, actual, seed);
+    }
+
+    private static List<String> differences(StandaloneRedis source, Map<String, KeyspaceView.Entry> actual, long seed) {
         Map<String, KeyspaceView.Entry> expected = new TreeMap<>();
         Map<String, KeyspaceView.Entry> all;
         try (Jedis s = source.jedis()) {
@@ -125,10 +135,6 @@ class FilterIT {
                 expected.put(k, e);
             }
         });
-        Map<String, KeyspaceView.Entry> actual;
-        try (Jedis t = target.jedis()) {
-            actual = KeyspaceView.of(List.of(t));
-        }
         assertTrue(expected.size() > 20 && expected.size() < all.size() - 20, "seed " + seed + ": the filters keep some"
                 + " keys and leave others out: " + expected.size() + " of " + all.size());
         return KeyspaceView.differences(expected, actual, 1500);
@@ -147,6 +153,17 @@ class FilterIT {
         args.set(2, source.uri());
         args.set(4, target.uri());
         return MigrateProcess.start(dir.resolve(log), Map.of(), args.toArray(String[]::new));
+    }
+
+    /** A run into the TLS + ACL cluster: narrowed and re-copied writes are routed per slot there. */
+    private MigrateProcess start(StandaloneRedis source, RedisClusterFixture cluster, String log) throws IOException {
+        ClusterNode seed = cluster.masters().get(0);
+        List<String> args = runArgs();
+        args.set(2, source.uri());
+        args.set(4, "rediss://" + cluster.aclUser() + "@" + seed.host() + ":" + seed.port());
+        args.addAll(List.of("--target-cacert", cluster.caCertFile().toString()));
+        return MigrateProcess.start(dir.resolve(log), Map.of("MIGRATE_TARGET_PASSWORD", cluster.aclPassword()),
+                args.toArray(String[]::new));
     }
 
     @Test
@@ -168,11 +185,12 @@ class FilterIT {
     }
 
     @Test
-    void killedAndRestartedUnderTheSameWritesTheTargetStillHoldsExactlyTheKeptKeys() throws Exception {
+    void killedAndRestartedUnderTheSameWritesTheClusterStillHoldsExactlyTheKeptKeys(RedisClusterFixture target) throws Exception {
         long seed = Long.getLong("slotferry.seed", 19L);
         Random r = new Random(seed);
         Random pause = new Random(seed + 1); // the kills' timing, apart from the writes
-        try (StandaloneRedis source = StandaloneRedis.start(); StandaloneRedis target = StandaloneRedis.start()) {
+        target.flushAll(); // other tests' keys
+        try (StandaloneRedis source = StandaloneRedis.start()) {
             try (Jedis j = source.jedis()) {
                 for (int i = 0; i < 400; i++) {
                     write(j, r);
@@ -194,6 +212,7 @@ class FilterIT {
             });
             try {
                 for (int k = 0; k < 3; k++) {
+                    Files.deleteIfExists(dir.resolve("status.json")); // the killed run's last status must not count
                     try (MigrateProcess run = start(source, target, "run-" + k + ".log")) {
                         Await.until("streaming", Duration.ofSeconds(60), () -> {
                             JsonNode s = status();
@@ -211,14 +230,18 @@ class FilterIT {
                 writer.join(30_000);
             }
             assertEquals(null, failed.get(), "seed " + seed);
+            Files.deleteIfExists(dir.resolve("status.json"));
             try (MigrateProcess last = start(source, target, "run-last.log")) {
                 Await.until("safe to switch once writes stopped", Duration.ofSeconds(90), () -> {
                     JsonNode s = status();
                     return s != null && s.get("safe_to_switch").asBoolean();
                 });
-                assertEquals(List.of(), differences(source, target, seed), "seed " + seed + "\n" + last.output());
+                assertEquals(List.of(), differences(source, KeyspaceView.ofCluster(target), seed), "seed " + seed + "\n"
+                        + last.output());
                 assertEquals(0, last.terminate(30), last.output());
             }
+        } finally {
+            target.flushAll();
         }
     }
 
