@@ -5,6 +5,8 @@ import io.slotferry.command.KeyRef;
 import io.slotferry.command.ShardPolicy;
 import io.slotferry.load.RestorePayload;
 import io.slotferry.load.TargetCapabilities;
+import io.slotferry.rdb.DumpFormatException;
+import io.slotferry.rdb.DumpPayload;
 import io.slotferry.rdb.RdbType;
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.resp.KeyText;
@@ -281,29 +283,26 @@ public final class StreamFilter implements AutoCloseable {
         if (read.payload() == null) {
             return SlotCommand.of(HashSlot.of(t), t, List.of(ascii("DEL"), t));
         }
-        byte[] p = read.payload();
-        if (p.length < 11) {
-            throw new CopyException("the DUMP of key " + KeyText.printable(key) + " is only " + p.length + " bytes");
+        DumpPayload dump;
+        try {
+            dump = DumpPayload.parse(read.payload());
+        } catch (DumpFormatException e) {
+            throw new CopyException("the DUMP of key " + KeyText.printable(key) + " on the source " + e.getMessage(), e);
         }
-        RdbType type = RdbType.byCode(p[0] & 0xff);
-        if (type == null) {
-            throw new CopyException("the DUMP of key " + KeyText.printable(key) + " has type byte " + (p[0] & 0xff)
-                    + ", unknown to this version");
-        }
+        RdbType type = dump.type();
         if (!filter.keeps(type.valueType())) {
             filter.streamLeftOut(LeftOut.TYPES, 1);
             return SlotCommand.of(HashSlot.of(t), t, List.of(ascii("DEL"), t));
         }
-        int version = (p[p.length - 10] & 0xff) | (p[p.length - 9] & 0xff) << 8;
+        int version = dump.rdbVersion();
         int stamp = target.restoreVersion(type, version, false);
         if (stamp < 0) {
             throw new CopyException("key " + KeyText.printable(key) + " (" + type + ", RDB " + version + ") must be copied"
                     + " again from the source, and the target (" + target + ") cannot RESTORE it");
         }
-        byte[] value = java.util.Arrays.copyOfRange(p, 1, p.length - 10);
         long now = System.currentTimeMillis();
         long expireAt = read.pttl() > 0 ? grace.hold(now + read.pttl(), now) : -1;
-        return new SlotCommand(HashSlot.of(t), t, RestorePayload.of(type, value, stamp).commands(t, expireAt, target, true));
+        return new SlotCommand(HashSlot.of(t), t, RestorePayload.of(type, dump.value(), stamp).commands(t, expireAt, target, true));
     }
 
     /** True when {@code key} was copied again at a fence the command (ending at {@code end}) is within. */

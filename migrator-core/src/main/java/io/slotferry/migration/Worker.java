@@ -20,8 +20,6 @@ import io.slotferry.replay.ToolKeys;
 import io.slotferry.replication.Replica;
 import io.slotferry.replication.ReplicaOptions;
 import io.slotferry.replication.ReplicationEvent;
-import io.slotferry.replication.ReplicationId;
-import io.slotferry.replication.StreamPosition;
 import io.slotferry.replication.file.RdbFiles;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.source.SourceSpec;
@@ -221,12 +219,12 @@ public final class Worker {
     /** Resumes from the last streaming checkpoint when there is one; otherwise a full sync. */
     private Replica connect(SourceSpec.Live live, ReplicaOptions options) throws IOException {
         Optional<Checkpoint> last = state.checkpoint(live.name());
-        if (last.isPresent() && last.get().phase() == Checkpoint.Phase.STREAMING && !last.get().replid().equals(ReplicationId.NONE.value())) {
+        if (last.isPresent() && last.get().resumable()) {
             Checkpoint c = last.get();
             resumedFrom = c.mayHaveSentUpTo();
             LOG.log(Level.INFO, "{0}: resuming from the checkpoint: PSYNC {1} {2}",
                     new Object[] {live.name(), c.replid(), Long.toString(c.appliedOffset() + 1)});
-            return Replica.resume(live.endpoint(), options, new StreamPosition(new ReplicationId(c.replid()), c.appliedOffset(), c.db()));
+            return Replica.resume(live.endpoint(), options, c.resumePosition());
         }
         return Replica.start(live.endpoint(), options);
     }
@@ -262,7 +260,7 @@ public final class Worker {
                     marks.submitted(c);
                 } else if (e instanceof ReplicationEvent.SnapshotBegin b) {
                     phase = Phase.SNAPSHOT;
-                    state.save(Checkpoint.snapshot(live.name(), b.replid().value(), b.offset()));
+                    state.save(Checkpoint.snapshot(live.name(), b.replid(), b.offset()));
                 } else if (e instanceof ReplicationEvent.SnapshotFile f) {
                     if (streamWriter != null) {
                         LOG.log(Level.WARNING, "{0}: the source forced a new full sync; its snapshot is loaded again over"
@@ -351,7 +349,7 @@ public final class Worker {
         long applied = replay.appliedOffset();
         marks.acknowledged(applied);
         submitLimit = Math.max(submitLimit, r.receivedOffset() + SUBMIT_MARGIN);
-        state.save(Checkpoint.streaming(live.name(), r.replicationId().value(), r.receivedOffset(), applied, marks.appliedDb(),
+        state.save(Checkpoint.streaming(live.name(), r.replicationId(), r.receivedOffset(), applied, marks.appliedDb(),
                 submitLimit));
     }
 

@@ -9,13 +9,13 @@ import io.slotferry.command.CommandTable;
 import io.slotferry.load.TargetCapabilities;
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.fixture.Await;
+import io.slotferry.fixture.Bulk;
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.StandaloneRedis;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.translate.DbMapping;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,11 +31,7 @@ class StreamFilterIT {
     private static final CommandTable TABLE = CommandTable.load();
 
     private static ReplicationEvent.Command command(long start, long end, String... words) {
-        List<byte[]> argv = new ArrayList<>();
-        for (String w : words) {
-            argv.add(w.getBytes(StandardCharsets.UTF_8));
-        }
-        return new ReplicationEvent.Command(0, argv, start, end, System.currentTimeMillis());
+        return new ReplicationEvent.Command(0, Bulk.argv(words), start, end, System.currentTimeMillis());
     }
 
     private static StreamFilter.Decision decide(StreamFilter f, ReplicationEvent.Command c) throws Exception {

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import io.slotferry.command.CommandSpec;
 import io.slotferry.command.CommandTable;
 import io.slotferry.command.KeyRef;
+import io.slotferry.fixture.Bulk;
 import io.slotferry.load.TargetCapabilities;
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.split.SlotCommand;
 import io.slotferry.translate.DbMapping;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +32,7 @@ class StreamFilterTest {
             NOWHERE);
 
     private StreamFilter.Decision decide(String... words) throws Exception {
-        List<byte[]> argv = new ArrayList<>();
-        for (String w : words) {
-            argv.add(w.getBytes(StandardCharsets.UTF_8));
-        }
+        List<byte[]> argv = Bulk.argv(words); // unmodifiable: the filter must not edit its input
         CommandSpec spec = TABLE.lookup(argv).orElseThrow();
         List<KeyRef> keys = spec.keys(argv);
         return stream.decide(new ReplicationEvent.Command(0, argv, 100, 120, 0), spec, argv, keys);

@@ -1,11 +1,11 @@
 package io.slotferry.write;
 
+import static io.slotferry.fixture.Bulk.ascii;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.StandaloneRedis;
 import io.slotferry.resp.RedisEndpoint;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,10 +25,6 @@ class WireRateIT {
         return Long.parseLong(j.info("stats").replaceAll("(?s).*\\btotal_net_input_bytes:(\\d+).*", "$1"));
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
     @Test
     void smallWritesGoAtAboutTheBytesPerSecondAsked(StandaloneRedis redis) throws Exception {
         redis.flushAll();
@@ -38,8 +34,8 @@ class WireRateIT {
             try (ClusterWriter writer = ClusterWriter.open(RedisEndpoint.plain(redis.host(), redis.port()),
                     WriterOptions.defaults().withRateLimit(0, LIMIT), WriteListener.NONE)) {
                 for (int i = 0; i < 25_000; i++) { // about 40 bytes each: 1 MB, 9 s at the limit after a 1 s burst
-                    byte[] key = bytes("key:" + i);
-                    writer.submit(Write.of(key, i, List.of(bytes("SET"), key, bytes("v"))));
+                    byte[] key = ascii("key:" + i);
+                    writer.submit(Write.of(key, i, List.of(ascii("SET"), key, ascii("v"))));
                 }
                 writer.drain();
             }
