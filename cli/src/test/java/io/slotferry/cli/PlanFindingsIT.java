@@ -53,7 +53,7 @@ class PlanFindingsIT {
         assertTrue(p.matcher(text).find(), level + " /" + what + "/ -> " + advice + " in:\n" + text);
     }
 
-    /** A source whose master_repl_offset moves: a replica attached once (the backlog exists), then writes. */
+    /** Writes to {@code source} until {@code writing} turns false. */
     private static Thread writer(StandaloneRedis source, AtomicBoolean writing) {
         Thread t = new Thread(() -> {
             try (Jedis j = source.jedis()) {
@@ -70,20 +70,11 @@ class PlanFindingsIT {
         return t;
     }
 
-    private static void createBacklog(StandaloneRedis source) throws Exception {
-        try (StandaloneRedis replica = StandaloneRedis.start(); Jedis r = replica.jedis()) {
-            r.replicaof(source.host(), source.port());
-            io.slotferry.fixture.Await.until("the replica attached", java.time.Duration.ofSeconds(20),
-                    () -> r.info("replication").contains("master_link_status:up"));
-            r.replicaofNoOne();
-        }
-    }
-
     @Test
     void aBacklogSmallerThanFiveMinutesOfWritesWarnsAndATinyReplicaBufferFails() throws Exception {
         AtomicBoolean writing = new AtomicBoolean(true);
         try (StandaloneRedis source = StandaloneRedis.start(); StandaloneRedis target = StandaloneRedis.start()) {
-            createBacklog(source);
+            source.keepBacklog(); // master_repl_offset moves: the write rate can be measured
             try (Jedis j = source.jedis()) {
                 j.configSet("repl-backlog-size", "16384");
                 j.configSet("client-output-buffer-limit", "replica 1024 1024 60");
