@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
             "of the backends with the cluster, SIGTERM and 'migrate status'. Everything is on 127.0.0.1 and",
             "in one temporary directory, deleted at the end. Missing Debian packages (redis-server,",
             "redis-tools, nutcracker, openssl) are installed with apt-get (sudo when not root) unless",
-            "--no-install. Takes about two minutes.",
+            "--no-install. Takes a minute or a little more once the jar is built (76 s on a busy 2-core machine).",
             "",
             "Example:  migrate demo",
             ""},

@@ -1,5 +1,7 @@
 package io.slotferry.cli;
 
+import io.slotferry.filter.KeyFilter;
+import io.slotferry.filter.LeftOut;
 import io.slotferry.load.LoadStats;
 import io.slotferry.metrics.ByteCount;
 import io.slotferry.metrics.RunStatus;
@@ -8,6 +10,7 @@ import io.slotferry.migration.Worker;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Progress lines of {@code migrate run} and {@code migrate status}: one per worker. On a terminal
@@ -102,21 +105,62 @@ final class Progress {
     }
 
     /**
-     * "NOTHING WAS COPIED: ..." when the workers read keys but every one was left out by the database mapping
+     * What the key filters of one worker left out: {@code SOURCE: left out by filters: snapshot 120 keys (include 100,
+     * exclude 20, types 0), stream 33 keys (include 30, exclude 3, types 0); 2 keys copied again from the source}.
+     */
+    static String filtered(String source, KeyFilter filter) {
+        Map<String, Long> c = filter.counts();
+        StringBuilder s = new StringBuilder(source).append(": left out by filters:");
+        String sep = " ";
+        for (String phase : new String[] {"snapshot", "stream"}) {
+            long total = 0;
+            StringBuilder each = new StringBuilder();
+            for (LeftOut f : LeftOut.values()) {
+                long n = c.getOrDefault(phase + ":" + f.wireName(), 0L);
+                total += n;
+                each.append(each.isEmpty() ? "" : ", ").append(f.wireName()).append(' ').append(String.format(Locale.ROOT, "%,d", n));
+            }
+            s.append(sep).append(phase).append(String.format(Locale.ROOT, " %,d keys (", total)).append(each).append(')');
+            sep = ", ";
+        }
+        long recopied = c.getOrDefault("recopied", 0L);
+        if (recopied > 0) {
+            s.append(String.format(Locale.ROOT, "; %,d keys copied again from the source (stream commands mixing kept and"
+                    + " left-out keys)", recopied));
+        }
+        return s.toString();
+    }
+
+    /**
+     * "NOTHING WAS COPIED: ..." when the workers read keys but every one was left out by the database mapping or the
+     * key filters
      * ({@code dbMapOption}, e.g. {@code --db-map only:9}), else null.
      */
     static String nothingCopied(List<Worker> workers, String dbMapOption) {
         long read = 0;
         long written = 0;
         long otherDb = 0;
+        long filtered = 0;
         for (Worker w : workers) {
             LoadStats.Snapshot c = w.stats().snapshot();
             read += c.keysRead();
             written += c.keysWritten();
             otherDb += c.skippedOtherDb();
+            for (Map.Entry<String, Long> f : w.filter().counts().entrySet()) {
+                filtered += f.getKey().startsWith("snapshot:") ? f.getValue() : 0;
+            }
         }
-        if (read == 0 || written > 0 || otherDb == 0) {
+        if (read == 0 || written > 0 || otherDb + filtered == 0) {
             return null;
+        }
+        if (otherDb == 0) {
+            return "NOTHING WAS COPIED: no key of the sources was kept by --include/--exclude/--types (" + filtered + " of the "
+                    + read + " keys read were left out by them, any others had expired); check the patterns (a glob matches the"
+                    + " whole key name) and the types";
+        }
+        if (filtered > 0) {
+            return "NOTHING WAS COPIED: all " + read + " keys of the sources were left out: " + otherDb + " in other databases by "
+                    + dbMapOption + " and " + filtered + " by --include/--exclude/--types; check both";
         }
         return "NOTHING WAS COPIED: all " + read + " keys of the sources were left out by " + dbMapOption + " (" + otherDb
                 + " in other databases); check --db-map (keys of db N go to the target only with only:N, prefix or merge)";

@@ -110,6 +110,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     boolean forwardPublish;
 
     @Mixin
+    FilterOptions filters;
+
+    @Mixin
     TargetOptions targetOptions;
 
     @Mixin
@@ -180,7 +183,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     long maxOps;
 
     @Option(names = "--max-bytes", paramLabel = "N", defaultValue = "0",
-            description = "Write at most N bytes per second per source (0 = no limit). Example: --max-bytes 50000000")
+            description = {"Send at most N bytes per second per source to the target: the RESP of the writes on the wire",
+                "(0 = no limit; redirects, probes and resends are not counted). Example: --max-bytes 50000000"})
     long maxBytes;
 
     @Option(names = "--max-in-flight-bytes", paramLabel = "N", defaultValue = "16777216",
@@ -256,7 +260,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             }
             LoadOptions loadOptions = LoadOptions.defaults().withMode(mode).withBigValueBytes(bigValueBytes)
                     .withDataErrorPolicy(policy).withPendingEntriesInMemory(LoadOptions.defaults().pendingEntriesInMemory(), stateDir)
-                    .withReplaceExisting(existing != OnExisting.SKIP);
+                    .withReplaceExisting(existing != OnExisting.SKIP).withFilter(filters.filter(spec));
             return run(fleet, targetEndpoint, replayOptions, loadOptions, writerOptions, state);
         }
     }
@@ -275,6 +279,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         }
         err.println("target " + targetOptions.describe() + ": " + target.capabilities());
         err.println("sources: " + String.join(", ", fleet.names()));
+        if (loadOptions.filter().active()) {
+            err.println("keys: " + loadOptions.filter().describe());
+        }
         err.flush();
 
         RunOptions runOptions = RunOptions.defaults().withStatusFile(statusFile).withMetricsPort(metricsPort)
@@ -301,6 +308,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 if (firstError == null) {
                     firstError = e.failure(); // an Error too (OutOfMemoryError): never a silent exit 0
                 }
+            }
+            if (w.filter().active()) {
+                out.println(Progress.filtered(e.source(), w.filter()));
             }
             for (String f : w.stats().recentFailures()) {
                 err.println("  failed: " + f);

@@ -83,6 +83,9 @@ public final class VerifyCommand implements Callable<Integer> {
     String dbMap;
 
     @Mixin
+    FilterOptions filters;
+
+    @Mixin
     TargetOptions targetOptions;
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "counts",
@@ -158,7 +161,11 @@ public final class VerifyCommand implements Callable<Integer> {
             options = VerifyOptions.defaults().withMode(mode).withMapping(DbMapping.parse(dbMap))
                     .withSample(sample).withTtlToleranceMs(ttlToleranceMs).withMaxOpsPerSource(maxOps).withExamples(examples)
                     .withRechecks(rechecks, Duration.ofMillis(recheckDelayMs))
-                    .withRepair(repair ? new RepairOptions(repairMaxBytes) : null);
+                    .withRepair(repair ? new RepairOptions(repairMaxBytes) : null).withFilter(filters.filter(spec));
+            if (options.filter().active() && options.mode() == VerifyMode.COUNTS) {
+                throw new IllegalArgumentException("--mode counts compares key counts, which include the keys the filters"
+                        + " leave out: add --mode sample or --mode full");
+            }
             targetOptions.address(); // the target URI's mistakes before any connection
             live = liveSources();
         } catch (IllegalArgumentException e) {
@@ -167,7 +174,7 @@ public final class VerifyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         err.println("verify " + options.mode() + ": " + live.size() + " source(s) against " + targetOptions.describe()
-                + ", db map " + options.mapping() + (repair ? ", repairing" : "") + ", at most " + (maxOps == 0 ? "unlimited" : maxOps) + " ops/s per source");
+                + ", db map " + options.mapping() + (options.filter().active() ? ", keys: " + options.filter().describe() : "") + (repair ? ", repairing" : "") + ", at most " + (maxOps == 0 ? "unlimited" : maxOps) + " ops/s per source");
         err.flush();
         VerifyReport result;
         try {

@@ -29,7 +29,8 @@ import java.util.logging.Logger;
  *
  * <p>The file is read once in raw mode. Per key, in file order:
  * <ul>
- *   <li>a key the {@link KeyMapping} skips, or whose expiry has passed, is counted and never written;</li>
+ *   <li>a key the {@link KeyMapping} skips, the {@link LoadOptions#filter()} leaves out, or whose expiry has passed,
+ *       is counted and never written;</li>
  *   <li>in {@link LoadMode#RESTORE} mode, a value of at most {@link LoadOptions#bigValueBytes()} whose type
  *       the target knows ({@link TargetCapabilities#restoreVersion}) is one {@code RESTORE ... REPLACE ABSTTL}
  *       of its raw bytes ({@link RestorePayload});</li>
@@ -146,6 +147,9 @@ public final class SnapshotLoader {
         if (key == null) {
             stats.skippedOtherDb();
             return;
+        }
+        if (!options.filter().keepsSnapshotKey(h.key(), h.type().valueType())) {
+            return; // counted by the filter
         }
         long now = options.clock().millis();
         if (h.hasExpire() && h.expireAtMs() <= now) {

@@ -40,6 +40,15 @@ public final class MigrationMeters {
                     w -> w.phase().equals("STREAMING") ? 1 : 0);
             FunctionCounter.builder("slotferry.snapshot.keys.loaded", latest, r -> value(r.get(), index, WorkerStatus::keysLoaded))
                     .tag("source", source).description("snapshot keys the target acknowledged").register(registry);
+            for (String phase : new String[] {"snapshot", "stream"}) {
+                for (io.slotferry.filter.LeftOut f : io.slotferry.filter.LeftOut.values()) {
+                    String entry = "filter:" + phase + ":" + f.wireName();
+                    FunctionCounter.builder("slotferry.filtered.keys", latest, r -> value(r.get(), index,
+                                    w -> w.stream().getOrDefault(entry, 0L)))
+                            .tag("source", source).tag("phase", phase).tag("filter", f.wireName())
+                            .description("keys a key filter (--include, --exclude, --types) left out").register(registry);
+                }
+            }
             FunctionCounter.builder("slotferry.keys.failed", latest, r -> value(r.get(), index, WorkerStatus::failedKeys))
                     .tag("source", source).description("keys the target refused").register(registry);
         }

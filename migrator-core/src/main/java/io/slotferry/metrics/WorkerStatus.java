@@ -23,7 +23,9 @@ import java.util.Map;
  * @param partialResyncs   partial resyncs accepted in this process (a restart that did not need a snapshot)
  * @param failedKeys       keys the target refused (with {@code --on-data-error skip})
  * @param error            why the worker failed, or why its link to the source is down while it retries; null otherwise
- * @param stream           stream counters (commands applied, split, dropped PUBLISH, ...)
+ * @param stream           stream counters (commands applied, split, dropped PUBLISH, ...), and with key filters what
+ *                         each left out: {@code filter:snapshot:include}, {@code filter:stream:types}, ... (keys) and
+ *                         {@code filter:recopied} (keys copied again from the source; see {@link io.slotferry.filter.KeyFilter#counts()})
  */
 public record WorkerStatus(String source, String phase, long rdbBytesDone, long rdbBytesTotal, double rdbPercent, long keysLoaded,
         double keysPerSecond, long etaSeconds, long appliedOffset, long receivedOffset, long masterReplOffset,

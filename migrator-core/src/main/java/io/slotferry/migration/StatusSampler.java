@@ -99,6 +99,12 @@ final class StatusSampler implements AutoCloseable {
         lastSourceOffset[i] = source;
         java.util.Map<String, Long> stream = w.replayStats().snapshot();
         long writes = writes(stream);
+        if (w.filter().active()) {
+            stream = new java.util.LinkedHashMap<>(stream);
+            for (java.util.Map.Entry<String, Long> f : w.filter().counts().entrySet()) {
+                stream.put("filter:" + f.getKey(), f.getValue()); // what --include/--exclude/--types left out
+            }
+        }
         boolean quiet = caughtUp && lagBytes == 0 && writes == lastWrites[i];
         quietSince[i] = !quiet ? -1 : quietSince[i] >= 0 ? quietSince[i] : System.nanoTime();
         lastWrites[i] = writes;

@@ -4,6 +4,8 @@ import io.slotferry.checkpoint.Checkpoint;
 import io.slotferry.checkpoint.RunIdentity;
 import io.slotferry.checkpoint.StateDirectory;
 import io.slotferry.command.CommandTable;
+import io.slotferry.filter.KeyFilter;
+import io.slotferry.filter.StreamFilter;
 import io.slotferry.load.LoadOptions;
 import io.slotferry.load.LoadStats;
 import io.slotferry.load.LoadSummary;
@@ -64,6 +66,7 @@ public final class Worker {
     private final StateDirectory state;
     private final LoadStats stats = new LoadStats();
     private final ReplayStats replayStats = new ReplayStats();
+    private final KeyFilter filter;
     /** When the commands handed to the target but not all acknowledged were received (the lag in time). */
     private final OffsetMarks receiveTimes = OffsetMarks.times();
     /** Which database was selected where: a checkpoint at the applied offset names the one selected there. */
@@ -87,7 +90,9 @@ public final class Worker {
     public Worker(SourceSpec source, Target target, LoadOptions loadOptions, ReplayOptions replayOptions, StateDirectory state) {
         this.source = source;
         this.target = target;
-        this.loadOptions = loadOptions.withKeyMapping(replayOptions.dbMapping()).withTtlGrace(replayOptions.ttlGraceMillis());
+        this.filter = loadOptions.filter().counting();
+        this.loadOptions = loadOptions.withKeyMapping(replayOptions.dbMapping()).withTtlGrace(replayOptions.ttlGraceMillis())
+                .withFilter(filter);
         this.replayOptions = replayOptions;
         this.state = state;
     }
@@ -112,6 +117,11 @@ public final class Worker {
     /** Live counters of the snapshot load, for progress lines. */
     public LoadStats stats() {
         return stats;
+    }
+
+    /** What the key filters left out, in the snapshot and the stream. */
+    public KeyFilter filter() {
+        return filter;
     }
 
     /** Live counters of the stream replay. */
@@ -236,6 +246,8 @@ public final class Worker {
         ClusterWriter streamWriter = null;
         try (TargetNodes nodes = TargetNodes.open(target.endpoint(), target.writerOptions().connectTimeout());
              MasterTtlReads ttls = ttlReads != null ? ttlReads : MasterTtlReads.ofSource(live.endpoint());
+             StreamFilter streamFilter = new StreamFilter(filter, replayOptions.dbMapping(), target.capabilities(),
+                     replayOptions.ttlGraceMillis(), live.endpoint());
              Replica r = connect(live, ReplicaOptions.defaults(spool).withSnapshotFile(true))) {
             replica = r;
             LoadSummary summary = null;
@@ -286,6 +298,10 @@ public final class Worker {
                         replay = new StreamReplayer(CommandTable.load(), replayOptions, streamWriter, nodes, target.capabilities(),
                                 replayStats, scripts);
                         replay.askMasterForLostTtls(ttls);
+                        if (filter.active()) {
+                            streamFilter.forget(); // a new snapshot holds every key as of its own offset
+                            replay.filter(streamFilter);
+                        }
                         if (replayOptions.exactlyOnce()) {
                             replay.markAppliedWrites(live.name(), () -> r.replicationId().value(), reapplyUpTo);
                         }

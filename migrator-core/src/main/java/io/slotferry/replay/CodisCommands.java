@@ -1,5 +1,6 @@
 package io.slotferry.replay;
 
+import io.slotferry.filter.StreamFilter;
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.routing.HashSlot;
 import io.slotferry.split.SlotCommand;
@@ -26,7 +27,8 @@ final class CodisCommands {
         this.stats = stats;
     }
 
-    List<Step> steps(ReplicationEvent.Command c) throws ReplayException {
+    /** The steps of one restore command; {@code filter} (null: none) drops the keys it leaves out. */
+    List<Step> steps(ReplicationEvent.Command c, StreamFilter filter) throws ReplayException {
         List<KeyCommands> translated;
         try {
             translated = codis.translate(c.argv(), c.receivedAtMillis());
@@ -36,11 +38,14 @@ final class CodisCommands {
         stats.count("codis-restore");
         List<Step> out = new ArrayList<>(translated.size());
         for (KeyCommands k : translated) {
-            List<List<byte[]>> held = new ArrayList<>(k.commands().size());
-            for (List<byte[]> command : k.commands()) {
+            List<List<byte[]>> kept = filter == null ? k.commands() : filter.codisKey(k.key(), k.commands());
+            List<List<byte[]>> held = new ArrayList<>(kept.size());
+            for (List<byte[]> command : kept) {
                 held.add(grace.apply(command, c.receivedAtMillis()));
             }
-            out.add(new Step.Send(new SlotCommand(HashSlot.of(k.key()), k.key(), held)));
+            if (!held.isEmpty()) {
+                out.add(new Step.Send(new SlotCommand(HashSlot.of(k.key()), k.key(), held)));
+            }
         }
         return out;
     }

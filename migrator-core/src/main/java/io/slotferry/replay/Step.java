@@ -13,6 +13,10 @@ sealed interface Step {
     record Send(SlotCommand command) implements Step {
     }
 
+    /** A whole-key write of the key filter ({@code StreamFilter.Decision.Copies}): never skipped by applied marks. */
+    record Unmarked(SlotCommand command) implements Step {
+    }
+
     /**
      * An operation run with every earlier write settled (an emulation across slots, a broadcast, a
      * database operation), remembered with a barrier mark when marks are on.

@@ -5,6 +5,8 @@ import io.slotferry.command.CommandTable;
 import io.slotferry.command.KeyRef;
 import io.slotferry.command.ShardPolicy;
 import io.slotferry.command.UndeterminedKeysException;
+import io.slotferry.filter.CopyException;
+import io.slotferry.filter.StreamFilter;
 import io.slotferry.load.TargetCapabilities;
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.resp.Ascii;
@@ -92,6 +94,7 @@ public final class StreamReplayer {
     private Transaction transaction;
     private AppliedMarks appliedMarks;
     private MasterTtlReads masterTtls;
+    private StreamFilter filter; // null: every key is kept
 
     public StreamReplayer(CommandTable table, ReplayOptions options, ClusterWriter writer, TargetNodes nodes, TargetCapabilities target,
                           ReplayStats stats, ScriptCache scripts) {
@@ -116,17 +119,17 @@ public final class StreamReplayer {
         m.put("EXEC", StreamReplayer::exec);
         m.put("DISCARD", StreamReplayer::discard);
         for (String name : List.of("EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO")) {
-            m.put(name, (r, c) -> new ScriptCall(c, r.scripts, r.options, r.emulation).steps(r.stats));
+            m.put(name, StreamReplayer::script);
         }
         m.put("SCRIPT", (r, c) -> ScriptCall.scriptCommand(c, r.scripts, r.stats));
         m.put("FLUSHDB", (r, c) -> r.databases.flush(c));
         m.put("FLUSHALL", (r, c) -> r.databases.flush(c));
         m.put("SWAPDB", (r, c) -> r.databases.swapdb(c));
-        m.put("MOVE", (r, c) -> r.databases.move(c));
+        m.put("MOVE", StreamReplayer::move);
         m.put("PUBLISH", StreamReplayer::publish);
         m.put("SPUBLISH", StreamReplayer::publish);
         for (String name : List.of("SLOTSRESTORE", "SLOTSRESTORE-ASYNC", "SLOTSDEL")) {
-            m.put(name, (r, c) -> r.codis.steps(c));
+            m.put(name, (r, c) -> r.codis.steps(c, r.filter));
         }
         // Codis declares these without key positions: routed by the table, so a write stops the worker
         // (no slot to route it to) and the rest are skipped as not writes.
@@ -148,7 +151,8 @@ public final class StreamReplayer {
      * policy): what a checkpoint may claim ({@link AppliedOffsets}). Safe to call from any thread.
      */
     public long appliedOffset() {
-        return offsets.applied();
+        StreamFilter f = filter;
+        return Math.min(offsets.applied(), f == null ? Long.MAX_VALUE : f.holdBelow());
     }
 
     /** Waits until everything submitted is acknowledged. */
@@ -161,6 +165,9 @@ public final class StreamReplayer {
         // the applied offset stays below the command, or below the MULTI of the block it belongs to
         offsets.applying(transaction != null ? transaction.start() : c.startOffset());
         boolean handled = false;
+        if (filter != null) {
+            filter.streamAt(c.endOffset());
+        }
         try {
             String name = c.name();
             List<Step> steps = steps(c, name);
@@ -222,6 +229,8 @@ public final class StreamReplayer {
     private void run(Step step, long offset) throws IOException, InterruptedException, ReplayException {
         if (step instanceof Step.Send s) {
             send(s.command(), offset);
+        } else if (step instanceof Step.Unmarked u) {
+            writer.submit(new Write(u.command().slot(), u.command().key(), u.command().commands(), offset, null, 0));
         } else if (step instanceof Step.Barrier b) {
             writer.drain();
             if (appliedMarks != null && appliedMarks.barrierApplied(b.position())) {
@@ -274,6 +283,11 @@ public final class StreamReplayer {
         masterTtls = reads;
     }
 
+    /** From now on, every keyed write passes {@code f} first (key filters; see {@link StreamFilter}). */
+    public void filter(StreamFilter f) {
+        filter = f;
+    }
+
     /** True when every command may be applied again ({@link io.slotferry.command.ReplaySafety}). */
     private boolean replaySafe(List<List<byte[]>> commands) {
         for (List<byte[]> argv : commands) {
@@ -315,6 +329,17 @@ public final class StreamReplayer {
         if (keys.isEmpty()) {
             throw new ReplayException(name, c.startOffset(), "a write without keys cannot be routed to a slot");
         }
+        if (filter != null) {
+            List<byte[]> a = argv;
+            List<KeyRef> k = keys;
+            StreamFilter.Decision d = decided(c, () -> filter.decide(c, spec, a, k));
+            if (d instanceof StreamFilter.Decision.Narrowed n) {
+                argv = n.argv();
+                keys = n.keys();
+            } else if (!(d instanceof StreamFilter.Decision.Pass)) {
+                return filteredSteps(d);
+            }
+        }
         List<byte[]> mapped = mapKeys(argv, keys, c.db());
         if (mapped == null) {
             stats.skipped("other-db");
@@ -332,6 +357,69 @@ public final class StreamReplayer {
             out.add(new Step.Send(sc));
         }
         return out;
+    }
+
+    /** Scripts: their keys through the key filter first, then {@link ScriptCall}. */
+    private List<Step> script(ReplicationEvent.Command c) throws ReplayException, IOException, InterruptedException {
+        List<Step> left = filter == null ? null : filteredScript(c);
+        return left != null ? left : new ScriptCall(c, scripts, options, emulation).steps(stats);
+    }
+
+    /** MOVE: the key filter's decision first (a kept key may move to a database the mapping or filter leaves out). */
+    private List<Step> move(ReplicationEvent.Command c) throws ReplayException, IOException, InterruptedException {
+        List<byte[]> argv = c.argv();
+        if (filter != null && argv.size() == 3 && Ascii.upper(argv.get(2)).matches("[0-9]{1,5}")) {
+            int to = Integer.parseInt(Ascii.upper(argv.get(2)));
+            List<Step> left = filteredSteps(decided(c, () -> filter.move(c, argv.get(1), to)));
+            if (left != null) {
+                return left;
+            }
+        }
+        return databases.move(c);
+    }
+
+    @FunctionalInterface
+    private interface FilterCall {
+        StreamFilter.Decision decide() throws IOException, CopyException;
+    }
+
+    /** The key filter's decision for {@code c}; a key it could not copy again stops the worker. */
+    private StreamFilter.Decision decided(ReplicationEvent.Command c, FilterCall call) throws IOException, ReplayException {
+        try {
+            return call.decide();
+        } catch (CopyException e) {
+            throw new ReplayException(c.name(), c.startOffset(), e.getMessage(), e);
+        }
+    }
+
+    /** The steps of a command the key filter dropped or replaced; null when it goes on as it is. */
+    private List<Step> filteredSteps(StreamFilter.Decision d) {
+        if (d instanceof StreamFilter.Decision.Drop) {
+            stats.skipped("filtered");
+            return List.of();
+        } else if (d instanceof StreamFilter.Decision.Copies copies) {
+            if (transaction != null) {
+                filter.holdFrom(transaction.start()); // a restart resumes before the MULTI, never inside it
+            }
+            stats.count("filtered-copy");
+            return copies.writes().stream().<Step>map(Step.Unmarked::new).toList();
+        }
+        return null;
+    }
+
+    /** A script call's keys through the filter (a script may write any of its keys, of any type). */
+    private List<Step> filteredScript(ReplicationEvent.Command c) throws IOException, ReplayException {
+        CommandSpec spec = table.known(c.name(), c.argv());
+        if (spec == null) {
+            return null; // ScriptCall names the problem
+        }
+        List<KeyRef> keys;
+        try {
+            keys = spec.keys(c.argv());
+        } catch (UndeterminedKeysException e) {
+            return null;
+        }
+        return keys.isEmpty() ? null : filteredSteps(decided(c, () -> filter.decide(c, spec, c.argv(), keys)));
     }
 
     /** {@code argv} with each key renamed by the database mapping; null when the mapping skips the database. */

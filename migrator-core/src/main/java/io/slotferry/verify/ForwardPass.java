@@ -1,5 +1,6 @@
 package io.slotferry.verify;
 
+import io.slotferry.rdb.ValueType;
 import io.slotferry.resp.RespValue;
 import io.slotferry.source.SourceSpec;
 import java.io.IOException;
@@ -33,7 +34,19 @@ final class ForwardPass {
     }
 
     /** Compares one SCAN page of source database {@code db}. */
-    void page(SourceNode source, TargetReads target, int db, List<byte[]> keys) throws IOException, InterruptedException {
+    void page(SourceNode source, TargetReads target, int db, List<byte[]> scanned) throws IOException, InterruptedException {
+        List<byte[]> keys = scanned;
+        if (options.filter().active()) {
+            keys = new ArrayList<>(scanned.size());
+            for (byte[] k : scanned) {
+                if (options.filter().byName(k) == null) {
+                    keys.add(k); // a key the run's filters leave out is not compared
+                }
+            }
+            if (keys.isEmpty()) {
+                return;
+            }
+        }
         source.select(db);
         int n = keys.size();
         List<byte[]> targetKeys = new ArrayList<>(n);
@@ -53,6 +66,9 @@ final class ForwardPass {
             if ("none".equals(st)) {
                 tally.vanished++;
                 continue;
+            }
+            if (st != null && options.filter().typesActive() && !options.filter().keeps(valueType(st))) {
+                continue; // --types leaves it out: the target should not hold it, nor does verify compare it
             }
             tally.seen(db, sp >= 0, true);
             types[i] = st;
@@ -174,6 +190,16 @@ final class ForwardPass {
             default:
                 return null; // streams and module types: always compared in full
         }
+    }
+
+    /** TYPE's word as a type the filters name; anything else (a module type's name) is a module value. */
+    private static ValueType valueType(String type) {
+        for (ValueType t : ValueType.values()) {
+            if (t.wireName().equals(type)) {
+                return t;
+            }
+        }
+        return ValueType.MODULE;
     }
 
     /** TYPE's word, or null for an error reply (a redirect: compared again one by one). */

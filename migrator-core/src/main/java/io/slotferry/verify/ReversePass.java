@@ -63,7 +63,7 @@ final class ReversePass {
                     List<byte[]> keys = new ArrayList<>();
                     for (RespValue k : Reply.items(page.get(1), argv)) {
                         byte[] key = ValueCompare.bulk(k);
-                        if (!AppliedMarks.isToolKey(key) && (p >= 1.0 || random.nextDouble() < p)) {
+                        if (!AppliedMarks.isToolKey(key) && (p >= 1.0 || random.nextDouble() < p) && kept(key)) {
                             keys.add(key); // the migrator's applied marks are no source's keys
                         }
                     }
@@ -80,6 +80,19 @@ final class ReversePass {
             }
         }
         return checked;
+    }
+
+    /** False for a target key every source home of which the run's filters leave out by name: not compared. */
+    private boolean kept(byte[] key) {
+        if (!options.filter().active()) {
+            return true;
+        }
+        for (SourceHome h : SourceHome.of(options.mapping(), key, sourceDbs)) {
+            if (options.filter().byName(h.key()) == null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The keys that none of their source homes holds, on any source. */

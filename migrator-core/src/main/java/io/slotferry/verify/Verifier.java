@@ -39,6 +39,10 @@ public final class Verifier {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("verify needs at least one source");
         }
+        if (options.filter().active() && options.mode() == VerifyMode.COUNTS) {
+            throw new IllegalArgumentException("--mode counts compares key counts, which include the keys the filters leave"
+                    + " out: use --mode sample or full with --include/--exclude/--types");
+        }
         if (options.repair() != null && options.mode() == VerifyMode.COUNTS) {
             throw new IllegalArgumentException("--repair compares key by key: use --mode sample or full");
         }

@@ -110,7 +110,7 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         checkFailure();
         AppliedOffsets.Mark mark = offsets.register(write.sourceOffset());
         Pending p = Pending.write(write, mark);
-        rateLimit.acquire(p.bytes());
+        rateLimit.acquire(p.wireBytes()); // --max-bytes: bytes on the wire, not the in-flight budget's heap estimate
         long held = inFlight.get();
         if (held > 0 && held + p.bytes() > options.maxInFlightBytes()) {
             synchronized (budget) {

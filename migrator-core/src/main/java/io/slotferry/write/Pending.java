@@ -26,6 +26,8 @@ final class Pending {
     /** Encoded command(s) for WAIT and PROBE entries; writes are encoded by the sender, into its batch. */
     final byte[] encoded;
     private final int length;
+    /** Bytes sent on the wire (RESP of the command(s), MULTI/EXEC included; ASKING and probes not). */
+    private final int wire;
     final AppliedOffsets.Mark mark;
     /** The write this probe is for (PROBE only). */
     final Pending subject;
@@ -44,7 +46,8 @@ final class Pending {
         this.kind = kind;
         this.write = write;
         this.encoded = encoded;
-        this.length = encoded != null ? encoded.length : encodedLength(write);
+        this.wire = encoded != null ? encoded.length : wireLength(write);
+        this.length = encoded != null ? encoded.length : heapLength(write, wire);
         this.mark = mark;
         this.subject = subject;
     }
@@ -65,6 +68,11 @@ final class Pending {
     /** Bytes this write holds of the in-flight budget (encoded length plus object overhead). */
     long bytes() {
         return length;
+    }
+
+    /** Bytes this write puts on the wire (what {@code --max-bytes} limits). */
+    long wireBytes() {
+        return wire;
     }
 
     /** Replies the target sends for one sending of this entry. */
@@ -101,10 +109,22 @@ final class Pending {
      * take beyond their bytes (array headers, references, lists), so the budget bounds the heap
      * even for a chunk of a million 20-byte members, where the overhead exceeds the data.
      */
-    private static int encodedLength(Write w) {
-        long n = (w.transaction() ? MULTI.length + EXEC.length : 0) + WRITE_OVERHEAD;
+    private static int heapLength(Write w, int wire) {
+        long n = (long) wire + WRITE_OVERHEAD;
         for (List<byte[]> c : w.commands()) {
-            n += RespWriter.encodedLength(c) + (long) c.size() * ARGUMENT_OVERHEAD;
+            n += (long) c.size() * ARGUMENT_OVERHEAD;
+        }
+        if (n > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("a write of " + n + " bytes is too big to send");
+        }
+        return (int) n;
+    }
+
+    /** The RESP length of the write's command(s), MULTI and EXEC included. */
+    private static int wireLength(Write w) {
+        long n = w.transaction() ? MULTI.length + EXEC.length : 0;
+        for (List<byte[]> c : w.commands()) {
+            n += RespWriter.encodedLength(c);
         }
         if (n > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("a write of " + n + " bytes is too big to send");

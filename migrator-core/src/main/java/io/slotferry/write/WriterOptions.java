@@ -15,7 +15,8 @@ import java.time.Duration;
  *                          retried before the writer stops
  * @param waitTimeout       {@code WAIT 1 <ms>} timeout used to confirm writes reached a replica
  * @param maxOpsPerSecond   rate limit on writes, 0 = none
- * @param maxBytesPerSecond rate limit on encoded bytes, 0 = none
+ * @param maxBytesPerSecond rate limit on bytes sent on the wire (the RESP of each write; ASKING, probes and resends
+ *                          after a lost connection not counted), 0 = none
  */
 public record WriterOptions(long maxInFlightBytes, DataErrorPolicy onDataError, Duration connectTimeout,
                             Duration replyTimeout, Duration giveUpAfter, Duration waitTimeout,

@@ -215,4 +215,36 @@ class RdbReaderTest {
         RdbEvent.KeyBegin k = (RdbEvent.KeyBegin) readAll(rdb, RdbOptions.decoded()).get(1);
         assertEquals(-1000, k.key().expireAtMs());
     }
+
+    /**
+     * RDB 1 (Redis 1.x to 2.2): no file written by such a server is in the corpus, so this hand-built one, laid out
+     * as Redis 2.2's rdb.c writes it (linked list, hashtable set, zset with string scores, hashtable hash, a
+     * seconds expiry, no checksum), is all that tests the version.
+     */
+    @Test
+    void aHandBuiltRdbVersionOneFileReadsEveryTypeItCouldHold() throws IOException {
+        RdbBuilder b = new RdbBuilder(1).selectDb(0).stringKey("s", "v").listKey("l", 2);
+        b.u8(2).string("set").length(2).string("a").string("b");
+        b.u8(3).string("z").length(1).string("m").u8(3).raw("1.5".getBytes(StandardCharsets.US_ASCII));
+        b.u8(4).string("h").length(1).string("f").string("x");
+        b.u8(0xFD);
+        for (int i = 0; i < 4; i++) {
+            b.u8((2_000_000_000 >>> (8 * i)) & 0xff);
+        }
+        byte[] rdb = b.stringKey("e", "later").end();
+        List<RdbEvent> events = readAll(rdb, RdbOptions.decoded());
+        assertEquals(new RdbEvent.Header("REDIS", 1), events.get(0));
+        List<String> keys = new java.util.ArrayList<>();
+        for (RdbEvent e : events) {
+            if (e instanceof RdbEvent.KeyBegin k) {
+                keys.add(new String(k.key().key(), StandardCharsets.US_ASCII) + ":" + k.key().type().valueType().wireName()
+                        + (k.key().hasExpire() ? "@" + k.key().expireAtMs() : ""));
+            }
+        }
+        assertEquals(List.of("s:string", "l:list", "set:set", "z:zset", "h:hash", "e:string@2000000000000"), keys);
+        RdbEvent.SortedSetEntries z = (RdbEvent.SortedSetEntries) events.stream()
+                .filter(e -> e instanceof RdbEvent.SortedSetEntries).findFirst().orElseThrow();
+        assertEquals(1.5, z.entries().get(0).score());
+        assertEquals(ChecksumStatus.ABSENT, ((RdbEvent.End) events.get(events.size() - 1)).checksum());
+    }
 }

@@ -30,6 +30,9 @@ public final class DumpCommand implements Callable<Integer> {
     @Mixin
     RdbFileArgument input;
 
+    @Mixin
+    io.slotferry.cli.FilterOptions filters;
+
     @Option(names = "--format", defaultValue = "jsonl", paramLabel = "FORMAT",
             description = "Output format. Only 'jsonl' (one JSON object per line) exists today. Default: ${DEFAULT-VALUE}")
     String format;
@@ -42,7 +45,7 @@ public final class DumpCommand implements Callable<Integer> {
         }
         try (InputStream in = input.open()) {
             OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
-            JsonlDump.write(in, out);
+            JsonlDump.write(in, out, filters.filter(spec));
             out.flush();
         }
         return 0;
