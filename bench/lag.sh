@@ -6,7 +6,8 @@
 #   1. ceiling: CONNS writer processes (bench/lib/lag.py) write SET/INCR/HSET/RPUSH into the
 #      standalone source as fast as it answers, for SAT_SECONDS, with no migration running: what
 #      the source (with these writers, on this machine) accepts on its own;
-#   2. `migrate run --source redis://SOURCE` into a local 3-master cluster, status every 100 ms;
+#   2. `migrate run --source redis://SOURCE` into a local 3-master cluster, status every 100 ms,
+#      warmed up for WARMUP_SECONDS at the first step's rate (JIT, connections; not reported);
 #   3. steps: the same writers paced at STEPS (shares of the ceiling, in %), STEP_SECONDS each;
 #      during each step lag_seconds and lag_bytes are read from the status file every 100 ms
 #      (p50/p99/max, and the mean of the step's last second). Between steps the run is left to
@@ -15,7 +16,8 @@
 #      step. Reported: per step, and the highest bounded rate as a share of the ceiling.
 # The run is checked at the end: after the writes stop, the keys are compared source vs cluster
 # (bench/lib/replay.py check over a sample of each kind) once the run is caught up.
-# The tool's own CPU (user+sys of the migrate process tree, from /proc) is printed per step.
+# The tool's own CPU (user+sys of the migrate process tree, from /proc) is printed per step, next
+# to the three target primaries' CPU, both in cores (CPU-seconds per second of the step).
 #
 # Environment:
 #   CONNS=N          writer processes (default 4)
@@ -23,6 +25,7 @@
 #   STEPS="10 25 .." step rates in % of the ceiling (default "10 25 40 55 70 85 100")
 #   STEP_SECONDS=S   seconds per step (default 10)
 #   SAT_SECONDS=S    seconds of the ceiling measurement (default 5)
+#   WARMUP_SECONDS=S seconds at the first step's rate before the steps, not reported (default 5)
 #   EXACTLY_ONCE=on|off  --exactly-once of migrate run (default on)
 #   MIGRATE_BIN      launcher (default ./migrate)
 #   SEED=N           writer seed (default 11)
@@ -42,12 +45,13 @@ KEYS="${KEYS:-100000}"
 STEPS="${STEPS:-10 25 40 55 70 85 100}"
 STEP_SECONDS="${STEP_SECONDS:-10}"
 SAT_SECONDS="${SAT_SECONDS:-5}"
+WARMUP_SECONDS="${WARMUP_SECONDS:-5}"
 EXACTLY_ONCE="${EXACTLY_ONCE:-on}"
 MIGRATE_BIN="${MIGRATE_BIN:-./migrate}"
 SEED="${SEED:-11}"
 KEEP="${KEEP:-0}"
 P99_GOAL_MS=50
-for v in CONNS KEYS STEP_SECONDS SAT_SECONDS SEED; do
+for v in CONNS KEYS STEP_SECONDS SAT_SECONDS WARMUP_SECONDS SEED; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, got '${!v}'"
 done
 for s in $STEPS; do [[ "$s" =~ ^[1-9][0-9]*$ ]] || die "STEPS must be positive integers (percent), got '$s'"; done
@@ -78,6 +82,8 @@ tree_cpu() {
   done
   calc "printf \"%.2f\", $t / $hz"
 }
+
+targets_cpu() { local p t=0; for p in "${NODE_PIDS[@]}"; do t=$(calc "printf \"%.2f\", $t + $(tree_cpu "$p")"); done; echo "$t"; }
 
 status_field() { python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(s["workers"][0][sys.argv[2]])' "$1" "$2" 2>/dev/null; }
 
@@ -115,25 +121,33 @@ until grep -q '"phase" : "STREAMING"' "$WORK/status.json" 2>/dev/null; do
   sleep 0.1
 done
 
+# warm-up (JIT, connections): the first step's rate for WARMUP_SECONDS, not reported
+first=${STEPS%% *}
+log "warm-up: $first % for $WARMUP_SECONDS s (not reported) ..."
+python3 "$PY" step --port "$SRC_PORT" --conns "$CONNS" --rate "$(calc "printf \"%.0f\", $SAT * $first / 100")" \
+  --seconds "$WARMUP_SECONDS" --keys "$KEYS" --seed "$SEED" --status "$WORK/status.json" >"$OUT/warm-up.json" ||
+  die "the writers failed in the warm-up"
+
 ROWS=(); BEST=0; BEST_P99=""
 for s in $STEPS; do
   rate=$(calc "printf \"%.0f\", $SAT * $s / 100")
   wait_caught_up 120 || die "the run did not catch up within 120 s before the $s % step"
-  cpu0=$(tree_cpu "$MIG_PID")
+  cpu0=$(tree_cpu "$MIG_PID"); tcpu0=$(targets_cpu)
   log "step $s % = $rate writes/s for $STEP_SECONDS s ..."
   python3 "$PY" step --port "$SRC_PORT" --conns "$CONNS" --rate "$rate" --seconds "$STEP_SECONDS" \
     --keys "$KEYS" --seed "$((SEED + s))" --status "$WORK/status.json" >"$OUT/step-$s.json" ||
     die "the writers failed in the $s % step"
-  cpu1=$(tree_cpu "$MIG_PID")
-  row=$(python3 - "$OUT/step-$s.json" "$s" "$cpu0" "$cpu1" "$STEP_SECONDS" <<'EOF'
+  cpu1=$(tree_cpu "$MIG_PID"); tcpu1=$(targets_cpu)
+  row=$(python3 - "$OUT/step-$s.json" "$s" "$cpu0" "$cpu1" "$STEP_SECONDS" "$tcpu0" "$tcpu1" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1])); s = sys.argv[2]
 cpu = float(sys.argv[4]) - float(sys.argv[3])
+tcpu = float(sys.argv[7]) - float(sys.argv[6])
 ms = lambda v: "-" if v is None else "%.0f" % (v * 1000)
 kb = lambda v: "-" if v is None else "%.0f" % (v / 1024)
-print("| %s %% | %d | %d | %s / %s / %s | %s / %s / %s | %.2f | %s |" % (
+print("| %s %% | %d | %d | %s / %s / %s | %s / %s / %s | %.2f | %.2f | %s |" % (
     s, r["rate_target"], r["rate_achieved"], ms(r["lag_s_p50"]), ms(r["lag_s_p99"]), ms(r["lag_s_max"]),
-    kb(r["lag_bytes_p50"]), kb(r["lag_bytes_p99"]), kb(r["lag_bytes_max"]), cpu / float(sys.argv[5]),
+    kb(r["lag_bytes_p50"]), kb(r["lag_bytes_p99"]), kb(r["lag_bytes_max"]), cpu / float(sys.argv[5]), tcpu / float(sys.argv[5]),
     "yes" if r["bounded"] else ("no (writers fell behind)" if not r["writer_kept_pace"] else "no")))
 EOF
 )
@@ -156,8 +170,8 @@ CHECK=$(python3 "$PY" check --source "$SRC_PORT" --slots "$WORK/slots.txt" --key
   machine_lines
   echo "ceiling (the source alone, $CONNS writers unpaced): $SAT writes/s"
   echo
-  echo "| step | target writes/s | achieved | lag ms p50 / p99 / max | lag KiB p50 / p99 / max | tool CPU (cores) | bounded |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| step | target writes/s | achieved | lag ms p50 / p99 / max | lag KiB p50 / p99 / max | tool CPU (cores) | target primaries' CPU (cores) | bounded |"
+  echo "|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
   echo
   echo "highest bounded rate: $BEST writes/s = $(calc "printf \"%.1f\", 100 * $BEST / $SAT") % of the ceiling (p99 lag there: ${BEST_P99:--} ms; goal <= $P99_GOAL_MS ms up to 100 %)"
