@@ -55,6 +55,7 @@
 #                              command line) and PEAK_RSS_KB (the largest VmRSS sum over the
 #                              tree seen)
 #   machine_lines              "machine:", "load:", "java:", "redis:" header lines
+#   cpu_s PID...               CPU-seconds (user+sys, /proc/PID/stat) the processes used so far, summed
 
 : "${LOG_TAG:=bench}"
 
@@ -276,4 +277,11 @@ machine_lines() {
   echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min load average at start; other work on the box skews results)"
   echo "java:     $( (java -version 2>&1 || echo 'java not found') | paste -sd'|' | sed 's/|/ | /g')"
   echo "redis:    $(redis-server --version 2>/dev/null || echo 'redis-server not found')"
+}
+
+cpu_s() {
+  local p tck
+  tck=$(getconf CLK_TCK)
+  for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null || true; done |
+    awk -v t="$tck" '{ sub(/^.*\) /, ""); s += $12 + $13 } END { printf "%.2f\n", s / t }'
 }
