@@ -29,6 +29,8 @@ public final class CommandFramer {
     private enum State { ARRAY, ARRAY_COUNT, BULK, BULK_LENGTH, DATA, DATA_CR, DATA_LF }
 
     private final long keepLimit;
+    /** Keep only the commands of this name (upper-case ASCII, matched in any case); null: any command. */
+    private final String keepOnly;
     private State state = State.ARRAY;
     private long offset;
     private long commandStart;
@@ -40,6 +42,9 @@ public final class CommandFramer {
     private long argsLeft;
     private long bulkLeft;
     private List<byte[]> argv;
+    /** The arguments of the current command are being kept ({@link #argv} is created with its first one). */
+    private boolean keeping;
+    private long argCount;
     private long keptBytes;
     private byte[] current;
     private int currentFill;
@@ -50,9 +55,18 @@ public final class CommandFramer {
      *                    ({@link Long#MAX_VALUE}: all)
      */
     public CommandFramer(long startOffset, long keepLimit) {
+        this(startOffset, keepLimit, null);
+    }
+
+    /**
+     * @param keepOnly keep the arguments only of the commands of this name (the receiver looks for
+     *                 {@code REPLCONF GETACK}): the others are delimited without an allocation
+     */
+    public CommandFramer(long startOffset, long keepLimit, String keepOnly) {
         this.offset = startOffset;
         this.commandStart = startOffset;
         this.keepLimit = keepLimit;
+        this.keepOnly = keepOnly;
     }
 
     public boolean keepingAll() {
@@ -118,13 +132,13 @@ public final class CommandFramer {
                 case DATA_LF -> {
                     expect(b[i], '\n', "LF after a bulk string");
                     i++;
-                    if (argv != null) {
-                        argv.add(current);
+                    if (keeping) {
+                        keep(current);
                     }
                     current = null;
                     if (--argsLeft == 0) {
                         long commandEnd = offset + (i - off);
-                        List<byte[]> done = argv;
+                        List<byte[]> done = keeping ? argv : null;
                         argv = null;
                         state = State.ARRAY;
                         long start = commandStart;
@@ -173,7 +187,9 @@ public final class CommandFramer {
                 throw error("a command of 1 to " + MAX_ARGS + " arguments, got " + number);
             }
             argsLeft = number;
-            argv = keepLimit > 0 ? new ArrayList<>((int) Math.min(number, 16)) : null;
+            argCount = number;
+            argv = null;
+            keeping = keepLimit > 0;
             keptBytes = 0;
             state = State.BULK;
         } else {
@@ -182,15 +198,29 @@ public final class CommandFramer {
             }
             bulkLeft = number;
             currentFill = 0;
-            if (argv != null && keptBytes + number <= keepLimit) {
+            if (keeping && keptBytes + number <= keepLimit
+                    && (keepOnly == null || argsLeft < argCount || number == keepOnly.length())) {
                 keptBytes += number;
                 current = new byte[(int) number];
             } else {
-                argv = null; // too big to keep: only the boundaries are reported
+                keeping = false; // too big to keep, or not the command kept: only the boundaries are reported
+                argv = null;
                 current = null;
             }
             state = number == 0 ? State.DATA_CR : State.DATA;
         }
+    }
+
+    /** Adds a complete argument to the command kept; its first one decides whether it is kept at all. */
+    private void keep(byte[] arg) {
+        if (argv == null) {
+            if (keepOnly != null && !CommandName.is(arg, keepOnly)) {
+                keeping = false;
+                return;
+            }
+            argv = new ArrayList<>((int) Math.min(argCount, 16));
+        }
+        argv.add(arg);
     }
 
     private void expect(byte c, char wanted, String what) throws RespProtocolException {
