@@ -55,6 +55,9 @@ public final class AppliedMarks {
     private final byte[] barrierKey;
     private long barrier = -1;
     private long reapplyUpTo = -1;
+    /** The replication id {@link #valuePrefix} was built for ({@code REPLID:} as bytes). */
+    private String valueId;
+    private byte[] valuePrefix;
 
     AppliedMarks(String source, Supplier<String> replid, TargetNodes nodes) {
         this.source = source;
@@ -142,9 +145,13 @@ public final class AppliedMarks {
     List<List<byte[]>> marked(int slot, long offset, List<List<byte[]>> commands) {
         String id = replid.get();
         marks[slot] = Math.max(marks[slot], offset);
+        List<byte[]> mark = List.of(SET, key(slot), value(id, offset), PX, ONE_DAY);
+        if (commands.size() == 1) {
+            return List.of(commands.get(0), mark); // the usual case, on every unsafe write's path: no copy
+        }
         List<List<byte[]>> out = new ArrayList<>(commands.size() + 1);
         out.addAll(commands);
-        out.add(List.of(SET, key(slot), value(id, offset), PX, ONE_DAY));
+        out.add(mark);
         return out;
     }
 
@@ -153,8 +160,26 @@ public final class AppliedMarks {
         return new Write.Probe.Mark(key(slot), replid.get(), offset, replaySafe, offset <= reapplyUpTo);
     }
 
-    private static byte[] value(String id, long offset) {
-        return (id + ":" + offset).getBytes(StandardCharsets.US_ASCII);
+    /** {@code REPLID:OFFSET}, built from the id's bytes kept while the id stays the same (every unsafe write needs one). */
+    private byte[] value(String id, long offset) {
+        byte[] prefix = valuePrefix;
+        if (!id.equals(valueId)) {
+            prefix = (id + ":").getBytes(StandardCharsets.US_ASCII);
+            valuePrefix = prefix;
+            valueId = id;
+        }
+        if (offset < 0) {
+            return (id + ":" + offset).getBytes(StandardCharsets.US_ASCII);
+        }
+        int digits = 1;
+        for (long rest = offset / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        byte[] out = Arrays.copyOf(prefix, prefix.length + digits);
+        for (int i = out.length - 1; i >= prefix.length; i--, offset /= 10) {
+            out[i] = (byte) ('0' + offset % 10);
+        }
+        return out;
     }
 
     private static long offsetOf(RespValue r, String id, String what) throws IOException {
