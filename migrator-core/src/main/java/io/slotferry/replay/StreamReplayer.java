@@ -113,6 +113,11 @@ public final class StreamReplayer {
         return Math.min(result, floor);
     }
 
+    /** The stream has no more commands for now: writes the writer holds back to send together go out. */
+    public void flush() {
+        writer.flush();
+    }
+
     /** Waits until everything submitted is acknowledged. */
     public void drain() throws IOException, InterruptedException {
         writer.drain();

@@ -113,6 +113,7 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         rateLimit.acquire(p.bytes());
         long held = inFlight.get();
         if (held > 0 && held + p.bytes() > options.maxInFlightBytes()) {
+            flush(); // what waits here must be on its way, or the budget would never come back
             synchronized (budget) {
                 submitterWaiting = true;
                 while ((held = inFlight.get()) > 0 && held + p.bytes() > options.maxInFlightBytes() && failure == null && !closed) {
@@ -130,11 +131,24 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         }
         slotWriter[slot] = w;
         slotInFlight.incrementAndGet(slot);
-        w.enqueue(p);
+        if (w.stage(p)) {
+            w.handOver();
+        }
+    }
+
+    /** Hands every staged write to its primary's sender (called by the submitting thread when it has no more for now). */
+    @Override
+    public void flush() {
+        for (ShardWriter w : writers.values()) {
+            if (w.staged()) {
+                w.handOver();
+            }
+        }
     }
 
     @Override
     public void drain() throws WriteException, InterruptedException {
+        flush();
         synchronized (budget) {
             drainWaiting = true;
             while (inFlight.get() > 0 && failure == null && !closed) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,6 +36,8 @@ final class ShardWriter {
     private static final int BATCH_ENTRIES = 1024;
     private static final int BATCH_BYTES = 1 << 20;
     private static final long WAIT_EVERY_BYTES = 4L << 20;
+    /** New writes handed to the sender together (the submitter hands fewer over when it goes idle or waits). */
+    private static final int STAGE_ENTRIES = 64;
 
     private final ClusterWriter cluster;
     final RedisEndpoint endpoint;
@@ -63,6 +66,11 @@ final class ShardWriter {
     private boolean reconnectWanted;
     private boolean forwarding;
     private volatile boolean closed;
+    /** Writes handed over by {@link #enqueue} and {@link #handOver}, moved into {@link #queue} by the sender, in order. */
+    private final ConcurrentLinkedQueue<List<Pending>> incoming = new ConcurrentLinkedQueue<>();
+    private volatile boolean senderWaiting;
+    /** New writes the submitting thread staged, not handed over yet (that thread's only). */
+    private List<Pending> staged = new ArrayList<>(STAGE_ENTRIES);
 
     private RedisConnection conn;
     private Thread reader;
@@ -77,10 +85,37 @@ final class ShardWriter {
         sender.start();
     }
 
-    /** Appends an entry (a new write, or one redirected here). */
+    /** Appends an entry (one redirected here, or forwarded): handed over at once. */
     void enqueue(Pending p) {
+        incoming.add(List.of(p));
+        wake();
+    }
+
+    /**
+     * Stages a new write of the submitting thread (the only one that calls this, {@link #handOver} and
+     * {@link #staged}); true when a batch is full and should be handed over.
+     */
+    boolean stage(Pending p) {
+        staged.add(p);
+        return staged.size() >= STAGE_ENTRIES;
+    }
+
+    /** True when the submitting thread has staged writes not handed over yet. */
+    boolean staged() {
+        return !staged.isEmpty();
+    }
+
+    /** Hands the staged writes over to the sender, in one piece: one queue operation and at most one wake-up per batch. */
+    void handOver() {
+        if (!staged.isEmpty()) {
+            incoming.add(staged);
+            staged = new ArrayList<>(STAGE_ENTRIES);
+            wake();
+        }
+    }
+
+    private void wake() {
         // Lock-free hand-off: the submitting thread never waits for the sender's or reader's lock.
-        incoming.add(p);
         if (senderWaiting) {
             synchronized (lock) {
                 lock.notifyAll();
@@ -88,15 +123,11 @@ final class ShardWriter {
         }
     }
 
-    /** Writes handed over by {@link #enqueue}, moved into {@link #queue} by the sender, in order. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Pending> incoming = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private volatile boolean senderWaiting;
-
     /** Moves handed-over writes to the queue (holding the lock). */
     private void takeIncoming() {
-        Pending p;
-        while ((p = incoming.poll()) != null) {
-            queue.addLast(p);
+        List<Pending> l;
+        while ((l = incoming.poll()) != null) {
+            queue.addAll(l);
         }
     }
 
