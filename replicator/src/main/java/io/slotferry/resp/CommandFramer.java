@@ -2,6 +2,7 @@ package io.slotferry.resp;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -48,6 +49,8 @@ public final class CommandFramer {
     private long keptBytes;
     private byte[] current;
     private int currentFill;
+    /** The arguments {@link #whole} framed. */
+    private List<byte[]> parsed;
 
     /**
      * @param startOffset offset of the first byte that will be fed
@@ -89,6 +92,18 @@ public final class CommandFramer {
         while (i < end) {
             switch (state) {
                 case ARRAY -> {
+                    int after = keepLimit == Long.MAX_VALUE && keepOnly == null ? whole(b, i, end) : -1;
+                    if (after > 0) {
+                        // the whole command is in this piece: framed in one pass, no state turn per part
+                        long start = offset + (i - off);
+                        long commandEnd = offset + (after - off);
+                        List<byte[]> done = parsed;
+                        parsed = null;
+                        commandStart = commandEnd;
+                        i = after;
+                        listener.command(start, commandEnd, done);
+                        continue;
+                    }
                     expect(b[i], '*', "a command array ('*')");
                     commandStart = offset + (i - off);
                     startNumber(State.ARRAY_COUNT);
@@ -152,6 +167,52 @@ public final class CommandFramer {
             }
         }
         offset += len;
+    }
+
+    /**
+     * Frames the command starting at {@code b[i]} when it lies whole in {@code b[i..end)} and is well
+     * formed: its arguments go to {@link #parsed}, and the index after it is returned. Otherwise -1,
+     * and the state machine takes the bytes (it reports malformed input and keeps partial commands).
+     */
+    private int whole(byte[] b, int i, int end) {
+        if (b[i] != '*') {
+            return -1;
+        }
+        int p = i + 1;
+        long count = 0;
+        int digits = 0;
+        while (p < end && b[p] >= '0' && b[p] <= '9' && digits < 10) {
+            count = count * 10 + (b[p++] - '0');
+            digits++;
+        }
+        if (digits == 0 || end - p < 2 || b[p] != '\r' || b[p + 1] != '\n' || count < 1 || count > MAX_ARGS) {
+            return -1;
+        }
+        p += 2;
+        List<byte[]> out = new ArrayList<>((int) Math.min(count, 16));
+        for (long a = 0; a < count; a++) {
+            if (p >= end || b[p] != '$') {
+                return -1;
+            }
+            p++;
+            long len = 0;
+            digits = 0;
+            while (p < end && b[p] >= '0' && b[p] <= '9' && digits < 11) {
+                len = len * 10 + (b[p++] - '0');
+                digits++;
+            }
+            if (digits == 0 || end - p < 2 || b[p] != '\r' || b[p + 1] != '\n' || len > MAX_BULK) {
+                return -1;
+            }
+            p += 2;
+            if (end - p < len + 2 || b[p + (int) len] != '\r' || b[p + (int) len + 1] != '\n') {
+                return -1;
+            }
+            out.add(Arrays.copyOfRange(b, p, p + (int) len));
+            p += (int) len + 2;
+        }
+        parsed = out;
+        return p;
     }
 
     private void startNumber(State next) {
