@@ -24,7 +24,6 @@ import io.slotferry.write.TargetNodes;
 import io.slotferry.write.Write;
 import io.slotferry.write.WriteSink;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,7 +61,7 @@ public final class StreamReplayer {
 
     private final Map<String, CommandSpec> specs = new HashMap<>();
     /** {@link #specs} by the name's bytes as the stream spells them, for the replay-safety check of every write. */
-    private final Map<ByteBuffer, CommandSpec> specsByName = new HashMap<>();
+    private final SpecsByName specsByName = new SpecsByName();
     private Transaction transaction;
     private volatile long handledOffset = -1;
     private volatile long submittedOffset = -1;
@@ -243,11 +242,11 @@ public final class StreamReplayer {
     private boolean replaySafe(List<List<byte[]>> commands) {
         for (int i = 0; i < commands.size(); i++) {
             List<byte[]> argv = commands.get(i);
-            CommandSpec spec = specsByName.get(ByteBuffer.wrap(argv.get(0)));
+            CommandSpec spec = specsByName.get(argv.get(0));
             if (spec == null) {
                 spec = known(upper(argv.get(0)), argv);
-                if (spec != null && specs.get(upper(argv.get(0))) == spec && specsByName.size() < 256) {
-                    specsByName.put(ByteBuffer.wrap(argv.get(0).clone()), spec); // as spelled: no upper-casing per write
+                if (spec != null && specs.get(upper(argv.get(0))) == spec) {
+                    specsByName.put(argv.get(0), spec); // as spelled: no upper-casing per write
                 }
             }
             if (spec == null || !spec.replaySafety().safe(argv)) {
