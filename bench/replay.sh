@@ -87,6 +87,20 @@ python3 "$PY" gen --seed "$SEED" --commands "$COMMANDS" --keys "$KEYS" --base-ms
 
 flush_cluster() { local p; for p in "${MASTER_PORTS[@]}"; do ncli "$p" FLUSHALL >/dev/null; done; }
 
+thread_ticks() {  # "tid ticks name" of every thread of PID (user+sys clock ticks so far)
+  local t
+  for t in /proc/"$1"/task/*; do cat "$t/stat" 2>/dev/null || true; done |
+    awk '{ n = $0; sub(/^[0-9]+ \(/, "", n); sub(/\) .*$/, "", n); gsub(/ /, "_", n); r = $0; sub(/^.*\) /, "", r); split(r, f, " "); print $1, f[12] + f[13], n }'
+}
+
+thread_split() {  # CPU-s per 1M commands by thread name (digits folded: GC_Thread#N, ...), between two thread_ticks
+  local tck
+  tck=$(getconf CLK_TCK)
+  awk -v t="$tck" -v c="$COMMANDS" 'NR == FNR { a[$1] = $2; next }
+    { n = $3; gsub(/[0-9]+$/, "N", n); sub(/redis:.*/, "redis", n); d[n] += $2 - a[$1]; s += $2 - a[$1] }
+    END { for (n in d) if (d[n] > 0) printf "%6.2f %5.1f%% %s\n", d[n] / t * 1e6 / c, 100 * d[n] / s, n }' "$1" "$2" | sort -rn
+}
+
 per_1m() { calc "printf \"%.2f\\n\", ($2 - $1) * 1000000 / $COMMANDS"; }  # CPU-s from $1 to $2, per 1M commands
 
 ceiling_run() {  # prints "ops_per_s target_cpu_s_per_1M"
@@ -123,7 +137,7 @@ ours_run() {  # prints "ops_per_s source_accept_s peak_rss_mb our_cpu_s_per_1M t
   t0=$(now)
   ncli "$SRC_PORT" --pipe <"$WORK/source.resp" >"$WORK/source-pipe.log" 2>&1 || die "redis-cli --pipe into the source failed"
   t_src=$(since "$t0")
-  c0=$(cpu_s "$MIG_PID"); n0=$(cpu_s "${NODE_PIDS[@]}")
+  c0=$(cpu_s "$MIG_PID"); n0=$(cpu_s "${NODE_PIDS[@]}"); thread_ticks "$MIG_PID" >"$WORK/threads0-$1"
   t0=$(now)
   kill -CONT "$MIG_PID"
   deadline=$(( $(date +%s) + OURS_TIMEOUT ))
@@ -133,7 +147,8 @@ ours_run() {  # prints "ops_per_s source_accept_s peak_rss_mb our_cpu_s_per_1M t
     sleep 0.02
   done
   t_done=$(now)
-  c1=$(cpu_s "$MIG_PID"); n1=$(cpu_s "${NODE_PIDS[@]}")
+  c1=$(cpu_s "$MIG_PID"); n1=$(cpu_s "${NODE_PIDS[@]}"); thread_ticks "$MIG_PID" >"$WORK/threads1-$1"
+  thread_split "$WORK/threads0-$1" "$WORK/threads1-$1" >"$OUT/threads-$1.txt"
   python3 "$PY" check --source "$SRC_PORT" --slots "$WORK/slots.txt" --keys "$KEYS" --sample "$SAMPLE" \
     >"$OUT/check-$1.json" || die "source and cluster differ: $(cat "$OUT/check-$1.json")"
   stop_tree "$MIG_PID"; MIG_PID=""
@@ -162,6 +177,8 @@ RATIO=$(calc "printf \"%.1f\", 100 * $O / $C")
   echo "source accepted the backlog (replay paused) in: ${SRC_S[*]} s; our peak RSS: ${RSS[*]} MB"
   echo "CPU-s per 1M commands (user+sys): ours median $(median "${CPU[*]}") [${CPU[*]}]; the primaries while we replay" \
     "median $(median "${TCPU[*]}") [${TCPU[*]}], under the ceiling median $(median "${CEIL_CPU[*]}") [${CEIL_CPU[*]}]"
+  echo "our CPU-s per 1M commands by thread (run $RUNS; CPU-s, share, thread):"
+  sed 's/^/  /' "$OUT/threads-$RUNS.txt" | head -12
   echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg); exactly-once: ${EXACTLY_ONCE:-on}"
   echo "sample check (source vs cluster): $(cat "$OUT/check-$RUNS.json")"
 } | tee "$OUT/report.txt"
