@@ -50,10 +50,13 @@ public final class AppliedMarks {
     private final String source;
     private final Supplier<String> replid;
     private final TargetNodes nodes;
+    /** The slot marks as read when the stream started (what the last run applied), by slot. */
     private final long[] marks = new long[HashSlot.SLOTS];
     private final byte[][] keys = new byte[HashSlot.SLOTS][];
     private final byte[] barrierKey;
     private long barrier = -1;
+    /** The barrier mark as read when the stream started: what the last run completed. */
+    private long loadedBarrier = -1;
     private long reapplyUpTo = -1;
     /** The replication id {@link #valuePrefix} was built for ({@code REPLID:} as bytes). */
     private String valueId;
@@ -88,6 +91,7 @@ public final class AppliedMarks {
         this.reapplyUpTo = reapplyUpTo;
         Arrays.fill(marks, -1);
         barrier = -1;
+        loadedBarrier = -1;
         if (!active()) {
             return;
         }
@@ -116,11 +120,18 @@ public final class AppliedMarks {
             }
         }
         barrier = offsetOf(nodes.call(HashSlot.of(barrierKey), List.of(GET, barrierKey)), id, "the barrier mark");
+        loadedBarrier = barrier;
     }
 
-    /** True when the target already holds the write of {@code slot} at {@code offset}. */
+    /**
+     * True when the target already holds the write of {@code slot} at {@code offset}: by the marks as
+     * they were read when the stream started, i.e. what the last run applied. The marks this run writes
+     * say nothing about its own later writes, and a write may share its offset with one marked before it
+     * (the parts of one source transaction on either side of a cross-slot command or a flush): those
+     * must not be taken for applied.
+     */
     boolean applied(int slot, long offset) {
-        return offset <= Math.max(marks[slot], barrier);
+        return offset <= Math.max(marks[slot], loadedBarrier);
     }
 
     /** True when the target already holds the operation on a drained writer at {@code position}. */
@@ -144,7 +155,6 @@ public final class AppliedMarks {
     /** {@code commands} and the mark of {@code offset}, to be applied as one transaction. */
     List<List<byte[]>> marked(int slot, long offset, List<List<byte[]>> commands) {
         String id = replid.get();
-        marks[slot] = Math.max(marks[slot], offset);
         List<byte[]> mark = List.of(SET, key(slot), value(id, offset), PX, ONE_DAY);
         if (commands.size() == 1) {
             return List.of(commands.get(0), mark); // the usual case, on every unsafe write's path: no copy
