@@ -255,7 +255,13 @@ public final class Worker {
             long released = System.nanoTime();
             long checkpointed = released;
             while (!stopping) {
-                ReplicationEvent e = r.poll(200);
+                ReplicationEvent e = r.poll(0);
+                if (e == null) {
+                    if (replay != null) {
+                        replay.flush(); // no more for now: what the writer holds back goes out before we wait
+                    }
+                    e = r.poll(200);
+                }
                 if (e instanceof ReplicationEvent.Command c) {
                     if (c.endOffset() > submitLimit) {
                         // written before the write is sent: a crash then knows how far the target may hold writes

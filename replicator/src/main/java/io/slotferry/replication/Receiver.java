@@ -22,7 +22,11 @@ import java.nio.file.Path;
  */
 final class Receiver implements Runnable {
     private static final System.Logger LOG = System.getLogger(Receiver.class.getName());
-    /** Commands up to this many argument bytes are kept while framing (enough to spot GETACK). */
+    /**
+     * {@code REPLCONF} commands up to this many argument bytes are kept while framing, enough to spot
+     * {@code REPLCONF GETACK}; the stream's writes are only delimited here, without an allocation per
+     * command (the worker frames them into arguments, once, as it reads the spool).
+     */
     private static final int KEEP_SMALL = 64;
 
     private final RedisEndpoint endpoint;
@@ -162,7 +166,7 @@ final class Receiver implements Runnable {
     }
 
     private void stream(RedisConnection c, boolean acks, byte[] initial) throws IOException {
-        CommandFramer framer = new CommandFramer(received, KEEP_SMALL);
+        CommandFramer framer = new CommandFramer(received, KEEP_SMALL, "REPLCONF");
         CommandFramer.Listener listener = (start, end, argv) -> {
             if (acks && argv != null && argv.size() >= 2 && CommandName.is(argv.get(0), "REPLCONF")
                     && CommandName.is(argv.get(1), "GETACK")) {
