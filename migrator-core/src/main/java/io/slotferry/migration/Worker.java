@@ -19,6 +19,7 @@ import io.slotferry.replication.Replica;
 import io.slotferry.replication.ReplicaOptions;
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.replication.ReplicationId;
+import io.slotferry.replication.SnapshotSupersededException;
 import io.slotferry.replication.StreamPosition;
 import io.slotferry.replication.file.RdbFiles;
 import io.slotferry.resp.RedisEndpoint;
@@ -232,7 +233,7 @@ public final class Worker {
         ClusterWriter streamWriter = null;
         try (TargetNodes nodes = TargetNodes.open(target.endpoint(), target.writerOptions().connectTimeout());
              MasterTtlReads ttls = ttlReads != null ? ttlReads : MasterTtlReads.ofSource(live.endpoint());
-             Replica r = connect(live, ReplicaOptions.defaults(spool).withSnapshotFile(true))) {
+             Replica r = connect(live, ReplicaOptions.defaults(spool).withSnapshotFile(true).withFollowedTransfer(true))) {
             replica = r;
             LoadSummary summary = null;
             StreamReplayer replay = null;
@@ -261,9 +262,14 @@ public final class Worker {
                         replayer = null;
                     }
                     fullSyncs++;
+                    // Loaded while it arrives: the load follows the transfer instead of waiting for its end.
                     try (ClusterWriter w = openWriter()) {
-                        summary = SnapshotLoader.load(f.file(), w, target.capabilities(), loadOptions, stats,
-                                new SnapshotScripts(scripts, nodes));
+                        summary = SnapshotLoader.load(f.file(), f.bytes().open(), f.bytes().length(), w, target.capabilities(),
+                                loadOptions, stats, new SnapshotScripts(scripts, nodes));
+                    } catch (SnapshotSupersededException superseded) {
+                        // The link broke mid-transfer and the master sent a new snapshot: the next event begins
+                        // it, and it is loaded over what this one wrote (as after any forced full sync).
+                        LOG.log(Level.WARNING, "{0}: {1}; loading the new snapshot", new Object[] {live.name(), superseded.getMessage()});
                     }
                 } else if (e instanceof ReplicationEvent.SnapshotEnd || e instanceof ReplicationEvent.StreamResumed) {
                     long offset;
