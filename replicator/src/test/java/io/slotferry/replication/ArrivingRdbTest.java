@@ -53,11 +53,8 @@ class ArrivingRdbTest {
     @Test
     void aNewFullSyncMidTransferSupersedesTheSnapshotBeingRead() throws Exception {
         Spool spool = new Spool(dir, 1 << 20, 1 << 16);
-        Path file = spool.beginFullSync();
-        OutputStream out = spool.snapshotOutput(REPLID, 7, file);
-        out.write(new byte[5000], 0, 5000);
-        ArrivingRdb bytes = new ArrivingRdb(spool, spool.arrivingSnapshot());
-        try (InputStream in = bytes.open()) {
+        OutputStream out = transferStarted(spool, 5000);
+        try (InputStream in = new ArrivingRdb(spool, spool.arrivingSnapshot()).open()) {
             assertEquals(5000, in.readNBytes(5000).length, "what was written is readable");
             spool.beginFullSync(); // the link broke; the master sends a new snapshot
             assertThrows(SnapshotSupersededException.class, in::read);
@@ -69,11 +66,8 @@ class ArrivingRdbTest {
     @Test
     void aReceiverFailureEndsTheWaitWithItsCause() throws Exception {
         Spool spool = new Spool(dir, 1 << 20, 1 << 16);
-        Path file = spool.beginFullSync();
-        OutputStream out = spool.snapshotOutput(REPLID, 7, file);
-        out.write(new byte[10], 0, 10);
-        ArrivingRdb bytes = new ArrivingRdb(spool, spool.arrivingSnapshot());
-        try (InputStream in = bytes.open()) {
+        OutputStream out = transferStarted(spool, 10);
+        try (InputStream in = new ArrivingRdb(spool, spool.arrivingSnapshot()).open()) {
             in.readNBytes(10);
             spool.fail(new ReplicationException("the disk is full"));
             ReplicationException e = assertThrows(ReplicationException.class, in::read);
@@ -81,6 +75,13 @@ class ArrivingRdbTest {
         }
         out.close();
         spool.close();
+    }
+
+    /** A full sync whose first {@code bytes} (zeros) are written; the output to write the rest. */
+    private static OutputStream transferStarted(Spool spool, int bytes) throws java.io.IOException {
+        OutputStream out = spool.snapshotOutput(REPLID, 7, spool.beginFullSync());
+        out.write(new byte[bytes], 0, bytes);
+        return out;
     }
 
     private static byte[] readAll(ArrivingRdb bytes) {
