@@ -139,7 +139,7 @@ trap 'exit 143' TERM
 
 ERRORS=0
 WARNINGS=()
-declare -A SECS KPS TCPU TOOLCPU HWMS FORKS SAVES
+declare -A SECS KPS TCPU TOOLCPU HWMS FORKS SAVES SRCCPU
 RSSS=""
 T_BEGIN=$(now)
 TIME_START=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -148,6 +148,9 @@ masters_cpu() {  # CPU-seconds (user+sys, children included) of the cluster's pr
   local p
   for p in "${MASTER_PORTS[@]}"; do ncli "$p" INFO cpu; done | tr -d '\r' |
     awk -F: '/^used_cpu_(sys|user)(_children)?:/ { s += $2 } END { printf "%.2f", s }'
+}
+server_cpu() {  # PORT: CPU-seconds (user+sys) of that server and its children (a sync's fork) so far
+  ncli "$1" INFO cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user)(_children)?:/ { s += $2 } END { printf "%.2f", s }'
 }
 keyspace() {  # PORT -> "keys expires" of db0
   ncli "$1" INFO keyspace | tr -d '\r' |
@@ -375,14 +378,14 @@ run_ours() {  # tag source [args..]
   CUR_PID=""
   OURS_CPU=$(awk 'NF == 2 && $1 ~ /^[0-9.]+$/ { c = $1 + $2 } END { printf "%.2f", c }' "$LOGDIR/$tag.time" 2>/dev/null || echo nan)
   # the JVM options actually used: the words between the java binary and -jar
-  if [ "$PEAK_PROC" = java ]; then
+  if [ "$PEAK_PROC" = java ] && [[ "$PEAK_CMDLINE" == *" -jar "* ]]; then   # not the launcher's line before its exec
     JVM_SEEN=$(awk '{ for (i = 2; i <= NF && $i != "-jar"; i++) printf "%s%s", (i > 2 ? " " : ""), $i }' <<<"$PEAK_CMDLINE")
     [ -n "$JVM_SEEN" ] || JVM_SEEN="(none)"
   fi
 }
 
 ours_phase() {  # run kind: ours (the file) or live-diskless / live-disk (a full sync from the live source)
-  local i="$1" k="${2:-ours}" t0 secs kps hwm rss c0 tcpu fork="" forks0
+  local i="$1" k="${2:-ours}" t0 secs kps hwm rss c0 tcpu fork="" forks0 s0 scpu=""
   flush_cluster
   if [ "$k" = ours ]; then
     c0=$(masters_cpu); t0=$(now)
@@ -390,8 +393,10 @@ ours_phase() {  # run kind: ours (the file) or live-diskless / live-disk (a full
   else
     ncli "$LIVE_PORT" CONFIG SET repl-diskless-sync "$([ "$k" = live-diskless ] && echo yes || echo no)" >/dev/null
     forks0=$(ncli "$LIVE_PORT" INFO stats | tr -d '\r' | sed -n 's/^total_forks://p')
-    c0=$(masters_cpu); t0=$(now)
+    s0=$(server_cpu "$LIVE_PORT"); c0=$(masters_cpu); t0=$(now)
     run_ours "$k-$i" "redis://127.0.0.1:$LIVE_PORT" --snapshot-only
+    # the source's own CPU for the sync (its fork serializing the RDB), on the same cores as ours
+    scpu=$(calc "printf \"%.2f\", $(server_cpu "$LIVE_PORT") - $s0")
     fork=$(ncli "$LIVE_PORT" INFO stats | tr -d '\r' | awk -F: -v f0="$forks0" '
       /^total_forks:/ { n = $2 - f0 } /^latest_fork_usec:/ { u = $2 } END { if (n == 1) printf "%.3f", u / 1e6; else print "nan" }')
     # a disk-based sync sends nothing before the source's BGSAVE is on its disk (whole seconds)
@@ -419,10 +424,11 @@ ours_phase() {  # run kind: ours (the file) or live-diskless / live-disk (a full
   fi
   SECS[$k]+="$secs "; KPS[$k]+="$kps "; HWMS[$k]+="$hwm "; TCPU[$k]+="$tcpu "; TOOLCPU[$k]+="$OURS_CPU "
   [ -z "$fork" ] || FORKS[$k]+="$fork "
+  [ -z "$scpu" ] || SRCCPU[$k]+="$scpu "
   if [ "$k" = ours ]; then RSSS+="$rss "; fi
   printf '  %-8s run %d: %8s s %10s keys/s   ours %s CPU-s (%s per 1M keys), primaries %s CPU-s%s; peak RSS %s MB (VmHWM of %s)\n' \
     "$k" "$i" "$(fmt "$secs" 2)" "$kps" "$OURS_CPU" "$(fmt "$(calc "print $OURS_CPU * 1e6 / $KEYS")" 2)" "$tcpu" \
-    "${fork:+; source fork $fork s}" "$hwm" "$PEAK_PROC"
+    "${fork:+; source fork $fork s, source CPU $scpu s}" "$hwm" "$PEAK_PROC"
   printf '  %-8s        check: %s\n' "" "$CHECK_MSG"
   printf '  %-8s        its summary: %s\n' "" "$(grep . "$LOGDIR/$k-$i.out" | tail -1 || true)"
 }
@@ -600,6 +606,8 @@ if [ -n "${SECS[ours]:-}" ]; then
       "$(fmt "$(median "${FORKS[$k]:-0}")" 3)" \
       "$(paste -d' ' <(printf '%s\n' ${SECS[$k]}) <(printf '%s\n' ${SECS[ours]}) <(printf '%s\n' ${FORKS[$k]:-}) |
          awk '{ printf " %.2f", $1 / ($2 + $3) }')"
+    printf '  %-13s the source (its forked child included) spent %s CPU-s in the sync, median, on the same cores\n' "" \
+      "$(fmt "$(median "${SRCCPU[$k]:-}")" 2)"
     [ -z "${SAVES[$k]:-}" ] || printf '  %-13s the source'"'"'s BGSAVE took %s s (rdb_last_bgsave_time_sec, whole seconds): %s x (file load + BGSAVE)\n' "" \
       "$(printf '%s' "${SAVES[$k]}" | tr -s ' ' ',' | sed 's/,$//')" \
       "$(calc "printf \"%.3f\", $(median "${SECS[$k]}") / ($(median "${SECS[ours]}") + $(median "${SAVES[$k]}"))")"
