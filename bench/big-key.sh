@@ -109,17 +109,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-info_param() { sed -n "s/^params: .*\b$1=\([0-9-]*\).*/\1/p" "$INFO_FILE" 2>/dev/null | head -1; }
-# bg_wait OUT CMD...: CMD in the background (so INT/TERM traps fire at once), stdout+stderr to OUT
-bg_wait() {
-  local out="$1" rc=0
-  shift
-  "$@" >"$out" 2>&1 &
-  CUR_PID=$!
-  wait "$CUR_PID" || rc=$?
-  CUR_PID=""
-  return "$rc"
-}
 
 # ---------------------------------------------------------------- python3 helper (stdlib only)
 #   gen   SEED Z L H S EXPIRE_MS       RESP for redis-cli --pipe (stdout)
@@ -445,7 +434,7 @@ generate_rdb() {
   mkdir -p "$gtmp"
   gen_server_start "$gtmp"
   log "generating: zset $ZSET_MEMBERS, list $LIST_LEN, hash $HASH_FIELDS, set $SET_MEMBERS (seed $SEED) into redis-server pid $GEN_PID on 127.0.0.1:$GEN_PORT ..."
-  if ! bg_wait "$LOGDIR/gen-pipe.log" bash -c 'set -o pipefail; python3 -c "$1" gen "${@:2:6}" |
+  if ! bg_wait "$LOGDIR/gen-pipe.log" - bash -c 'set -o pipefail; python3 -c "$1" gen "${@:2:6}" |
                       redis-cli -h 127.0.0.1 -p "$8" --pipe' _ \
        "$PY" "$SEED" "$ZSET_MEMBERS" "$LIST_LEN" "$HASH_FIELDS" "$SET_MEMBERS" "$expire" "$GEN_PORT"; then
     tail -20 "$LOGDIR/gen-pipe.log" >&2; die "generation failed (redis-cli --pipe)"
@@ -458,7 +447,7 @@ generate_rdb() {
   t1=$(since "$t0")
   log "loaded in $t1 s; checking the source against the generator ..."
   # the same checks as on the cluster: proves the generator recomputes exactly what the server holds
-  if ! bg_wait "$LOGDIR/check-source.txt" python3 -c "$PY" check "$SEED" "$ZSET_MEMBERS" "$LIST_LEN" \
+  if ! bg_wait "$LOGDIR/check-source.txt" - python3 -c "$PY" check "$SEED" "$ZSET_MEMBERS" "$LIST_LEN" \
        "$HASH_FIELDS" "$SET_MEMBERS" "$expire" "$SAMPLE" standalone "$GEN_PORT"; then
     cat "$LOGDIR/check-source.txt" >&2; die "the generated source does not pass the checks"
   fi
@@ -574,7 +563,7 @@ if ! grep -q ', 4 rewritten)' <<<"$SUMMARY"; then
 fi
 # the data checks run in any case: after a failure they show how far each key got
 CHECK_RC=0
-bg_wait "$LOGDIR/check-cluster.txt" python3 -c "$PY" check "$SEED" "$ZSET_MEMBERS" "$LIST_LEN" \
+bg_wait "$LOGDIR/check-cluster.txt" - python3 -c "$PY" check "$SEED" "$ZSET_MEMBERS" "$LIST_LEN" \
   "$HASH_FIELDS" "$SET_MEMBERS" "$EXPIRE_MS" "$SAMPLE" cluster "${MASTER_PORTS[0]}" || CHECK_RC=$?
 CHECK_OUT=$(grep -v '^{' "$LOGDIR/check-cluster.txt" || true)
 [ "$CHECK_RC" = 0 ] || FAIL_REASONS+=("data check failed")

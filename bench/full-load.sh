@@ -156,25 +156,10 @@ keyspace() {  # PORT -> "keys expires" of db0
   ncli "$1" INFO keyspace | tr -d '\r' |
     awk -F'[=,:]' '/^db0:/ { k = $3; e = $5 } END { print k + 0, e + 0 }'
 }
-# bg_wait OUT ERR CMD...: run CMD in the background (so that INT/TERM traps fire at once) with
-# stdout to OUT and stderr to ERR (ERR "-": to OUT too), and wait for it. The redirections are
-# on the background command, never on a function call: bash would keep a saved copy of the
-# report pipe open while a trap runs, and `tee` would never see EOF.
-bg_wait() {
-  local out="$1" err="$2" rc=0
-  shift 2
-  if [ "$err" = - ]; then "$@" >"$out" 2>&1 & else "$@" >"$out" 2>"$err" & fi
-  CUR_PID=$!
-  wait "$CUR_PID" || rc=$?
-  CUR_PID=""
-  return "$rc"
-}
-
 # ================================================================ 1. data set
 read -r GEN_PARAMS < <(python3 "$PY" params)
 GEN_VERSION=$(printf '%s\n' "$GEN_PARAMS" | sed -n 's/.*gen_version=\([0-9]*\).*/\1/p')
 TTL_MIN_MS=$(printf '%s\n' "$GEN_PARAMS" | sed -n 's/.*ttl_min_ms=\([0-9]*\).*/\1/p')
-info_param() { sed -n "s/^params: .*\b$1=\([0-9]*\).*/\1/p" "$INFO_FILE" 2>/dev/null | head -1; }
 
 dataset_reusable() {
   [ "$FORCE" != 1 ] && [ -f "$RDB" ] && [ -f "$INFO_FILE" ] || return 1
@@ -200,25 +185,6 @@ repeat
 until cursor == "0"
 return n
 LUA
-IFS= read -r -d '' COMP_LUA <<'LUA' || true
-local cursor = "0"
-local keys, elems = {}, {}
-local lenf = { string = "STRLEN", hash = "HLEN", list = "LLEN", set = "SCARD", zset = "ZCARD" }
-repeat
-  local r = redis.call("SCAN", cursor, "COUNT", 1000)
-  cursor = r[1]
-  for _, k in ipairs(r[2]) do
-    local t = redis.call("TYPE", k)["ok"]
-    local id = t .. "/" .. redis.call("OBJECT", "ENCODING", k)
-    keys[id] = (keys[id] or 0) + 1
-    local f = lenf[t]
-    if f then elems[id] = (elems[id] or 0) + redis.call(f, k) end
-  end
-until cursor == "0"
-local res = {}
-for id, n in pairs(keys) do table.insert(res, id .. " " .. n .. " " .. (elems[id] or 0)) end
-return res
-LUA
 
 generate_dataset() {
   local gtmp="$TMPD/gen" t0 base summary ks want_exp want_cmds comp size
@@ -240,7 +206,7 @@ generate_dataset() {
   ks=$(keyspace "$GEN_PORT")
   [ "$ks" = "$KEYS $want_exp" ] || die "generation: the server holds keys/expires '$ks', expected '$KEYS $want_exp'"
   log "loaded in $(since "$t0") s; composition scan ..."
-  comp=$(ncli "$GEN_PORT" EVAL "$COMP_LUA" 0 | awk '
+  comp=$(ncli "$GEN_PORT" EVAL "$COMPOSITION_LUA" 0 | awk '
     NF == 3 { k[$1] = $2; e[$1] = $3; tk += $2 }
     END { for (id in k) printf "  %-18s %9d %6.2f%% %10d\n", id, k[id], 100 * k[id] / tk, e[id] }' | sort)
   gen_server_save "$gtmp" "$RDB"
@@ -615,14 +581,6 @@ if [ -n "${SECS[ours]:-}" ]; then
   echo
 fi
 MISSES=0
-goal() {  # label value op target unit
-  local verdict
-  if [ -z "$2" ] || [ "$2" = "nan" ]; then verdict="MISS (no data)"
-  elif calc "exit !($2 $3 $4)"; then verdict=PASS
-  else verdict=MISS; fi
-  [ "$verdict" = PASS ] || MISSES=$((MISSES + 1))
-  printf '  %-46s %9s %-3s  %s\n' "$1 $3 $4 $5" "$(fmt "$2")" "$5" "$verdict"
-}
 if [ "$HAVE_RUN" = 1 ]; then
   echo "goals (keys/s: median/median; RSS: max VmHWM over the runs):"
   goal "ours keys/s vs native ceiling" "$RATIO" ">=" "$RATIO_GOAL" "%"

@@ -22,6 +22,9 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+LOG_TAG=gen-rdb
+# shellcheck source=lib/common.sh
+source "$SCRIPT_DIR/lib/common.sh"
 
 OUT_FILE="${1:-$ROOT/bench/out/bench.rdb}"
 TARGET_MB="${2:-1100}"
@@ -35,14 +38,9 @@ if ! [[ "$TARGET_MB" =~ ^[0-9]+$ ]] || [ "$TARGET_MB" -lt 1 ]; then
 fi
 TARGET_BYTES=$((TARGET_MB * 1048576))
 
-log() { printf '[gen-rdb %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-fsize() { stat -c %s "$1"; }
 human() { awk -v b="$1" 'BEGIN { printf "%.1f MiB (%.1f MB)", b/1048576, b/1e6 }'; }
 
-for tool in redis-server redis-cli python3 awk stat; do
-  command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found in PATH"
-done
+need_tools redis-server redis-cli python3 awk stat
 
 mkdir -p "$(dirname "$OUT_FILE")"
 OUT_FILE="$(cd "$(dirname "$OUT_FILE")" && pwd)/$(basename "$OUT_FILE")"
@@ -62,8 +60,7 @@ if [ "$FORCE" != "1" ] && [ -f "$OUT_FILE" ]; then
   log "existing $OUT_FILE is only $(human "$have") < ${TARGET_MB} MiB: regenerating"
 fi
 
-T0=$(date +%s.%N)
-elapsed() { awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b-a }'; }
+T0=$(now)
 
 # ---------------------------------------------------------------- server
 TMPD="$(mktemp -d "$(dirname "$OUT_FILE")/.gen-rdb.XXXXXX")"
@@ -73,16 +70,7 @@ PORT=""
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [ -n "$SRV_PID" ] && kill -0 "$SRV_PID" 2>/dev/null; then
-    redis-cli -h 127.0.0.1 -p "$PORT" SHUTDOWN NOSAVE >/dev/null 2>&1 || true
-    for _ in $(seq 1 100); do kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$SRV_PID" 2>/dev/null; then
-      kill "$SRV_PID" 2>/dev/null || true
-      sleep 0.5
-      kill -9 "$SRV_PID" 2>/dev/null || true
-    fi
-    wait "$SRV_PID" 2>/dev/null || true
-  fi
+  redis_stop "$PORT" "$SRV_PID"
   rm -rf "$TMPD"
   exit "$rc"
 }
@@ -90,32 +78,11 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-start_server() {
-  local attempt p
-  for attempt in $(seq 1 20); do
-    p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-    port_in_use "$p" && continue
-    redis-server --port "$p" --bind 127.0.0.1 --dir "$TMPD" --dbfilename dump.rdb \
-      --save "" --appendonly no --rdbcompression yes --rdbchecksum yes \
-      --daemonize no --logfile "$TMPD/redis.log" --databases 16 &
-    SRV_PID=$!
-    PORT=$p
-    for _ in $(seq 1 100); do
-      if ! kill -0 "$SRV_PID" 2>/dev/null; then break; fi
-      if [ "$(redis-cli -h 127.0.0.1 -p "$p" PING 2>/dev/null)" = "PONG" ]; then
-        return 0
-      fi
-      sleep 0.1
-    done
-    # failed to start (port race?) -> make sure it is gone and retry
-    kill "$SRV_PID" 2>/dev/null || true
-    wait "$SRV_PID" 2>/dev/null || true
-    SRV_PID=""
-  done
-  [ -f "$TMPD/redis.log" ] && tail -5 "$TMPD/redis.log" >&2
-  die "could not start redis-server"
+start_server() {  # --databases 16: the fixed part writes keys into db 1 and 3
+  redis_start_free "$TMPD" --dbfilename dump.rdb --save "" --appendonly no --rdbcompression yes \
+    --rdbchecksum yes --databases 16
+  SRV_PID=$REDIS_PID
+  PORT=$REDIS_PORT
 }
 
 rcli() { redis-cli -h 127.0.0.1 -p "$PORT" "$@"; }
@@ -460,29 +427,9 @@ TOTAL_EXPIRES=$(printf '%s\n' "$KEYSPACE" | sed -n 's/.*expires=\([0-9]*\).*/\1/
 USED_MEM=$(rcli INFO memory | tr -d '\r' | sed -n 's/^used_memory_human://p')
 
 # exact composition: server-side Lua scan (type/encoding -> keys, elements|bytes)
-IFS= read -r -d '' COMP_LUA <<'LUA' || true
-local cursor = "0"
-local keys, elems = {}, {}
-local lenf = { string = "STRLEN", hash = "HLEN", list = "LLEN", set = "SCARD", zset = "ZCARD", stream = "XLEN" }
-repeat
-  local r = redis.call("SCAN", cursor, "COUNT", 1000)
-  cursor = r[1]
-  for _, k in ipairs(r[2]) do
-    local t = redis.call("TYPE", k)["ok"]
-    local e = redis.call("OBJECT", "ENCODING", k)
-    local id = t .. "/" .. e
-    keys[id] = (keys[id] or 0) + 1
-    local f = lenf[t]
-    if f then elems[id] = (elems[id] or 0) + redis.call(f, k) end
-  end
-until cursor == "0"
-local res = {}
-for id, n in pairs(keys) do table.insert(res, id .. " " .. n .. " " .. (elems[id] or 0)) end
-return res
-LUA
 COMPOSITION=""
 for db in $(printf '%s\n' "$KEYSPACE" | sed -n 's/^db\([0-9]*\):.*/\1/p'); do
-  COMPOSITION+=$(rcli -n "$db" EVAL "$COMP_LUA" 0 | sed "s/^/db$db /")$'\n'
+  COMPOSITION+=$(rcli -n "$db" EVAL "$COMPOSITION_LUA" 0 | sed "s/^/db$db /")$'\n'
 done
 COMP_TABLE=$(printf '%s' "$COMPOSITION" | awk '
   NF == 4 { k[$2] += $3; e[$2] += $4; tk += $3 }
@@ -493,7 +440,7 @@ COMP_TABLE=$(printf '%s' "$COMPOSITION" | awk '
 
 mv -f "$TMPD/dump.rdb" "$OUT_FILE"
 FINAL=$(fsize "$OUT_FILE")
-ELAPSED=$(elapsed)
+ELAPSED=$(since "$T0")
 
 {
   echo "file:        $OUT_FILE"
@@ -513,4 +460,4 @@ if [ "$VERIFY" = "1" ]; then
   log "VERIFY=1: redis-check-rdb $OUT_FILE ..."
   redis-check-rdb "$OUT_FILE" | tail -8
 fi
-log "done in $(elapsed)s"
+log "done in $(since "$T0")s"

@@ -194,14 +194,7 @@ echo
 
 # ---------------------------------------------------------------- goals
 MISSES=0
-goal() {  # label value op target unit
-  local verdict
-  if [ -z "$2" ] || [ "$2" = "nan" ]; then verdict="MISS (no data)"
-  elif calc "exit !($2 $3 $4)"; then verdict=PASS
-  else verdict=MISS; fi
-  [ "$verdict" = PASS ] || MISSES=$((MISSES + 1))
-  printf '  %-34s %10s %-5s  %s\n' "$1 $3 $4 $5" "$(fmt "$2")" "$5" "$verdict"
-}
+GOAL_WIDTH=34
 echo "goals (throughput judged on the median run, heap on the max over all runs):"
 goal "raw throughput" "$(median "${MBPS[raw]:-}")" ">=" "$RAW_GOAL" "MB/s"
 goal "decoded throughput" "$(median "${MBPS[decoded]:-}")" ">=" "$DECODED_GOAL" "MB/s"

@@ -3,7 +3,7 @@
 #
 #   source "$SCRIPT_DIR/lib/common.sh"
 #
-# Defines functions only: no traps, no `set` options, no output. Set LOG_TAG before
+# Defines functions (and the COMPOSITION_LUA text) only: no traps, no `set` options, no output. Set LOG_TAG before
 # (or after) sourcing to name the script in log lines.
 #
 #   log MSG / die MSG          "[TAG HH:MM:SS] MSG" on stderr; die exits 1
@@ -27,6 +27,10 @@
 #                              --daemonize no, backgrounded); sets REDIS_PID; waits for PONG
 #                              (a loading server answers -LOADING; up to REDIS_START_TIMEOUT s,
 #                              default 900). Returns 1, with the server stopped, if it fails.
+#   redis_start_free DIR [ARGS..]
+#                              redis_start on a free port, up to 20 ports (a port taken between the
+#                              check and the bind); sets REDIS_PORT and REDIS_PID. Dies on failure,
+#                              with the end of DIR/redis.log.
 #   redis_stop PORT PID        SHUTDOWN NOSAVE, wait up to 10 s, then stop_pid
 #   gen_server_start DIR       a standalone redis-server on a free port in DIR for writing an RDB
 #                              (dump.rdb, no save points, no AOF, compression and checksum on);
@@ -55,6 +59,18 @@
 #                              command line) and PEAK_RSS_KB (the largest VmRSS sum over the
 #                              tree seen)
 #   machine_lines              "machine:", "load:", "java:", "redis:" header lines
+#   bg_wait OUT ERR CMD..      CMD in the background (so INT/TERM traps fire at once), stdout to OUT,
+#                              stderr to ERR ("-": to OUT too); sets CUR_PID while it runs (for a
+#                              cleanup trap to stop_pid); returns its exit status
+#   info_param NAME            the value of NAME=... on the "params:" line of $INFO_FILE (a dataset's
+#                              .info file), empty when absent
+#   goal LABEL VALUE OP TARGET UNIT
+#                              one "goals" line: PASS when VALUE OP TARGET (awk), else MISS (also
+#                              when VALUE is empty or nan) and MISSES+1. Label column width
+#                              GOAL_WIDTH (default 46)
+#   COMPOSITION_LUA            a Lua script for EVAL ... 0: one "type/encoding keys elems" line per
+#                              type and encoding of the selected database (elems: collection
+#                              elements, string bytes, stream entries)
 
 : "${LOG_TAG:=bench}"
 
@@ -138,10 +154,20 @@ redis_stop() {
   stop_pid "$pid"
 }
 
+redis_start_free() {
+  local dir="$1" attempt
+  shift
+  for attempt in $(seq 1 20); do
+    REDIS_PORT=$(free_port) || die "no free port"
+    redis_start "$dir" "$REDIS_PORT" "$@" && return 0
+  done
+  [ ! -f "$dir/redis.log" ] || tail -5 "$dir/redis.log" >&2
+  die "could not start redis-server"
+}
+
 gen_server_start() {
-  GEN_PORT=$(free_port) || die "no free port"
-  redis_start "$1" "$GEN_PORT" --dbfilename dump.rdb --save "" --appendonly no \
-    --rdbcompression yes --rdbchecksum yes || die "could not start redis-server for the generation"
+  redis_start_free "$1" --dbfilename dump.rdb --save "" --appendonly no --rdbcompression yes --rdbchecksum yes
+  GEN_PORT=$REDIS_PORT
   GEN_PID=$REDIS_PID
 }
 
@@ -277,3 +303,47 @@ machine_lines() {
   echo "java:     $( (java -version 2>&1 || echo 'java not found') | paste -sd'|' | sed 's/|/ | /g')"
   echo "redis:    $(redis-server --version 2>/dev/null || echo 'redis-server not found')"
 }
+
+# The redirections are on the background command, never on a function call: bash would keep a
+# saved copy of a report pipe open while a trap runs, and `tee` would never see EOF.
+bg_wait() {
+  local out="$1" err="$2" rc=0
+  shift 2
+  if [ "$err" = - ]; then "$@" >"$out" 2>&1 & else "$@" >"$out" 2>"$err" & fi
+  CUR_PID=$!
+  wait "$CUR_PID" || rc=$?
+  CUR_PID=""
+  return "$rc"
+}
+
+info_param() { sed -n "s/^params: .*\b$1=\([0-9-]*\).*/\1/p" "$INFO_FILE" 2>/dev/null | head -1; }
+
+goal() {  # label value op target unit
+  local verdict
+  if [ -z "$2" ] || [ "$2" = "nan" ]; then verdict="MISS (no data)"
+  elif calc "exit !($2 $3 $4)"; then verdict=PASS
+  else verdict=MISS; fi
+  [ "$verdict" = PASS ] || MISSES=$((${MISSES:-0} + 1))
+  printf "  %-${GOAL_WIDTH:-46}s %10s %-5s  %s\n" "$1 $3 $4 $5" "$(fmt "$2")" "$5" "$verdict"
+}
+
+# shellcheck disable=SC2034  # used by the scripts that source this file
+IFS= read -r -d '' COMPOSITION_LUA <<'LUA' || true
+local cursor = "0"
+local keys, elems = {}, {}
+local lenf = { string = "STRLEN", hash = "HLEN", list = "LLEN", set = "SCARD", zset = "ZCARD", stream = "XLEN" }
+repeat
+  local r = redis.call("SCAN", cursor, "COUNT", 1000)
+  cursor = r[1]
+  for _, k in ipairs(r[2]) do
+    local t = redis.call("TYPE", k)["ok"]
+    local id = t .. "/" .. redis.call("OBJECT", "ENCODING", k)
+    keys[id] = (keys[id] or 0) + 1
+    local f = lenf[t]
+    if f then elems[id] = (elems[id] or 0) + redis.call(f, k) end
+  end
+until cursor == "0"
+local res = {}
+for id, n in pairs(keys) do table.insert(res, id .. " " .. n .. " " .. (elems[id] or 0)) end
+return res
+LUA

@@ -9,7 +9,8 @@ import picocli.CommandLine;
 
 /**
  * Durations as operators write them: {@code 500ms}, {@code 1s}, {@code 1.5s}, {@code 2m}, {@code 1h}, or
- * ISO-8601 ({@code PT1S}); never negative or zero.
+ * ISO-8601 ({@code PT1S}); never negative or zero, except that {@link OrZero} also takes 0 where 0 turns
+ * something off.
  */
 final class DurationText implements CommandLine.ITypeConverter<Duration> {
     private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(?:\\.(\\d{1,3}))?(ms|s|m|h)");
@@ -20,6 +21,26 @@ final class DurationText implements CommandLine.ITypeConverter<Duration> {
     }
 
     static Duration parse(String value) {
+        Duration d = read(value);
+        if (d.isNegative() || d.isZero()) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a positive duration");
+        }
+        return d;
+    }
+
+    /** For an option where 0 turns something off ({@code --ttl-grace 0}): 0, or a duration as above. */
+    static final class OrZero implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = value.trim().equals("0") ? Duration.ZERO : read(value);
+            if (d.isNegative()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is negative");
+            }
+            return d;
+        }
+    }
+
+    private static Duration read(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
         Duration d;
         Matcher m = SHORT.matcher(v);
@@ -43,9 +64,6 @@ final class DurationText implements CommandLine.ITypeConverter<Duration> {
             } catch (DateTimeParseException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (examples: 500ms, 1s, 2m, PT1S)");
             }
-        }
-        if (d.isNegative() || d.isZero()) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a positive duration");
         }
         return d;
     }

@@ -66,6 +66,7 @@ public final class Migrate implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Migrate());
         cl.registerConverter(java.time.Duration.class, new DurationText());
+        OptionWords.register(cl);
         cl.setParameterExceptionHandler(new CommandLineMistakes());
         cl.setUsageHelpWidth(120); // option texts are written for 120 columns; 80 would break them mid-sentence
         cl.setExecutionStrategy(parsed -> {

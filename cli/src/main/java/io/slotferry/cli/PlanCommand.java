@@ -36,16 +36,8 @@ import picocli.CommandLine.Option;
             "  1  at least one FAIL: the run would fail or lose data",
             "  2  invalid command line"})
 public final class PlanCommand implements Callable<Integer> {
-    @Option(names = "--source", required = true, paramLabel = "SRC",
-            description = {"A source, repeatable, as for 'migrate run': redis://..., rediss://..., twemproxy:PATH[#POOL],",
-                "codis:http://DASHBOARD:PORT, rdb:PATH. Example: --source codis:http://10.0.0.9:18080"})
-    List<String> sources;
-
     @Mixin
-    SourceOptions sourceOptions;
-
-    @Mixin
-    SyncFromOption syncFrom;
+    FleetOptions fleetOptions;
 
     @Mixin
     TargetOptions targetOptions;
@@ -60,7 +52,7 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Option(names = "--on-existing", paramLabel = "POLICY", defaultValue = "fail",
             description = "The run's --on-existing (fail, skip, replace): a target holding keys is a FAIL under fail. Default: ${DEFAULT-VALUE}")
-    String onExisting;
+    OnExisting onExisting;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -69,12 +61,6 @@ public final class PlanCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OptionRange.check(spec, "--big-value-bytes", bigValueBytes, 1, Long.MAX_VALUE, "bytes");
         PrintWriter out = spec.commandLine().getOut();
-        OnExisting existing;
-        try {
-            existing = OnExisting.parse(onExisting);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
         if (dbMap != null) {
             try {
                 DbMapping.parse(dbMap);
@@ -84,9 +70,9 @@ public final class PlanCommand implements Callable<Integer> {
         }
         List<Finding> findings;
         try {
-            Fleet fleet = sourceOptions.discover(sources, Duration.ofSeconds(10), syncFrom.parse());
-            findings = Preflight.check(fleet, targetOptions.endpoint(), Duration.ofSeconds(10), dbMap != null, bigValueBytes,
-                    existing);
+            Fleet sources = fleetOptions.discover(Duration.ofSeconds(10));
+            findings = Preflight.check(sources, targetOptions.endpoint(), Duration.ofSeconds(10), dbMap != null, bigValueBytes,
+                    onExisting);
         } catch (DiscoveryException e) {
             findings = List.of(new Finding(Finding.Level.FAIL, "sources", e.getMessage(), "fix the fleet's state or the --source values"));
         } catch (IllegalArgumentException e) {

@@ -19,7 +19,6 @@ import io.slotferry.replay.CrossSlotScripts;
 import io.slotferry.replay.FlushPolicy;
 import io.slotferry.replay.ReplayOptions;
 import io.slotferry.translate.DbMapping;
-import io.slotferry.source.SourceSpec;
 import io.slotferry.write.DataErrorPolicy;
 import io.slotferry.write.WriterOptions;
 import java.io.IOException;
@@ -27,8 +26,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,21 +69,8 @@ import picocli.CommandLine.Option;
             "  4  an input/output or connection error"})
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
-    @Option(names = "--source", required = true, paramLabel = "SRC",
-            description = {"A source, repeatable. Live instances are replicated as a replica: snapshot, then the command",
-                "stream until the run is stopped (Ctrl-C, SIGTERM: checkpoints are written; run again to resume).",
-                "  redis://[user@]host:port, rediss://...   one instance",
-                "  twemproxy:PATH/nutcracker.yml[#POOL]      every backend of every pool (or of POOL)",
-                "  codis:http://DASHBOARD:PORT               the master (or a healthy replica) of every group",
-                "  rdb:PATH                                  an RDB file, plain or .gz/.bz2/.xz (rdb:- reads stdin)",
-                "Examples: --source twemproxy:/etc/nutcracker.yml   --source codis:http://10.0.0.9:18080"})
-    List<String> sources;
-
     @Mixin
-    SourceOptions sourceOptions;
-
-    @Mixin
-    SyncFromOption syncFrom;
+    FleetOptions fleetOptions;
 
     @Option(names = "--db-map", paramLabel = "MAP", defaultValue = "only:0",
             description = {"Where source databases go (a cluster has db 0 only): only:0 (default; other dbs are skipped",
@@ -98,23 +82,23 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             description = {"What a replicated FLUSHDB/FLUSHALL does: stop (default: the worker stops and says so),",
                 "delete-own-keys (delete only this source's keys on the target), ignore (skip it with a warning).",
                 "Example: --flush delete-own-keys"})
-    String flush;
+    FlushPolicy flush;
 
     @Option(names = "--cross-slot-scripts", paramLabel = "POLICY", defaultValue = "stop",
             description = {"What a replicated EVAL whose KEYS span slots does (a cluster runs a script on one shard):",
                 "stop (default: the worker stops and names it) or emulate (run it on copies of its KEYS in one",
                 "slot and copy them back; exact for scripts that touch only their declared KEYS).",
                 "Example: --cross-slot-scripts emulate"})
-    String crossSlotScripts;
+    CrossSlotScripts crossSlotScripts;
 
     @Option(names = "--exactly-once", paramLabel = "on|off", defaultValue = "on", arity = "1",
             description = {"on (default): stream writes that must not be applied twice (INCR, RPUSH, RENAME, XADD ...) carry",
                 "an applied mark (a key slotferry:applied:{TAG}:SOURCE per slot, expiring after a day), so a restart",
                 "after a crash (kill -9) applies them exactly once; off: faster replay of such writes, but after a",
                 "crash those of the last second may be applied twice (a clean stop is exact either way)."})
-    String exactlyOnce;
+    OnOff exactlyOnce;
 
-    @Option(names = "--ttl-grace", paramLabel = "DURATION", defaultValue = "PT1H",
+    @Option(names = "--ttl-grace", paramLabel = "DURATION", defaultValue = "PT1H", converter = DurationText.OrZero.class,
             description = {"Hold every expiry on the target this long past the source's while the migration runs, so the",
                 "target never deletes a key before a lagging replay extends, removes or uses its TTL (the source's own",
                 "expiry DELs still delete keys when the source does); 'migrate finish' makes every TTL exact. 0 writes",
@@ -170,7 +154,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             description = {"restore: RESTORE when the target accepts the value, native commands otherwise (default);",
                 "rewrite: always native commands (slower; for targets that refuse RESTORE payloads).",
                 "Example: --load-mode rewrite"})
-    String loadMode;
+    LoadMode loadMode;
 
     @Option(names = "--big-value-bytes", paramLabel = "BYTES", defaultValue = "8388608",
             description = {"Values whose RDB encoding is larger are written in chunks of native commands, so",
@@ -183,13 +167,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 "skip (RESTORE without REPLACE: existing keys are left alone and counted) or",
                 "replace (overwrite keys of the same name). A restart with checkpoints is not checked.",
                 "Example: --on-existing skip"})
-    String onExisting;
+    OnExisting onExisting;
 
     @Option(names = "--on-data-error", paramLabel = "POLICY", defaultValue = "stop",
             description = {"What a key the target refuses (WRONGTYPE, BUSYKEY, OOM, a rejected payload) does:",
                 "stop (default: the run stops and names the key) or skip (count it, log it, go on; exit 1 at the end).",
                 "Example: --on-data-error skip"})
-    String onDataError;
+    DataErrorPolicy onDataError;
 
     @Option(names = "--max-ops", paramLabel = "N", defaultValue = "0",
             description = "Write at most N commands per second per source (0 = no limit). Example: --max-ops 50000")
@@ -217,29 +201,16 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         checkRanges();
         ReplayOptions replayOptions;
         try {
-            replayOptions = ReplayOptions.defaults().withDbMapping(DbMapping.parse(dbMap)).withFlush(FlushPolicy.parse(flush))
-                    .withForwardPublish(forwardPublish).withCrossSlotScripts(CrossSlotScripts.parse(crossSlotScripts))
-                    .withExactlyOnce(onOff("--exactly-once", exactlyOnce))
+            replayOptions = ReplayOptions.defaults().withDbMapping(DbMapping.parse(dbMap)).withFlush(flush)
+                    .withForwardPublish(forwardPublish).withCrossSlotScripts(crossSlotScripts)
+                    .withExactlyOnce(exactlyOnce == OnOff.ON)
                     .withTtlGrace(ttlGrace.toMillis());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        LoadMode mode = switch (loadMode.toLowerCase(Locale.ROOT)) {
-            case "restore" -> LoadMode.RESTORE;
-            case "rewrite" -> LoadMode.REWRITE;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--load-mode must be restore or rewrite, not " + loadMode);
-        };
-        DataErrorPolicy policy = switch (onDataError.toLowerCase(Locale.ROOT)) {
-            case "stop" -> DataErrorPolicy.STOP;
-            case "skip" -> DataErrorPolicy.SKIP;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--on-data-error must be stop or skip, not " + onDataError);
-        };
-        OnExisting existing;
-        try {
-            existing = OnExisting.parse(onExisting);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        LoadMode mode = loadMode;
+        DataErrorPolicy policy = onDataError;
+        OnExisting existing = onExisting;
         targetOptions.address(); // the target URI's mistakes before any connection
         RedisEndpoint targetEndpoint = targetOptions.endpoint();
         Fleet fleet = deployment.select(discover(), spec);
@@ -376,20 +347,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         return hint == null ? e : new IOException("target " + targetOptions.describe() + ": " + e.getMessage() + " (" + hint + ")", e);
     }
 
-    private static boolean onOff(String option, String value) {
-        switch (value.toLowerCase(Locale.ROOT)) {
-            case "on":
-                return true;
-            case "off":
-                return false;
-            default:
-                throw new IllegalArgumentException(option + " must be on or off, not " + value);
-        }
-    }
-
     private Fleet discover() throws IOException {
         try {
-            return sourceOptions.discover(sources, Duration.ofSeconds(10), syncFrom.parse());
+            return fleetOptions.discover(Duration.ofSeconds(10));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

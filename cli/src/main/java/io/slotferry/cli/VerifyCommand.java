@@ -74,19 +74,8 @@ import picocli.CommandLine.Option;
             "  4  an input/output or connection error"})
 public final class VerifyCommand implements Callable<Integer> {
 
-    @Option(names = "--source", required = true, paramLabel = "SRC",
-            description = {"A source, repeatable, as for 'migrate run': redis://[user@]host:port, rediss://...,",
-                "twemproxy:PATH/nutcracker.yml[#POOL] (every backend) or codis:http://DASHBOARD:PORT (every group) (read with SCAN,",
-                "TYPE, PTTL and reads of each type; nothing is written). Give every instance the target was",
-                "loaded from: a key on the target is extra only when no source has it.",
-                "Example: --source redis://10.0.3.7:6379 --source redis://10.0.3.8:6379"})
-    List<String> sources;
-
     @Mixin
-    SourceOptions sourceOptions;
-
-    @Mixin
-    SyncFromOption syncFrom;
+    FleetOptions fleetOptions;
 
     @Option(names = "--db-map", paramLabel = "MAP", defaultValue = "only:0",
             description = {"The --db-map the migration ran with: only:N (default only:0), prefix[:FORMAT], merge.",
@@ -98,7 +87,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "counts",
             description = {"counts (default), sample or full (see above). Example: --mode full"})
-    String mode;
+    VerifyMode mode;
 
     @Option(names = "--sample", paramLabel = "N", defaultValue = "10000",
             description = {"Keys compared per source in --mode sample, spread over the keyspace. Default: ${DEFAULT-VALUE}.",
@@ -163,14 +152,13 @@ public final class VerifyCommand implements Callable<Integer> {
         VerifyOptions options;
         List<SourceSpec.Live> live;
         try {
-            if (repair && VerifyMode.parse(mode) == VerifyMode.COUNTS) {
+            if (repair && mode == VerifyMode.COUNTS) {
                 throw new IllegalArgumentException("--repair compares key by key: add --mode sample or --mode full");
             }
-            options = VerifyOptions.defaults().withMode(VerifyMode.parse(mode)).withMapping(DbMapping.parse(dbMap))
+            options = VerifyOptions.defaults().withMode(mode).withMapping(DbMapping.parse(dbMap))
                     .withSample(sample).withTtlToleranceMs(ttlToleranceMs).withMaxOpsPerSource(maxOps).withExamples(examples)
                     .withRechecks(rechecks, Duration.ofMillis(recheckDelayMs))
                     .withRepair(repair ? new RepairOptions(repairMaxBytes) : null);
-            syncFrom.parse();
             targetOptions.address(); // the target URI's mistakes before any connection
             live = liveSources();
         } catch (IllegalArgumentException e) {
@@ -210,7 +198,7 @@ public final class VerifyCommand implements Callable<Integer> {
     /** The sources as live instances, discovered as 'migrate run' does (Twemproxy backends, Codis groups, URIs). */
     private List<SourceSpec.Live> liveSources() throws IOException {
         List<SourceSpec.Live> out = new ArrayList<>();
-        for (SourceSpec s : sourceOptions.discover(sources, Duration.ofSeconds(10), syncFrom.parse()).sources()) {
+        for (SourceSpec s : fleetOptions.discover(Duration.ofSeconds(10)).sources()) {
             if (!(s instanceof SourceSpec.Live live)) {
                 throw new IllegalArgumentException("verify compares live instances: use redis://[user@]host:port, rediss://...,"
                         + " twemproxy:PATH or codis:http://..., not " + s.name());

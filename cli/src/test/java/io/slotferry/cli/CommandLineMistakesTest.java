@@ -45,6 +45,44 @@ class CommandLineMistakesTest {
         assertEquals(Duration.ofMillis(1500), DurationText.parse("1.5s"));
         assertEquals(Duration.ofSeconds(1), DurationText.parse("PT1S"));
         assertRefused("'--progress-interval'", "run", "--source", CLOSED, "--target", CLOSED, "--progress-interval", "-1s");
+        assertRefused("'--progress-interval'", "run", "--source", CLOSED, "--target", CLOSED, "--progress-interval", "0");
+    }
+
+    @Test
+    void aTtlGraceOfZeroTurnsTheGraceOff() {
+        CommandLine line = Migrate.commandLine();
+        line.parseArgs("run", "--source", CLOSED, "--target", CLOSED, "--ttl-grace", "0");
+        assertEquals(Duration.ZERO, ((RunCommand) line.getSubcommands().get("run").getCommand()).ttlGrace);
+        line = Migrate.commandLine();
+        line.parseArgs("run", "--source", CLOSED, "--target", CLOSED, "--ttl-grace", "90s");
+        assertEquals(Duration.ofSeconds(90), ((RunCommand) line.getSubcommands().get("run").getCommand()).ttlGrace);
+        assertRefused("'--ttl-grace'", "run", "--source", CLOSED, "--target", CLOSED, "--ttl-grace", "-1s");
+    }
+
+    @Test
+    void aWordNoChoiceHasIsNamedWithTheOptionAndTheValidWords() {
+        assertRefused("Invalid value for option '--flush': 'wipe' is not one of stop, delete-own-keys, ignore",
+                "run", "--source", CLOSED, "--target", CLOSED, "--flush", "wipe");
+        assertRefused("Invalid value for option '--load-mode': 'fast' is not one of restore, rewrite",
+                "run", "--source", CLOSED, "--target", CLOSED, "--load-mode", "fast");
+        assertRefused("Invalid value for option '--exactly-once': 'yes' is not one of on, off",
+                "run", "--source", CLOSED, "--target", CLOSED, "--exactly-once", "yes");
+        assertRefused("Invalid value for option '--on-existing': 'keep' is not one of fail, skip, replace",
+                "plan", "--source", CLOSED, "--target", CLOSED, "--on-existing", "keep");
+        assertRefused("Invalid value for option '--sync-from': 'slave' is not one of replica, master",
+                "verify", "--source", CLOSED, "--target", CLOSED, "--sync-from", "slave");
+    }
+
+    @Test
+    void choicesAreWordsInAnyCase() {
+        CommandLine line = Migrate.commandLine();
+        line.parseArgs("run", "--source", CLOSED, "--target", CLOSED, "--flush", "Delete-Own-Keys", "--on-data-error", "SKIP",
+                "--exactly-once", "off");
+        RunCommand parsed = (RunCommand) line.getSubcommands().get("run").getCommand();
+        assertEquals(io.slotferry.replay.FlushPolicy.DELETE_OWN_KEYS, parsed.flush);
+        assertEquals(io.slotferry.write.DataErrorPolicy.SKIP, parsed.onDataError);
+        assertEquals(OnOff.OFF, parsed.exactlyOnce);
+        assertEquals(io.slotferry.load.LoadMode.RESTORE, parsed.loadMode, "the default");
     }
 
     @Test

@@ -42,7 +42,7 @@ class ConfigFileTest {
                   codis-freeze-migrations: true
                   lease-ttl: PT20S
                 """, "run", "--state-dir", "/tmp/override");
-        assertEquals(List.of("twemproxy:/etc/slotferry/nutcracker.yml"), run.sources);
+        assertEquals(List.of("twemproxy:/etc/slotferry/nutcracker.yml"), run.fleetOptions.sources);
         assertEquals(Path.of("/tmp/override"), run.stateDir, "the command line wins");
         assertEquals("1/4", run.deployment.shard);
         assertEquals(List.of("codis:p/group-1", "codis:p/group-2"), run.deployment.instances);

@@ -1,35 +1,29 @@
 package io.slotferry.cli;
 
+import static io.slotferry.fixture.Bulk.latin1;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slotferry.fixture.ClusterNode;
 import io.slotferry.fixture.RedisClusterFixture;
-import java.nio.charset.StandardCharsets;
+import io.slotferry.fixture.ServerView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.params.XPendingParams;
-import redis.clients.jedis.resps.StreamConsumersInfo;
-import redis.clients.jedis.resps.StreamEntry;
-import redis.clients.jedis.resps.StreamGroupInfo;
-import redis.clients.jedis.resps.StreamInfo;
-import redis.clients.jedis.resps.StreamPendingEntry;
-import redis.clients.jedis.resps.ScanResult;
-import redis.clients.jedis.resps.Tuple;
 
 /**
- * Every key of some servers with its type, value and TTL, read with plain commands, to compare a
- * migration's sources with its target. For test data sizes only (everything in memory).
+ * Every key of some servers with its type, value and TTL ({@link ServerView}), to compare a migration's
+ * sources with its target. For test data sizes only (everything in memory). Keys are ISO-8859-1 text.
  */
 final class KeyspaceView {
     /**
-     * One key: a canonical text of its value, and when it expires (epoch ms, from PTTL and the time
-     * it was read; -1 for none): absolute, so a source and a target read seconds apart compare.
+     * One key: its type and value as {@link ServerView#comparable} reads them (without a stream group's
+     * entries_read, which replication does not carry on Redis 7.0), and when it expires (epoch ms, -1 for
+     * none): absolute, so a source and a target read seconds apart compare.
      */
-    record Entry(String value, long expiresAt) {
+    record Entry(JsonNode value, long expiresAt) {
     }
 
     private KeyspaceView() {
@@ -43,23 +37,19 @@ final class KeyspaceView {
         Map<String, Entry> out = new TreeMap<>();
         long grace = 0;
         for (Jedis j : servers) {
-            String cursor = ScanParams.SCAN_POINTER_START;
-            do {
-                ScanResult<String> page = j.scan(cursor, new ScanParams().count(1000));
-                for (String key : page.getResult()) {
-                    if (key.equals("slotferry:ttl-grace")) {
-                        grace = Long.parseLong(j.get(key));
-                    }
-                    if (key.startsWith("slotferry:")) {
-                        continue; // the migrator's own keys (applied marks, emulation journals): no source's keys
-                    }
-                    Entry e = read(j, key);
-                    if (e != null) {
-                        out.put(key, e);
-                    }
+            for (byte[] k : ServerView.keys(j)) {
+                String key = latin1(k);
+                if (key.equals("slotferry:ttl-grace")) {
+                    grace = Long.parseLong(j.get(key));
                 }
-                cursor = page.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+                if (key.startsWith("slotferry:")) {
+                    continue; // the migrator's own keys (applied marks, emulation journals): no source's keys
+                }
+                Entry e = read(j, k);
+                if (e != null) {
+                    out.put(key, e);
+                }
+            }
         }
         if (grace > 0) {
             long g = grace;
@@ -101,74 +91,18 @@ final class KeyspaceView {
         return out;
     }
 
-    private static Entry read(Jedis j, String key) {
-        String type = j.type(key);
-        String value;
-        switch (type) {
-            case "string": {
-                byte[] bytes = j.get(key.getBytes(StandardCharsets.UTF_8));
-                if (bytes == null) {
-                    return null;
-                }
-                if (bytes.length >= 4 && bytes[0] == 'H' && bytes[1] == 'Y' && bytes[2] == 'L' && bytes[3] == 'L') {
-                    // a HyperLogLog: its bytes carry a cached count that a PFCOUNT on one side may have refreshed
-                    value = "hll " + j.pfcount(key);
-                } else {
-                    value = "string " + new String(bytes, StandardCharsets.ISO_8859_1);
-                }
-                break;
-            }
-            case "hash":
-                value = "hash " + new TreeMap<>(j.hgetAll(key));
-                break;
-            case "list":
-                value = "list " + j.lrange(key, 0, -1);
-                break;
-            case "set":
-                value = "set " + new TreeSet<>(j.smembers(key));
-                break;
-            case "zset": {
-                List<String> z = new ArrayList<>();
-                for (Tuple t : j.zrangeWithScores(key, 0, -1)) {
-                    z.add(t.getElement() + "=" + t.getScore());
-                }
-                value = "zset " + z;
-                break;
-            }
-            case "stream":
-                value = "stream " + stream(j, key);
-                break;
-            case "none":
-                return null; // expired or deleted between SCAN and TYPE
-            default:
-                value = type + " " + j.dump(key).length;
+    private static Entry read(Jedis j, byte[] key) {
+        ObjectNode view = ServerView.comparable(j, key);
+        if (view == null) {
+            return null; // expired or deleted between SCAN and TYPE
         }
-        long pttl = j.pttl(key);
-        return new Entry(value, pttl < 0 ? -1 : System.currentTimeMillis() + pttl);
-    }
-
-    /** A stream's entries, last id and length, and its groups: last delivered id, pending entries and consumers. */
-    private static String stream(Jedis j, String key) {
-        StringBuilder out = new StringBuilder();
-        for (StreamEntry e : j.xrange(key, (StreamEntryID) null, (StreamEntryID) null)) {
-            out.append(e.getID()).append(new TreeMap<>(e.getFields())).append(' ');
+        JsonNode expireAt = view.remove("expire_ms");
+        if (view.get("type").asText().equals("stream")) {
+            // Not compared: a group's entries_read. Redis 7.0 replicates XREADGROUP as XCLAIM ... LASTID without it
+            // (replication-transcripts README, "Quirks found"), so no replica, the migrator included, has the source's.
+            view.get("value").get("groups").forEach(g -> ((ObjectNode) g).remove("entries_read"));
         }
-        StreamInfo info = j.xinfoStream(key);
-        out.append("last=").append(info.getLastGeneratedId()).append(" length=").append(info.getLength());
-        for (StreamGroupInfo g : j.xinfoGroups(key)) {
-            out.append(" group ").append(g.getName()).append(" last=").append(g.getLastDeliveredId()).append(" pending=");
-            List<String> pending = new ArrayList<>();
-            for (StreamPendingEntry p : j.xpending(key, g.getName(), XPendingParams.xPendingParams().count(1000))) {
-                pending.add(p.getID() + "@" + p.getConsumerName() + "x" + p.getDeliveredTimes());
-            }
-            out.append(pending);
-            TreeSet<String> consumers = new TreeSet<>();
-            for (StreamConsumersInfo c : j.xinfoConsumers(key, g.getName())) {
-                consumers.add(c.getName());
-            }
-            out.append(" consumers=").append(consumers);
-        }
-        return out.toString();
+        return new Entry(view, expireAt.isNull() ? -1 : expireAt.asLong());
     }
 
     /** Differences of {@code actual} from {@code expected} (expiry times within {@code ttlToleranceMs}); empty when equal. */
@@ -178,7 +112,7 @@ final class KeyspaceView {
             Entry a = actual.get(e.getKey());
             if (a == null) {
                 out.add("missing " + e.getKey());
-            } else if (!a.value().equals(e.getValue().value())) {
+            } else if (!sameValue(e.getValue().value(), a.value())) {
                 out.add("value of " + e.getKey() + ": expected " + e.getValue().value() + ", found " + a.value());
             } else if ((a.expiresAt() < 0) != (e.getValue().expiresAt() < 0)
                     || Math.abs(a.expiresAt() - e.getValue().expiresAt()) > ttlToleranceMs) {
@@ -191,5 +125,13 @@ final class KeyspaceView {
             }
         }
         return out;
+    }
+
+    /**
+     * Equal type and value. A stream compares every field both servers report: a server before 7.0 does not
+     * report first id, max deleted id, entries added and entries read, which a 7.0 target then has on its own.
+     */
+    private static boolean sameValue(JsonNode expected, JsonNode actual) {
+        return ServerView.matches(expected, actual, expected.get("type").asText().equals("stream"));
     }
 }

@@ -144,7 +144,7 @@ class KubernetesManifestsTest {
         CommandLine run = Migrate.commandLine();
         run.parseArgs(ConfigFile.install(run, new String[] {"--config", runYaml.toString(), "run", "--shard", "0/4"}));
         RunCommand r = run.getSubcommands().get("run").getCommand();
-        assertEquals(List.of("twemproxy:/etc/slotferry/nutcracker.yml"), r.sources);
+        assertEquals(List.of("twemproxy:/etc/slotferry/nutcracker.yml"), r.fleetOptions.sources);
         assertEquals(9187, r.metricsPort);
         assertEquals(Path.of("/var/lib/slotferry/state"), r.stateDir);
         CommandLine verify = Migrate.commandLine();

@@ -31,7 +31,8 @@ class VerifyCommandTest {
     void anUnknownModeIsRefusedNamingTheAcceptedOnes() {
         int code = migrate("verify", "--source", "redis://127.0.0.1:1", "--target", "redis://127.0.0.1:1", "--mode", "quick");
         assertEquals(2, code, err.toString());
-        assertTrue(err.toString().contains("--mode must be counts, sample or full"), err.toString());
+        assertTrue(err.toString().contains("Invalid value for option '--mode': 'quick' is not one of counts, sample, full"),
+                err.toString());
     }
 
     @Test

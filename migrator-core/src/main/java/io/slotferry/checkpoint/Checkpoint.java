@@ -1,5 +1,7 @@
 package io.slotferry.checkpoint;
 
+import io.slotferry.replication.ReplicationId;
+import io.slotferry.replication.StreamPosition;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -14,7 +16,8 @@ import java.util.Objects;
  * @param formatVersion  {@link #FORMAT_VERSION} of the writer; a reader refuses any other
  * @param source         the instance's identity (its name in the run)
  * @param phase          snapshot being loaded, or streaming
- * @param replid         the replication id the offsets belong to ("?" before the source answered)
+ * @param replid         the replication id the offsets belong to ({@link ReplicationId#NONE}, "?" in the file, before
+ *                       the source answered or for a source that cannot be resumed)
  * @param receivedOffset highest offset received from the source
  * @param appliedOffset  highest offset whose writes the target acknowledged (-1 in the snapshot phase)
  * @param db             database selected in the stream at {@code appliedOffset} (a resumed stream does not repeat its SELECT)
@@ -22,7 +25,7 @@ import java.util.Objects;
  * @param submitLimit    the run sends no stream write above this offset before a checkpoint raises it: after a
  *                       crash, writes up to it may be on the target already (0 in records of older builds)
  */
-public record Checkpoint(int formatVersion, String source, Phase phase, String replid, long receivedOffset,
+public record Checkpoint(int formatVersion, String source, Phase phase, ReplicationId replid, long receivedOffset,
         long appliedOffset, int db, String writtenAt, long submitLimit) {
     /** The one format this build reads and writes. */
     public static final int FORMAT_VERSION = 1;
@@ -38,14 +41,24 @@ public record Checkpoint(int formatVersion, String source, Phase phase, String r
     }
 
     /** A snapshot of {@code replid} at {@code offset} is being loaded. */
-    public static Checkpoint snapshot(String source, String replid, long offset) {
+    public static Checkpoint snapshot(String source, ReplicationId replid, long offset) {
         return new Checkpoint(FORMAT_VERSION, source, Phase.SNAPSHOT, replid, offset, -1, 0, Instant.now().toString(), offset);
     }
 
     /** The target holds everything up to {@code applied} of stream {@code replid}. */
-    public static Checkpoint streaming(String source, String replid, long received, long applied, int db, long submitLimit) {
+    public static Checkpoint streaming(String source, ReplicationId replid, long received, long applied, int db, long submitLimit) {
         return new Checkpoint(FORMAT_VERSION, source, Phase.STREAMING, replid, received, applied, db, Instant.now().toString(),
                 submitLimit);
+    }
+
+    /** The position a restart resumes the stream from: {@code PSYNC replid appliedOffset+1}, in database {@code db}. */
+    public StreamPosition resumePosition() {
+        return new StreamPosition(replid, appliedOffset, db);
+    }
+
+    /** True when a restart can ask the source to continue the stream: a streaming record of a known replication id. */
+    public boolean resumable() {
+        return phase == Phase.STREAMING && !replid.isNone();
     }
 
     /** Up to where the run that wrote this record may have sent stream writes (its received offset for older records). */

@@ -1,11 +1,14 @@
 package io.slotferry.checkpoint;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.slotferry.replication.OwnerOnly;
+import io.slotferry.replication.ReplicationId;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,7 +31,18 @@ public final class StateDirectory {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .addMixIn(ReplicationId.class, ReplicationIdAsText.class)
             .build();
+
+    /** A replication id is its text in the files ({@code "replid": "8a1b...", or "?"}), as records always had it. */
+    private abstract static class ReplicationIdAsText {
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        ReplicationIdAsText(String value) {
+        }
+
+        @JsonValue
+        abstract String value();
+    }
 
     private final Path dir;
 

@@ -1,5 +1,6 @@
 package io.slotferry.command;
 
+import io.slotferry.resp.Ascii;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -75,9 +75,9 @@ public final class CommandTable {
         if (argv.isEmpty()) {
             return Optional.empty();
         }
-        String name = lowerAscii(argv.get(0));
+        String name = Ascii.lower(argv.get(0));
         if (containers.contains(name) && argv.size() > 1) {
-            return Optional.ofNullable(byName.get(name + "|" + lowerAscii(argv.get(1))));
+            return Optional.ofNullable(byName.get(name + "|" + Ascii.lower(argv.get(1))));
         }
         return Optional.ofNullable(byName.get(name));
     }
@@ -95,11 +95,6 @@ public final class CommandTable {
     /** Every entry name (tests compare against the captures). */
     Set<String> names() {
         return byName.keySet();
-    }
-
-    private static String lowerAscii(byte[] b) {
-        // command names are ASCII; other bytes decode to U+FFFD and match nothing
-        return new String(b, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
     }
 
     static List<String> readLines(String resource) {

@@ -1,8 +1,7 @@
 package io.slotferry.command;
 
-import java.nio.charset.StandardCharsets;
+import io.slotferry.resp.Ascii;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Whether a write may be applied again after a crash or a lost connection (overrides.tsv column
@@ -46,12 +45,10 @@ public enum ReplaySafety {
     static final List<String> DECIDED_BY_ARGUMENTS = List.of("zadd");
 
     private static boolean safeByArguments(List<byte[]> argv) {
-        String name = new String(argv.get(0), StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
-        if (name.equals("zadd")) {
+        if (Ascii.upper(argv.get(0)).equals("ZADD")) {
             // ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member ...: INCR adds to the score
             for (int i = 2; i < argv.size(); i++) {
-                String option = new String(argv.get(i), StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
-                switch (option) {
+                switch (Ascii.upper(argv.get(i))) {
                     case "NX", "XX", "GT", "LT", "CH" -> {
                     }
                     case "INCR" -> {

@@ -11,16 +11,6 @@ public enum OnExisting {
     /** Overwrite keys of the same name (RESTORE ... REPLACE). */
     REPLACE;
 
-    /** {@code fail}, {@code skip} or {@code replace}. */
-    public static OnExisting parse(String text) {
-        return switch (text.toLowerCase(Locale.ROOT)) {
-            case "fail" -> FAIL;
-            case "skip" -> SKIP;
-            case "replace" -> REPLACE;
-            default -> throw new IllegalArgumentException("--on-existing '" + text + "' is not understood: use fail (default), skip or replace");
-        };
-    }
-
     /** The option's word. */
     public String word() {
         return name().toLowerCase(Locale.ROOT);

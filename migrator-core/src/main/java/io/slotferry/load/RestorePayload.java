@@ -1,15 +1,14 @@
 package io.slotferry.load;
 
-import io.slotferry.rdb.Crc64;
+import io.slotferry.rdb.DumpPayload;
 import io.slotferry.rdb.RdbType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A DUMP/RESTORE payload: the RDB type byte, the value bytes exactly as in the RDB file, the RDB version
- * (2 bytes, little-endian) and the CRC-64/Jones (8 bytes, little-endian) of everything before it. This is
- * what {@code DUMP} returns, so building it needs no decoding.
+ * A DUMP/RESTORE payload ({@link DumpPayload}: type byte, value bytes exactly as in the RDB file, version,
+ * CRC-64) and the commands that write it to a target.
  *
  * @param bytes the payload
  */
@@ -17,25 +16,12 @@ public record RestorePayload(byte[] bytes) {
 
     /** The payload of a value of {@code type} whose serialized bytes are {@code value}, stamped with {@code rdbVersion}. */
     public static RestorePayload of(RdbType type, byte[] value, int rdbVersion) {
-        byte[] p = new byte[1 + value.length + 10];
-        p[0] = (byte) type.code();
-        System.arraycopy(value, 0, p, 1, value.length);
-        int v = 1 + value.length;
-        p[v] = (byte) rdbVersion;
-        p[v + 1] = (byte) (rdbVersion >>> 8);
-        Crc64 crc = new Crc64();
-        crc.update(p, 0, p.length - 8);
-        long c = crc.value();
-        for (int i = 0; i < 8; i++) {
-            p[p.length - 8 + i] = (byte) (c >>> (8 * i));
-        }
-        return new RestorePayload(p);
+        return new RestorePayload(DumpPayload.build(type.code(), value, rdbVersion));
     }
 
     /** The RDB version stamped on the payload. */
     public int rdbVersion() {
-        int v = bytes.length - 10;
-        return (bytes[v] & 0xff) | (bytes[v + 1] & 0xff) << 8;
+        return DumpPayload.rdbVersion(bytes);
     }
 
     /**

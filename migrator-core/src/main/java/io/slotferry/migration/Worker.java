@@ -11,16 +11,16 @@ import io.slotferry.load.ScriptListener;
 import io.slotferry.load.SnapshotLoader;
 import io.slotferry.rdb.ChecksumStatus;
 import io.slotferry.replay.FunctionLibraries;
+import io.slotferry.replay.ReplayException;
 import io.slotferry.replay.ReplayOptions;
 import io.slotferry.replay.ReplayStats;
 import io.slotferry.replay.StreamReplayer;
 import io.slotferry.replay.ToolKeys;
+import io.slotferry.replication.OffsetMarks;
 import io.slotferry.replication.Replica;
 import io.slotferry.replication.ReplicaOptions;
 import io.slotferry.replication.ReplicationEvent;
-import io.slotferry.replication.ReplicationId;
 import io.slotferry.replication.SnapshotSupersededException;
-import io.slotferry.replication.StreamPosition;
 import io.slotferry.replication.file.RdbFiles;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.source.SourceSpec;
@@ -65,7 +65,11 @@ public final class Worker {
     private final StateDirectory state;
     private final LoadStats stats = new LoadStats();
     private final ReplayStats replayStats = new ReplayStats();
-    private final StreamMarks marks = new StreamMarks();
+    /** When the commands handed to the target but not all acknowledged were received (the lag in time). */
+    private final OffsetMarks receiveTimes = OffsetMarks.times();
+    /** Which database was selected where: a checkpoint at the applied offset names the one selected there. */
+    private final OffsetMarks databases = OffsetMarks.databases();
+    private int appliedDb;
     private volatile StreamReplayer replayer;
     private volatile Replica replica;
     private volatile boolean stopping;
@@ -212,12 +216,12 @@ public final class Worker {
     /** Resumes from the last streaming checkpoint when there is one; otherwise a full sync. */
     private Replica connect(SourceSpec.Live live, ReplicaOptions options) throws IOException {
         Optional<Checkpoint> last = state.checkpoint(live.name());
-        if (last.isPresent() && last.get().phase() == Checkpoint.Phase.STREAMING && !last.get().replid().equals(ReplicationId.NONE.value())) {
+        if (last.isPresent() && last.get().resumable()) {
             Checkpoint c = last.get();
             resumedFrom = c.mayHaveSentUpTo();
             LOG.log(Level.INFO, "{0}: resuming from the checkpoint: PSYNC {1} {2}",
                     new Object[] {live.name(), c.replid(), Long.toString(c.appliedOffset() + 1)});
-            return Replica.resume(live.endpoint(), options, new StreamPosition(new ReplicationId(c.replid()), c.appliedOffset(), c.db()));
+            return Replica.resume(live.endpoint(), options, c.resumePosition());
         }
         return Replica.start(live.endpoint(), options);
     }
@@ -248,10 +252,10 @@ public final class Worker {
                         checkpoint(live, r, replay);
                     }
                     replay.apply(c);
-                    marks.submitted(c);
+                    submitted(c, r, replay);
                 } else if (e instanceof ReplicationEvent.SnapshotBegin b) {
                     phase = Phase.SNAPSHOT;
-                    state.save(Checkpoint.snapshot(live.name(), b.replid().value(), b.offset()));
+                    state.save(Checkpoint.snapshot(live.name(), b.replid(), b.offset()));
                 } else if (e instanceof ReplicationEvent.SnapshotFile f) {
                     if (streamWriter != null) {
                         LOG.log(Level.WARNING, "{0}: the source forced a new full sync; its snapshot is loaded again over"
@@ -276,11 +280,11 @@ public final class Worker {
                     long reapplyUpTo = -1;
                     if (e instanceof ReplicationEvent.SnapshotEnd end) {
                         offset = end.offset();
-                        marks.reset(0); // a master selects a database before its first command after a full sync
+                        restartMarks(offset, 0); // a master selects a database before its first command after a full sync
                     } else {
                         offset = ((ReplicationEvent.StreamResumed) e).offset();
                         reapplyUpTo = resumedFrom;
-                        marks.reset(r.deliveredPosition().db());
+                        restartMarks(offset, r.deliveredPosition().db());
                         partialResyncs++;
                     }
                     if (streamWriter == null) {
@@ -325,12 +329,47 @@ public final class Worker {
         }
     }
 
+    /** The stream starts just after {@code offset}, with database {@code db} selected there. */
+    private void restartMarks(long offset, int db) {
+        receiveTimes.clear();
+        databases.clear();
+        databases.record(offset, db);
+        appliedDb = db;
+    }
+
+    /**
+     * {@code c} was handed to the target. Database marks never merge: at their cap (a backlog of 2^20
+     * database changes) the worker first waits for the target to hold what it was sent, which frees them.
+     */
+    private void submitted(ReplicationEvent.Command c, Replica r, StreamReplayer replay)
+            throws IOException, InterruptedException, ReplayException {
+        receiveTimes.record(c.endOffset(), c.receivedAtMillis());
+        if (!databases.record(c.endOffset(), c.db())) {
+            replay.drain();
+            acknowledge(r, replay);
+            if (!databases.record(c.endOffset(), c.db())) {
+                throw new ReplayException(c.name(), c.startOffset(), "more than " + databases.cap() + " database changes"
+                        + " wait for their checkpoint (a transaction, or writes a restart found applied, switch databases"
+                        + " that often); the worker stops rather than forget where one was selected");
+            }
+        }
+    }
+
+    /** The target holds everything up to {@code applied}: the marks at or below it go. */
+    private void acknowledged(long applied) {
+        receiveTimes.release(applied);
+        long db = databases.at(applied);
+        if (db >= 0) {
+            appliedDb = (int) db;
+        }
+    }
+
     /** Frees what the target holds (spooled segments, marks) and measures the lag in time. */
     private void acknowledge(Replica r, StreamReplayer replay) {
         long applied = replay.appliedOffset();
         r.applied(applied);
-        marks.acknowledged(applied);
-        long oldest = marks.oldestUnacknowledged();
+        acknowledged(applied);
+        long oldest = receiveTimes.firstAfter(applied);
         if (oldest < 0) {
             oldest = r.oldestWaitingSince();
         }
@@ -339,9 +378,9 @@ public final class Worker {
 
     private void checkpoint(SourceSpec.Live live, Replica r, StreamReplayer replay) throws IOException {
         long applied = replay.appliedOffset();
-        marks.acknowledged(applied);
+        acknowledged(applied);
         submitLimit = Math.max(submitLimit, r.receivedOffset() + SUBMIT_MARGIN);
-        state.save(Checkpoint.streaming(live.name(), r.replicationId().value(), r.receivedOffset(), applied, marks.appliedDb(),
+        state.save(Checkpoint.streaming(live.name(), r.replicationId(), r.receivedOffset(), applied, appliedDb,
                 submitLimit));
     }
 

@@ -1,6 +1,7 @@
 package io.slotferry.replay;
 
 import io.slotferry.command.KeyRef;
+import io.slotferry.resp.Ascii;
 import io.slotferry.resp.RespValue;
 import io.slotferry.routing.HashSlot;
 import io.slotferry.write.TargetNodes;
@@ -53,8 +54,22 @@ final class CrossSlotEmulation {
     void journal(String source, Supplier<String> replid) {
         this.scratchPrefix = ("slotferry:emulation:{" + source + "}:").getBytes(StandardCharsets.UTF_8);
         this.scratchSlot = HashSlot.of(scratchPrefix);
-        this.journalKey = concat(scratchPrefix, ascii("journal"));
+        this.journalKey = concat(scratchPrefix, Ascii.bytes("journal"));
         this.replid = replid;
+    }
+
+    /**
+     * The stream command {@code name} starting at {@code start}, emulated with the writer drained: a
+     * barrier step that runs {@link #run} journaled under {@code start}, a refusal stopping the worker.
+     */
+    Step step(String name, List<byte[]> argv, List<KeyRef> keys, long start) {
+        return new Step.Barrier(start + 1, offset -> {
+            try {
+                run(argv, keys, start);
+            } catch (EmulationException e) {
+                throw new ReplayException(name, start, "cross-slot emulation failed: " + e.getMessage(), e);
+            }
+        });
     }
 
     /**
@@ -78,7 +93,7 @@ final class CrossSlotEmulation {
             rewritten.set(k.index(), scratch);
         }
         boolean journaled = journalKey != null && journalOffset >= 0;
-        byte[] entry = journaled ? ascii(replid.get() + ":" + journalOffset) : null;
+        byte[] entry = journaled ? Ascii.bytes(replid.get() + ":" + journalOffset) : null;
         boolean ranBefore = journaled && journalHolds(entry);
         boolean keep = false;
         try {
@@ -92,7 +107,7 @@ final class CrossSlotEmulation {
                     throw new EmulationException("the target refused the emulated command: " + err.message());
                 }
                 if (journaled) {
-                    check(nodes.call(scratchSlot, List.of(ascii("SET"), journalKey, entry)));
+                    check(nodes.call(scratchSlot, List.of(Ascii.bytes("SET"), journalKey, entry)));
                 }
             }
             keep = journaled; // from here a crash resumes with the copy back
@@ -119,7 +134,7 @@ final class CrossSlotEmulation {
             return;
         }
         List<byte[]> del = new ArrayList<>();
-        del.add(ascii("DEL"));
+        del.add(Ascii.bytes("DEL"));
         del.addAll(leftOver);
         leftOver.clear();
         RespValue r = nodes.call(scratchSlot, del);
@@ -130,7 +145,7 @@ final class CrossSlotEmulation {
     }
 
     private boolean journalHolds(byte[] entry) throws IOException, InterruptedException {
-        RespValue r = nodes.call(scratchSlot, List.of(ascii("GET"), journalKey));
+        RespValue r = nodes.call(scratchSlot, List.of(Ascii.bytes("GET"), journalKey));
         return r instanceof RespValue.Bulk b && b.bytes() != null && Arrays.equals(b.bytes(), entry);
     }
 
@@ -138,9 +153,9 @@ final class CrossSlotEmulation {
     void copy(byte[] from, byte[] to) throws IOException, InterruptedException, EmulationException {
         int fromSlot = HashSlot.of(from);
         int toSlot = HashSlot.of(to);
-        RespValue dump = nodes.call(fromSlot, List.of(ascii("DUMP"), from));
+        RespValue dump = nodes.call(fromSlot, List.of(Ascii.bytes("DUMP"), from));
         if (dump instanceof RespValue.Bulk b && b.bytes() == null) {
-            check(nodes.call(toSlot, List.of(ascii("DEL"), to)));
+            check(nodes.call(toSlot, List.of(Ascii.bytes("DEL"), to)));
             return;
         }
         if (!(dump instanceof RespValue.Bulk payload)) {
@@ -149,23 +164,23 @@ final class CrossSlotEmulation {
         long expireAt = expireTime(from, fromSlot);
         if (expireAt == -2) {
             // expired between the two reads: the key is gone
-            check(nodes.call(toSlot, List.of(ascii("DEL"), to)));
+            check(nodes.call(toSlot, List.of(Ascii.bytes("DEL"), to)));
             return;
         }
-        check(nodes.call(toSlot, List.of(ascii("RESTORE"), to, ascii(Long.toString(Math.max(expireAt, 0))), payload.bytes(),
-                ascii("REPLACE"), ascii("ABSTTL"))));
+        check(nodes.call(toSlot, List.of(Ascii.bytes("RESTORE"), to, Ascii.bytes(Long.toString(Math.max(expireAt, 0))), payload.bytes(),
+                Ascii.bytes("REPLACE"), Ascii.bytes("ABSTTL"))));
     }
 
     /** Absolute expiry in ms: -1 for none, -2 when the key is gone. PEXPIRETIME is 7.0+; PTTL serves older targets. */
     private long expireTime(byte[] key, int slot) throws IOException, InterruptedException, EmulationException {
         if (!noExpireTime) {
-            RespValue r = nodes.call(slot, List.of(ascii("PEXPIRETIME"), key));
+            RespValue r = nodes.call(slot, List.of(Ascii.bytes("PEXPIRETIME"), key));
             if (r instanceof RespValue.Integer i) {
                 return i.value();
             }
             noExpireTime = true;
         }
-        RespValue r = nodes.call(slot, List.of(ascii("PTTL"), key));
+        RespValue r = nodes.call(slot, List.of(Ascii.bytes("PTTL"), key));
         if (r instanceof RespValue.Integer i) {
             return i.value() < 0 ? i.value() : System.currentTimeMillis() + i.value();
         }
@@ -179,17 +194,13 @@ final class CrossSlotEmulation {
     }
 
     private byte[] scratch(int n) {
-        return concat(scratchPrefix, Integer.toString(n).getBytes(StandardCharsets.US_ASCII));
+        return concat(scratchPrefix, Ascii.number(n));
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The target refused part of an emulation: the worker must stop, the stream and the target disagree. */

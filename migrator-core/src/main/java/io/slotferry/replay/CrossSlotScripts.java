@@ -1,7 +1,5 @@
 package io.slotferry.replay;
 
-import java.util.Locale;
-
 /** What a replicated script whose declared keys span slots does ({@code --cross-slot-scripts}); a cluster cannot run it as is. */
 public enum CrossSlotScripts {
     /** Stop the worker with an error naming the script and its keys (default). */
@@ -12,12 +10,4 @@ public enum CrossSlotScripts {
      * scripts; a script that builds other key names would write those into the scratch slot instead.
      */
     EMULATE;
-
-    public static CrossSlotScripts parse(String text) {
-        return switch (text.toLowerCase(Locale.ROOT)) {
-            case "stop" -> STOP;
-            case "emulate" -> EMULATE;
-            default -> throw new IllegalArgumentException("--cross-slot-scripts '" + text + "' is not understood: use stop (default) or emulate");
-        };
-    }
 }

@@ -3,6 +3,7 @@ package io.slotferry.replay;
 import io.slotferry.command.KeyRef;
 import io.slotferry.load.LoadStats;
 import io.slotferry.replication.ReplicationEvent;
+import io.slotferry.resp.Ascii;
 import io.slotferry.resp.RespValue;
 import io.slotferry.routing.HashSlot;
 import io.slotferry.split.SlotCommand;
@@ -40,7 +41,7 @@ final class DatabaseCommands {
         this.stats = stats;
     }
 
-    List<StreamReplayer.Step> flush(ReplicationEvent.Command c) throws ReplayException {
+    List<Step> flush(ReplicationEvent.Command c) throws ReplayException {
         boolean all = c.name().equals("FLUSHALL");
         DbMapping map = options.dbMapping();
         if (!all && map.targetKey(c.db(), new byte[] {'k'}) == null) {
@@ -60,7 +61,7 @@ final class DatabaseCommands {
             default -> {
                 stats.count("flushed");
                 int db = c.db();
-                return List.of(new StreamReplayer.Step.Barrier(c.startOffset() + 1, offset -> deleteOwnKeys(all ? -1 : db, offset)));
+                return List.of(new Step.Barrier(c.startOffset() + 1, offset -> deleteOwnKeys(all ? -1 : db, offset)));
             }
         }
     }
@@ -84,7 +85,7 @@ final class DatabaseCommands {
                 }
                 byte[] sourceKey = map instanceof DbMapping.Prefix p ? p.sourceKey(key) : key;
                 if (options.ownership().owns(sourceKey)) {
-                    writer.submit(Write.of(key, offset, List.of(StreamReplayer.ascii("DEL"), key)));
+                    writer.submit(Write.of(key, offset, List.of(Ascii.bytes("DEL"), key)));
                     deleted[0]++;
                 }
             }
@@ -93,7 +94,7 @@ final class DatabaseCommands {
         LOG.log(Level.INFO, "flush at source offset {0}: deleted {1} key(s) of this source", new Object[] {offset, deleted[0]});
     }
 
-    List<StreamReplayer.Step> swapdb(ReplicationEvent.Command c) throws ReplayException {
+    List<Step> swapdb(ReplicationEvent.Command c) throws ReplayException {
         if (!(options.dbMapping() instanceof DbMapping.Prefix p)) {
             throw new ReplayException("SWAPDB", c.startOffset(), "under --db-map " + options.dbMapping()
                     + " two databases cannot be swapped on a cluster's single database; use --db-map prefix");
@@ -112,7 +113,7 @@ final class DatabaseCommands {
                     + " cannot be told apart for a swap");
         }
         stats.count("swapdb");
-        return List.of(new StreamReplayer.Step.Barrier(c.startOffset() + 1, offset -> {
+        return List.of(new Step.Barrier(c.startOffset() + 1, offset -> {
             renamePrefix(p.prefix(a), SWAP_STAGING);
             renamePrefix(p.prefix(b), p.prefix(a));
             renamePrefix(SWAP_STAGING, p.prefix(b));
@@ -133,7 +134,7 @@ final class DatabaseCommands {
         });
     }
 
-    List<StreamReplayer.Step> move(ReplicationEvent.Command c) throws ReplayException {
+    List<Step> move(ReplicationEvent.Command c) throws ReplayException {
         if (c.argv().size() != 3) {
             throw new ReplayException("MOVE", c.startOffset(), "needs a key and a database");
         }
@@ -153,7 +154,7 @@ final class DatabaseCommands {
         }
         if (dst == null) {
             stats.count("applied"); // the key leaves the migrated database
-            return List.of(new StreamReplayer.Step.Send(SlotCommand.of(HashSlot.of(src), src, List.of(StreamReplayer.ascii("DEL"), src))));
+            return List.of(new Step.Send(SlotCommand.of(HashSlot.of(src), src, List.of(Ascii.bytes("DEL"), src))));
         }
         if (src == null) {
             throw new ReplayException("MOVE", c.startOffset(), "moves a key from db " + from + ", which --db-map " + map
@@ -161,11 +162,11 @@ final class DatabaseCommands {
         }
         if (HashSlot.of(src) == HashSlot.of(dst)) {
             stats.count("applied");
-            return List.of(new StreamReplayer.Step.Send(SlotCommand.of(HashSlot.of(src), src,
-                    List.of(StreamReplayer.ascii("RENAME"), src, dst))));
+            return List.of(new Step.Send(SlotCommand.of(HashSlot.of(src), src,
+                    List.of(Ascii.bytes("RENAME"), src, dst))));
         }
         stats.count("emulated");
-        return List.of(new StreamReplayer.Step.Barrier(c.startOffset() + 1, offset -> {
+        return List.of(new Step.Barrier(c.startOffset() + 1, offset -> {
             try {
                 rename(src, dst, c.startOffset());
             } catch (ReplayException e) {
@@ -176,7 +177,7 @@ final class DatabaseCommands {
 
     /** Renames {@code from} to {@code to}; across slots through the emulation, journaled under {@code journalOffset} (-1: none). */
     private void rename(byte[] from, byte[] to, long journalOffset) throws IOException, InterruptedException, ReplayException {
-        List<byte[]> argv = List.of(StreamReplayer.ascii("RENAME"), from, to);
+        List<byte[]> argv = List.of(Ascii.bytes("RENAME"), from, to);
         try {
             if (HashSlot.of(from) == HashSlot.of(to)) {
                 RespValue reply = nodes.call(HashSlot.of(from), argv);

@@ -1,7 +1,5 @@
 package io.slotferry.replay;
 
-import java.util.Locale;
-
 /** What a replicated {@code FLUSHDB}/{@code FLUSHALL} does ({@code --flush}); one source's flush never wipes another's keys. */
 public enum FlushPolicy {
     /** Stop the worker with an error (default): the operator decides. */
@@ -10,13 +8,4 @@ public enum FlushPolicy {
     DELETE_OWN_KEYS,
     /** Skip it, with a warning and a counter. */
     IGNORE;
-
-    public static FlushPolicy parse(String text) {
-        return switch (text.toLowerCase(Locale.ROOT)) {
-            case "stop" -> STOP;
-            case "delete-own-keys" -> DELETE_OWN_KEYS;
-            case "ignore" -> IGNORE;
-            default -> throw new IllegalArgumentException("--flush '" + text + "' is not understood: use stop (default), delete-own-keys or ignore");
-        };
-    }
 }

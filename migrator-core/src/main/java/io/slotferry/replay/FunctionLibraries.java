@@ -1,5 +1,6 @@
 package io.slotferry.replay;
 
+import io.slotferry.resp.Ascii;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.resp.RespValue;
 import io.slotferry.write.TargetNodes;
@@ -20,7 +21,31 @@ public final class FunctionLibraries {
 
     /** Loads a snapshot's library on every primary, replacing one of the same name. */
     public static void loadEverywhere(TargetNodes nodes, byte[] code) throws IOException {
-        everyPrimary(nodes, List.of(ascii("FUNCTION"), ascii("LOAD"), ascii("REPLACE"), code));
+        everyPrimary(nodes, List.of(Ascii.bytes("FUNCTION"), Ascii.bytes("LOAD"), Ascii.bytes("REPLACE"), code));
+    }
+
+    /**
+     * A stream command every primary must run ({@code FUNCTION LOAD} as {@code FUNCTION LOAD REPLACE}:
+     * the source accepted it, so the library was new there; on the target it may exist from an earlier
+     * run or another source, and replacing it gives the same end state), as a barrier step for the
+     * command starting at {@code start}; a refusal stops the worker.
+     */
+    static Step broadcast(TargetNodes nodes, List<byte[]> argv, long start) {
+        List<byte[]> command = loadReplacing(argv);
+        return new Step.Barrier(start + 1, offset -> {
+            try {
+                everyPrimary(nodes, command);
+            } catch (RefusedException e) {
+                throw new ReplayException(Ascii.upper(command.get(0)), start, e.getMessage(), e);
+            }
+        });
+    }
+
+    private static List<byte[]> loadReplacing(List<byte[]> argv) {
+        if (argv.size() == 3 && Ascii.upper(argv.get(0)).equals("FUNCTION") && Ascii.upper(argv.get(1)).equals("LOAD")) {
+            return List.of(argv.get(0), argv.get(1), Ascii.bytes("REPLACE"), argv.get(2));
+        }
+        return argv;
     }
 
     /**
@@ -70,10 +95,6 @@ public final class FunctionLibraries {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while the target fails over", e);
         }
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A primary refused a command every primary must run. */

@@ -2,6 +2,7 @@ package io.slotferry.replay;
 
 import io.slotferry.load.TargetCapabilities;
 import io.slotferry.replication.ReplicationEvent;
+import io.slotferry.resp.Ascii;
 import io.slotferry.routing.HashSlot;
 import io.slotferry.split.SlotCommand;
 import io.slotferry.write.DataErrorPolicy;
@@ -26,7 +27,7 @@ final class HashFieldExpiry {
      * deletion; a future one cannot be kept (the field would never expire), which is a data error.
      * {@code HPERSIST} changes nothing on such a target.
      */
-    static List<StreamReplayer.Step> withoutSupport(ReplicationEvent.Command c, String name, ReplayOptions options,
+    static List<Step> withoutSupport(ReplicationEvent.Command c, String name, ReplayOptions options,
                                                     TargetCapabilities target, ReplayStats stats) throws ReplayException {
         List<byte[]> argv = c.argv();
         if (name.equals("HPERSIST")) {
@@ -35,7 +36,7 @@ final class HashFieldExpiry {
         }
         int fields = -1;
         for (int i = 3; i < argv.size(); i++) {
-            if (StreamReplayer.upper(argv.get(i)).equals("FIELDS")) {
+            if (Ascii.upper(argv.get(i)).equals("FIELDS")) {
                 fields = i;
                 break;
             }
@@ -62,11 +63,11 @@ final class HashFieldExpiry {
         }
         if (at <= c.receivedAtMillis()) {
             List<byte[]> hdel = new ArrayList<>();
-            hdel.add(StreamReplayer.ascii("HDEL"));
+            hdel.add(Ascii.bytes("HDEL"));
             hdel.add(key);
             hdel.addAll(argv.subList(fields + 2, argv.size()));
             stats.count("applied");
-            return List.of(new StreamReplayer.Step.Send(SlotCommand.of(HashSlot.of(key), key, hdel)));
+            return List.of(new Step.Send(SlotCommand.of(HashSlot.of(key), key, hdel)));
         }
         String why = "the target (" + target + ") has no hash field TTLs, so the field would never expire";
         if (options.onDataError() == DataErrorPolicy.STOP) {

@@ -1,10 +1,10 @@
 package io.slotferry.replay;
 
+import io.slotferry.resp.Ascii;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.resp.RespValue;
 import io.slotferry.write.TargetNodes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,9 +40,9 @@ final class KeyspaceWalk {
         for (RedisEndpoint primary : nodes.primaries()) {
             byte[] cursor = ZERO;
             do {
-                List<byte[]> argv = new ArrayList<>(List.of(ascii("SCAN"), cursor, ascii("COUNT"), ascii("1000")));
+                List<byte[]> argv = new ArrayList<>(List.of(Ascii.bytes("SCAN"), cursor, Ascii.bytes("COUNT"), Ascii.bytes("1000")));
                 if (pattern != null) {
-                    argv.add(ascii("MATCH"));
+                    argv.add(Ascii.bytes("MATCH"));
                     argv.add(pattern);
                 }
                 RespValue r = nodes.callOn(primary, argv);
@@ -74,9 +74,5 @@ final class KeyspaceWalk {
         }
         out[n++] = '*';
         return Arrays.copyOf(out, n);
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

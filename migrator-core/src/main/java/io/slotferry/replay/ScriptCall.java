@@ -2,13 +2,14 @@ package io.slotferry.replay;
 
 import io.slotferry.command.KeyRef;
 import io.slotferry.replication.ReplicationEvent;
+import io.slotferry.resp.Ascii;
 import io.slotferry.routing.HashSlot;
 import io.slotferry.split.SlotCommand;
 import io.slotferry.translate.ScriptCache;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A replicated script call: Redis before 5.0 and codis-server replicate {@code EVAL} bodies verbatim
@@ -22,22 +23,16 @@ final class ScriptCall {
     private final ReplicationEvent.Command command;
     private final ScriptCache scripts;
     private final ReplayOptions options;
-    private final Emulator emulation;
+    private final CrossSlotEmulation emulation;
 
-    /** Runs a cross-slot command through the emulation (the replayer's). */
-    @FunctionalInterface
-    interface Emulator {
-        void emulate(String name, List<byte[]> argv, List<KeyRef> keys, long offset) throws IOException, InterruptedException, ReplayException;
-    }
-
-    ScriptCall(ReplicationEvent.Command command, ScriptCache scripts, ReplayOptions options, Emulator emulation) {
+    ScriptCall(ReplicationEvent.Command command, ScriptCache scripts, ReplayOptions options, CrossSlotEmulation emulation) {
         this.emulation = emulation;
         this.command = command;
         this.scripts = scripts;
         this.options = options;
     }
 
-    List<StreamReplayer.Step> steps(ReplayStats stats) throws ReplayException {
+    List<Step> steps(ReplayStats stats) throws ReplayException {
         List<byte[]> argv = new ArrayList<>(command.argv());
         String name = command.name();
         if (argv.size() < 3) {
@@ -50,7 +45,7 @@ final class ScriptCall {
                 throw stop("script " + new String(argv.get(1), StandardCharsets.US_ASCII)
                         + " was never seen in the snapshot or the stream (no EVAL or SCRIPT LOAD of it), so it cannot be run on the target");
             }
-            argv.set(0, StreamReplayer.ascii(name.endsWith("_RO") ? "EVAL_RO" : "EVAL"));
+            argv.set(0, Ascii.bytes(name.endsWith("_RO") ? "EVAL_RO" : "EVAL"));
             argv.set(1, body);
         } else if (!function) {
             scripts.add(argv.get(1));
@@ -86,15 +81,37 @@ final class ScriptCall {
             for (int i = 3; i < 3 + numkeys; i++) {
                 keys.add(new KeyRef(i, true));
             }
-            List<byte[]> command = List.copyOf(argv);
-            return List.of(new StreamReplayer.Step.Barrier(this.command.startOffset() + 1, offset -> emulation.emulate(name, command, keys, this.command.startOffset())));
+            return List.of(emulation.step(name, List.copyOf(argv), keys, command.startOffset()));
         }
         if (crossSlot) {
             throw stop("its " + numkeys + " keys span several slots and a cluster runs a script on one shard;"
                     + " tag the keys with a common {hash tag} at the source, or see --cross-slot-scripts=emulate in docs/replay.md");
         }
         stats.count("script");
-        return List.of(new StreamReplayer.Step.Send(SlotCommand.of(slot, argv.get(3), argv)));
+        return List.of(new Step.Send(SlotCommand.of(slot, argv.get(3), argv)));
+    }
+
+    /**
+     * {@code SCRIPT LOAD} teaches the cache (EVALSHA becomes EVAL on the shard that needs it), {@code SCRIPT
+     * FLUSH} empties it; nothing is sent, and every {@code SCRIPT} subcommand is counted as skipped.
+     */
+    static List<Step> scriptCommand(ReplicationEvent.Command c, ScriptCache scripts, ReplayStats stats) {
+        List<byte[]> argv = c.argv();
+        String sub = argv.size() > 1 ? Ascii.upper(argv.get(1)) : "";
+        switch (sub) {
+            case "LOAD" -> {
+                if (argv.size() > 2) {
+                    scripts.add(argv.get(2));
+                }
+                stats.skipped("script-load");
+            }
+            case "FLUSH" -> {
+                scripts.clear();
+                stats.skipped("script-flush");
+            }
+            default -> stats.skipped("script-" + sub.toLowerCase(Locale.ROOT));
+        }
+        return List.of();
     }
 
     private ReplayException stop(String why) {

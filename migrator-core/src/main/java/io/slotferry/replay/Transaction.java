@@ -2,7 +2,6 @@ package io.slotferry.replay;
 
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.split.SlotCommand;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,14 +13,22 @@ import java.util.Map;
  */
 final class Transaction {
     private final long maxBytes;
-    private final List<StreamReplayer.Step> steps = new ArrayList<>();
+    private final long start;
+    private final List<Step> steps = new ArrayList<>();
     private long bytes;
 
-    Transaction(long maxBytes) {
+    /** A block whose MULTI starts at {@code start}. */
+    Transaction(long maxBytes, long start) {
         this.maxBytes = maxBytes;
+        this.start = start;
     }
 
-    void add(List<StreamReplayer.Step> more, ReplicationEvent.Command c) throws ReplayException {
+    /** Where the block's MULTI starts: no checkpoint may name an offset inside the block. */
+    long start() {
+        return start;
+    }
+
+    void add(List<Step> more, ReplicationEvent.Command c) throws ReplayException {
         for (byte[] a : c.argv()) {
             bytes += a.length + 16;
         }
@@ -32,27 +39,31 @@ final class Transaction {
         steps.addAll(more);
     }
 
-    void commit(StreamReplayer replayer, long offset) throws IOException, InterruptedException, ReplayException {
+    /**
+     * The steps of the block at its EXEC: the commands of each slot joined into one send, and each
+     * barrier after the sends of what came before it (the emulation then sees that applied).
+     */
+    List<Step> commit() {
+        List<Step> out = new ArrayList<>();
         Map<Integer, List<List<byte[]>>> perSlot = new LinkedHashMap<>();
         Map<Integer, byte[]> keyOf = new LinkedHashMap<>();
-        for (StreamReplayer.Step s : steps) {
-            if (s instanceof StreamReplayer.Step.Send send) {
+        for (Step s : steps) {
+            if (s instanceof Step.Send send) {
                 SlotCommand sc = send.command();
                 perSlot.computeIfAbsent(sc.slot(), x -> new ArrayList<>()).addAll(sc.commands());
                 keyOf.putIfAbsent(sc.slot(), sc.key());
             } else {
-                // what came before goes first; the emulation then sees it applied
-                flush(replayer, perSlot, keyOf, offset);
-                replayer.run(s, offset);
+                flush(perSlot, keyOf, out);
+                out.add(s);
             }
         }
-        flush(replayer, perSlot, keyOf, offset);
+        flush(perSlot, keyOf, out);
+        return out;
     }
 
-    private static void flush(StreamReplayer replayer, Map<Integer, List<List<byte[]>>> perSlot, Map<Integer, byte[]> keyOf,
-                              long offset) throws IOException, InterruptedException {
+    private static void flush(Map<Integer, List<List<byte[]>>> perSlot, Map<Integer, byte[]> keyOf, List<Step> out) {
         for (Map.Entry<Integer, List<List<byte[]>>> e : perSlot.entrySet()) {
-            replayer.send(new SlotCommand(e.getKey(), keyOf.get(e.getKey()), e.getValue()), offset);
+            out.add(new Step.Send(new SlotCommand(e.getKey(), keyOf.get(e.getKey()), e.getValue())));
         }
         perSlot.clear();
         keyOf.clear();

@@ -1,5 +1,6 @@
 package io.slotferry.translate;
 
+import io.slotferry.resp.Ascii;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

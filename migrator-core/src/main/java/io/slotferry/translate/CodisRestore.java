@@ -1,12 +1,12 @@
 package io.slotferry.translate;
 
+import io.slotferry.resp.Ascii;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -77,7 +77,7 @@ public final class CodisRestore {
         if (argv.size() < 3) {
             throw new CodisCommandException(name, "needs a subcommand and a key");
         }
-        String sub = new String(argv.get(1), StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+        String sub = Ascii.lower(argv.get(1));
         byte[] key = targetKey.apply(argv.get(2));
         String what = name + " " + sub;
         switch (sub) {

@@ -1,5 +1,6 @@
 package io.slotferry.translate;
 
+import io.slotferry.resp.Ascii;
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.resp.RedisConnection;
 import io.slotferry.resp.RedisEndpoint;

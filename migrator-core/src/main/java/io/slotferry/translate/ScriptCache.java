@@ -1,11 +1,11 @@
 package io.slotferry.translate;
 
-import java.nio.charset.StandardCharsets;
+import io.slotferry.resp.Ascii;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,7 +26,7 @@ public final class ScriptCache {
 
     /** The body of script {@code sha} (any case), or null when it was never seen. */
     public byte[] body(byte[] sha) {
-        return bodies.get(new String(sha, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT));
+        return bodies.get(Ascii.lower(sha));
     }
 
     public void clear() {

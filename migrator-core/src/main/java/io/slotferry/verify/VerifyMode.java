@@ -11,20 +11,6 @@ public enum VerifyMode {
     /** Every source key compared with the target, and every target key checked for a source. */
     FULL;
 
-    /**
-     * Parses {@code counts}, {@code sample} or {@code full}.
-     *
-     * @throws IllegalArgumentException naming the accepted words
-     */
-    public static VerifyMode parse(String text) {
-        for (VerifyMode m : values()) {
-            if (m.name().equalsIgnoreCase(text)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("--mode must be counts, sample or full, not " + text);
-    }
-
     @Override
     public String toString() {
         return name().toLowerCase(Locale.ROOT);

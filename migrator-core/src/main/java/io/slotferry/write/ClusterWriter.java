@@ -150,6 +150,11 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         return offsets.applied();
     }
 
+    /** The applied-offset arithmetic of this writer's writes, which a replayer feeding it reports its commands to. */
+    public AppliedOffsets offsets() {
+        return offsets;
+    }
+
     public WriterStats stats() {
         long bytes = inFlight.get();
         return new WriterStats(acknowledged.get(), refused.get(), moved.get(), asked.get(), retried.get(), probed.get(),

@@ -1,11 +1,8 @@
 package io.slotferry.command;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +16,7 @@ import java.util.TreeMap;
 
 /**
  * Builds {@code commands.tsv} from the {@code COMMAND} captures in {@code ../shared/redis-commands}.
- * Test scope because it needs a JSON parser (Gson) and the main code must not.
+ * Test scope: the table is generated once and checked in, never built from JSON at run time.
  *
  * <p>Usage: {@code CommandTableGenerator CAPTURES_DIR OUT_FILE}; {@code scripts/gen-command-table.sh}
  * calls it. {@link CommandTableCapturesTest} checks that the checked-in table equals a fresh run.
@@ -52,13 +49,13 @@ public final class CommandTableGenerator {
         Map<String, String> firstSeen = new LinkedHashMap<>();
         Map<String, String> lastSeen = new LinkedHashMap<>();
         for (String label : CAPTURES) {
-            JsonObject capture = read(dir.resolve(label + ".json"));
-            JsonElement command = capture.get("command");
-            if (command == null || command.isJsonNull()) {
+            JsonNode capture = read(dir.resolve(label + ".json"));
+            JsonNode command = capture.get("command");
+            if (command == null || command.isNull()) {
                 continue; // 2.4 has no COMMAND
             }
-            for (JsonArray entry : flatten(command.getAsJsonArray())) {
-                String name = entry.get(0).getAsString().toLowerCase(Locale.ROOT);
+            for (JsonNode entry : flatten(command)) {
+                String name = entry.get(0).asText().toLowerCase(Locale.ROOT);
                 newest.put(name, row(entry));
                 firstSeen.putIfAbsent(name, label);
                 lastSeen.put(name, label);
@@ -94,51 +91,51 @@ public final class CommandTableGenerator {
     }
 
     /** Top-level entries and (7.0+) their subcommand entries, named {@code container|sub}. */
-    private static List<JsonArray> flatten(JsonArray entries) {
-        List<JsonArray> all = new ArrayList<>();
-        for (JsonElement e : entries) {
-            JsonArray entry = e.getAsJsonArray();
+    private static List<JsonNode> flatten(JsonNode entries) {
+        List<JsonNode> all = new ArrayList<>();
+        for (JsonNode e : entries) {
+            JsonNode entry = e;
             all.add(entry);
             if (entry.size() > 9) {
-                all.addAll(flatten(entry.get(9).getAsJsonArray()));
+                all.addAll(flatten(entry.get(9)));
             }
         }
         return all;
     }
 
-    private static String[] row(JsonArray entry) {
-        List<String> flags = strings(entry.get(2).getAsJsonArray());
-        List<String> tips = entry.size() > 7 ? strings(entry.get(7).getAsJsonArray()) : List.of();
+    private static String[] row(JsonNode entry) {
+        List<String> flags = strings(entry.get(2));
+        List<String> tips = entry.size() > 7 ? strings(entry.get(7)) : List.of();
         List<String> specs = new ArrayList<>();
         if (entry.size() > 8) {
-            for (JsonElement s : entry.get(8).getAsJsonArray()) {
-                specs.add(keySpec(s.getAsJsonArray()));
+            for (JsonNode s : entry.get(8)) {
+                specs.add(keySpec(s));
             }
         }
         return new String[] {
-            entry.get(1).getAsString(), list(flags, ","),
-            entry.get(3).getAsString(), entry.get(4).getAsString(), entry.get(5).getAsString(),
+            entry.get(1).asText(), list(flags, ","),
+            entry.get(3).asText(), entry.get(4).asText(), entry.get(5).asText(),
             list(specs, ";"), list(tips, ",")};
     }
 
-    private static String keySpec(JsonArray flatMap) {
-        Map<String, JsonElement> m = map(flatMap);
-        String flags = list(strings(m.get("flags").getAsJsonArray()), ",");
-        Map<String, JsonElement> bs = map(m.get("begin_search").getAsJsonArray());
-        Map<String, JsonElement> bsSpec = map(bs.get("spec").getAsJsonArray());
-        String begin = switch (bs.get("type").getAsString()) {
-            case "index" -> "index:" + bsSpec.get("index").getAsString();
-            case "keyword" -> "keyword:" + bsSpec.get("keyword").getAsString() + "," + bsSpec.get("startfrom").getAsString();
+    private static String keySpec(JsonNode flatMap) {
+        Map<String, JsonNode> m = map(flatMap);
+        String flags = list(strings(m.get("flags")), ",");
+        Map<String, JsonNode> bs = map(m.get("begin_search"));
+        Map<String, JsonNode> bsSpec = map(bs.get("spec"));
+        String begin = switch (bs.get("type").asText()) {
+            case "index" -> "index:" + bsSpec.get("index").asText();
+            case "keyword" -> "keyword:" + bsSpec.get("keyword").asText() + "," + bsSpec.get("startfrom").asText();
             case "unknown" -> "unknown";
             default -> throw new IllegalArgumentException("begin_search type " + bs.get("type"));
         };
-        Map<String, JsonElement> fk = map(m.get("find_keys").getAsJsonArray());
-        Map<String, JsonElement> fkSpec = map(fk.get("spec").getAsJsonArray());
-        String find = switch (fk.get("type").getAsString()) {
-            case "range" -> "range:" + fkSpec.get("lastkey").getAsString() + "," + fkSpec.get("keystep").getAsString()
-                    + "," + fkSpec.get("limit").getAsString();
-            case "keynum" -> "keynum:" + fkSpec.get("keynumidx").getAsString() + "," + fkSpec.get("firstkey").getAsString()
-                    + "," + fkSpec.get("keystep").getAsString();
+        Map<String, JsonNode> fk = map(m.get("find_keys"));
+        Map<String, JsonNode> fkSpec = map(fk.get("spec"));
+        String find = switch (fk.get("type").asText()) {
+            case "range" -> "range:" + fkSpec.get("lastkey").asText() + "," + fkSpec.get("keystep").asText()
+                    + "," + fkSpec.get("limit").asText();
+            case "keynum" -> "keynum:" + fkSpec.get("keynumidx").asText() + "," + fkSpec.get("firstkey").asText()
+                    + "," + fkSpec.get("keystep").asText();
             case "unknown" -> "unknown";
             default -> throw new IllegalArgumentException("find_keys type " + fk.get("type"));
         };
@@ -146,17 +143,17 @@ public final class CommandTableGenerator {
     }
 
     /** A RESP2 map (flat {@code [k1, v1, k2, v2…]}) as a Java map. */
-    private static Map<String, JsonElement> map(JsonArray flat) {
-        Map<String, JsonElement> m = new LinkedHashMap<>();
+    private static Map<String, JsonNode> map(JsonNode flat) {
+        Map<String, JsonNode> m = new LinkedHashMap<>();
         for (int i = 0; i + 1 < flat.size(); i += 2) {
-            m.put(flat.get(i).getAsString(), flat.get(i + 1));
+            m.put(flat.get(i).asText(), flat.get(i + 1));
         }
         return m;
     }
 
-    private static List<String> strings(JsonArray a) {
+    private static List<String> strings(JsonNode a) {
         List<String> out = new ArrayList<>();
-        a.forEach(e -> out.add(e.getAsString()));
+        a.forEach(e -> out.add(e.asText()));
         return out;
     }
 
@@ -164,9 +161,9 @@ public final class CommandTableGenerator {
         return items.isEmpty() ? "-" : String.join(sep, items);
     }
 
-    private static JsonObject read(Path file) {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return JsonParser.parseReader(r).getAsJsonObject();
+    private static JsonNode read(Path file) {
+        try {
+            return new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,11 +1,11 @@
 package io.slotferry.command;
 
+import static io.slotferry.fixture.Bulk.line;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,22 +13,14 @@ import org.junit.jupiter.api.Test;
 class CommandTableTest {
     private static final CommandTable TABLE = CommandTable.load();
 
-    private static List<byte[]> argv(String words) {
-        List<byte[]> a = new ArrayList<>();
-        for (String w : words.split(" ")) {
-            a.add(w.getBytes(StandardCharsets.UTF_8));
-        }
-        return a;
-    }
-
     private static CommandSpec spec(String words) {
-        return TABLE.lookup(argv(words)).orElseThrow(() -> new AssertionError("unknown: " + words));
+        return TABLE.lookup(line(words)).orElseThrow(() -> new AssertionError("unknown: " + words));
     }
 
     /** Keys as "index" for read, "index!" for written: compact expectations. */
     private static String keys(String words) throws UndeterminedKeysException {
         List<String> out = new ArrayList<>();
-        for (KeyRef k : spec(words).keys(argv(words))) {
+        for (KeyRef k : spec(words).keys(line(words))) {
             out.add(k.index() + (k.written() ? "!" : ""));
         }
         return String.join(" ", out);
@@ -88,7 +80,7 @@ class CommandTableTest {
         CommandSpec s = spec("XGROUP CREATE s g $ MKSTREAM");
         assertEquals("xgroup|create", s.name());
         assertEquals("2!", keys("xgroup create s g $ MKSTREAM"));
-        assertTrue(TABLE.lookup(argv("XGROUP NOSUCH s")).isEmpty());
+        assertTrue(TABLE.lookup(line("XGROUP NOSUCH s")).isEmpty());
         assertEquals("config|set", spec("CONFIG SET maxmemory 1").name());
         assertEquals("script|load", spec("SCRIPT LOAD x").name());
     }
@@ -109,7 +101,7 @@ class CommandTableTest {
 
     @Test
     void unknownCommandIsEmpty() {
-        assertTrue(TABLE.lookup(argv("NOSUCHCOMMAND a")).isEmpty());
+        assertTrue(TABLE.lookup(line("NOSUCHCOMMAND a")).isEmpty());
         assertTrue(TABLE.lookup(List.of()).isEmpty());
     }
 
@@ -214,7 +206,7 @@ class CommandTableTest {
     void refusesAnOverrideOfAnUnknownCommandOrWithoutReason() {
         List<String> commands = List.of("get\t2\treadonly\t1\t1\t1\tRO,access index:1 range:0,1,0\t-\tredis-2.8.24\tredis-8.0-m01");
         assertEquals(ShardPolicy.SINGLE_KEY_OR_SLOT,
-                CommandTable.parse(commands, List.of()).lookup(argv("GET k")).orElseThrow().policy());
+                CommandTable.parse(commands, List.of()).lookup(line("GET k")).orElseThrow().policy());
         assertThrows(CommandTableFormatException.class,
                 () -> CommandTable.parse(commands, List.of("nosuch\tpolicy\tSPECIAL\tbecause")));
         assertThrows(CommandTableFormatException.class,

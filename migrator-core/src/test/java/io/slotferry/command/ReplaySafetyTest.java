@@ -1,10 +1,10 @@
 package io.slotferry.command;
 
+import static io.slotferry.fixture.Bulk.line;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,16 +13,8 @@ import org.junit.jupiter.api.Test;
 class ReplaySafetyTest {
     private static final CommandTable TABLE = CommandTable.load();
 
-    private static List<byte[]> argv(String line) {
-        List<byte[]> out = new ArrayList<>();
-        for (String a : line.split(" ")) {
-            out.add(a.getBytes(StandardCharsets.US_ASCII));
-        }
-        return out;
-    }
-
     private static boolean safe(String line) {
-        List<byte[]> argv = argv(line);
+        List<byte[]> argv = line(line);
         return TABLE.lookup(argv).orElseThrow().replaySafety().safe(argv);
     }
 

@@ -1,11 +1,9 @@
 package io.slotferry.load;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,10 +27,10 @@ final class CorpusFiles {
         return dir().resolve(name);
     }
 
-    /** A manifest as JSON (Gson, which the Jedis test dependency brings). */
-    static JsonObject manifest(Path json) {
-        try (Reader r = Files.newBufferedReader(json, StandardCharsets.UTF_8)) {
-            return JsonParser.parseReader(r).getAsJsonObject();
+    /** A manifest as JSON. */
+    static JsonNode manifest(Path json) {
+        try {
+            return new ObjectMapper().readTree(json.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -42,7 +40,7 @@ final class CorpusFiles {
     static List<Path> rdbFiles() {
         List<Path> files = new ArrayList<>();
         for (Path m : manifests()) {
-            manifest(m).getAsJsonObject("files").keySet().forEach(name -> files.add(m.resolveSibling(name)));
+            manifest(m).get("files").fieldNames().forEachRemaining(name -> files.add(m.resolveSibling(name)));
         }
         return files;
     }

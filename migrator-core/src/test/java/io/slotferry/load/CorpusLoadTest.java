@@ -17,7 +17,6 @@ import io.slotferry.rdb.RdbType;
 import io.slotferry.write.DataErrorPolicy;
 import io.slotferry.write.Write;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -281,9 +280,5 @@ class CorpusLoadTest {
         List<String> fields = new ArrayList<>(List.of(w).subList(5, w.length));
         fields.sort(null);
         return String.join(" ", List.of(w).subList(0, 5)) + " " + String.join(" ", fields);
-    }
-
-    static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

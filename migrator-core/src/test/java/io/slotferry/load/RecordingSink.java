@@ -1,9 +1,9 @@
 package io.slotferry.load;
 
+import io.slotferry.fixture.Bulk;
 import io.slotferry.write.Write;
 import io.slotferry.write.WriteListener;
 import io.slotferry.write.WriteSink;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -56,6 +56,6 @@ final class RecordingSink implements WriteSink {
     }
 
     static String text(byte[] b) {
-        return new String(b, StandardCharsets.ISO_8859_1);
+        return Bulk.latin1(b);
     }
 }

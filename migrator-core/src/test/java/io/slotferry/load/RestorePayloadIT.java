@@ -1,12 +1,15 @@
 package io.slotferry.load;
 
+import static io.slotferry.fixture.Bulk.latin1;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.slotferry.fixture.Dataset;
 import io.slotferry.fixture.RealServers;
+import io.slotferry.fixture.ServerView;
 import io.slotferry.fixture.StandaloneRedis;
 import io.slotferry.rdb.RdbEvent;
 import io.slotferry.rdb.RdbOptions;
@@ -40,7 +43,7 @@ class RestorePayloadIT {
         TargetCapabilities target = probe(redis);
         int checked = 0;
         try (Jedis jedis = redis.jedis()) {
-            Dataset.write(jedis);
+            Dataset.writeShapes(jedis);
             Path rdb = redis.save();
             int version = 0;
             try (InputStream in = Files.newInputStream(rdb); RdbReader reader = RdbReader.open(in, RdbOptions.raw())) {
@@ -54,16 +57,16 @@ class RestorePayloadIT {
                         byte[] dump = jedis.dump(key);
                         // Hashtable sets and hashes have no fixed iteration order, so only their size must match.
                         if (v.key().type() == RdbType.SET || v.key().type() == RdbType.HASH) {
-                            assertEquals(dump.length, payload.bytes().length, ServerView.latin1(key));
+                            assertEquals(dump.length, payload.bytes().length, latin1(key));
                         } else {
-                            assertArrayEquals(dump, payload.bytes(), () -> "DUMP of " + ServerView.latin1(key));
+                            assertArrayEquals(dump, payload.bytes(), () -> "DUMP of " + latin1(key));
                         }
                         byte[] copy = ("copy:" + checked).getBytes(StandardCharsets.US_ASCII);
                         for (List<byte[]> command : payload.commands(copy, v.key().expireAtMs(), target)) {
                             jedis.sendCommand(() -> command.get(0), command.subList(1, command.size()).toArray(new byte[0][]));
                         }
-                        JsonObject original = ServerView.of(jedis, key, true);
-                        assertEquals(original, ServerView.of(jedis, copy, true), "RESTOREd copy of " + ServerView.latin1(key));
+                        JsonNode original = ServerView.of(jedis, key, true);
+                        assertEquals(original, ServerView.of(jedis, copy, true), "RESTOREd copy of " + latin1(key));
                         checked++;
                     }
                 }
@@ -94,7 +97,7 @@ class RestorePayloadIT {
                         } else if (e instanceof RdbEvent.RawValue v) {
                             RdbType type = v.key().type();
                             int stamp = target.restoreVersion(type, version, valkey);
-                            String what = rdb.getFileName() + " " + ServerView.latin1(v.key().key()) + " " + type;
+                            String what = rdb.getFileName() + " " + latin1(v.key().key()) + " " + type;
                             if (stamp >= 0 && type.valueType() != ValueType.MODULE) {
                                 byte[] payload = RestorePayload.of(type, v.value(), stamp).bytes();
                                 assertEquals("OK", jedis.restore(copy, 0, payload, new RestoreParams().replace()),

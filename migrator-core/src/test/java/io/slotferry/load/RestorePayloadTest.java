@@ -1,12 +1,12 @@
 package io.slotferry.load;
 
 import static io.slotferry.load.RecordingSink.text;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.slotferry.rdb.Crc64;
+import io.slotferry.rdb.DumpPayload;
 import io.slotferry.rdb.RdbType;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -16,17 +16,10 @@ class RestorePayloadTest {
     private static final byte[] KEY = "k".getBytes(StandardCharsets.US_ASCII);
 
     @Test
-    void payloadIsTypeValueVersionAndCrcOfEverythingBefore() {
+    void payloadIsTheDumpPayloadOfTheValue() {
         byte[] value = {3, 'a', 'b', 'c'};
         byte[] p = RestorePayload.of(RdbType.STRING, value, 0x0102).bytes();
-        assertEquals(1 + 4 + 2 + 8, p.length);
-        assertEquals(0, p[0]);
-        assertEquals("[3, 97, 98, 99, 2, 1]", Arrays.toString(Arrays.copyOfRange(p, 1, 7)), "value, then version LE");
-        long crc = 0;
-        for (int i = 0; i < 8; i++) {
-            crc |= (p[7 + i] & 0xffL) << (8 * i);
-        }
-        assertEquals(Crc64.of(Arrays.copyOf(p, 7)), crc);
+        assertArrayEquals(DumpPayload.build(0, value, 0x0102), p, "layout: rdb-parser's DumpPayloadTest");
         assertEquals(0x0102, new RestorePayload(p).rdbVersion());
     }
 

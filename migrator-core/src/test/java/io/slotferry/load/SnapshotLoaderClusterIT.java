@@ -1,9 +1,10 @@
 package io.slotferry.load;
 
-import com.google.gson.JsonObject;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.slotferry.fixture.ClusterNode;
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.RedisClusterFixture;
+import io.slotferry.fixture.ServerView;
 import io.slotferry.resp.RedisConnection;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.write.ClusterWriter;
@@ -36,7 +37,7 @@ class SnapshotLoaderClusterIT {
         return SnapshotLoaderIT.everyCorpusFileInBothModes((rdb, manifest, mode) -> loadAndCompare(cluster, rdb, manifest, mode));
     }
 
-    private static void loadAndCompare(RedisClusterFixture cluster, Path rdb, JsonObject manifest, LoadMode mode) throws Exception {
+    private static void loadAndCompare(RedisClusterFixture cluster, Path rdb, JsonNode manifest, LoadMode mode) throws Exception {
         cluster.flushAll();
         long now = System.currentTimeMillis();
         LoadOptions options = LoadOptions.defaults().withMode(mode).withDataErrorPolicy(DataErrorPolicy.SKIP)
@@ -54,7 +55,7 @@ class SnapshotLoaderClusterIT {
                 stats)) {
             SnapshotLoader.load(rdb, writer, target, options, stats);
         }
-        Map<String, JsonObject> actual = new HashMap<>();
+        Map<String, JsonNode> actual = new HashMap<>();
         for (ClusterNode master : cluster.masters()) {
             try (Jedis jedis = cluster.jedis(master)) {
                 for (byte[] key : ServerView.keys(jedis)) {

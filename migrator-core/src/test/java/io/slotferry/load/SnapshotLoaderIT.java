@@ -1,12 +1,15 @@
 package io.slotferry.load;
 
+import static io.slotferry.fixture.Bulk.ascii;
+import static io.slotferry.fixture.Bulk.latin1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
-import com.google.gson.JsonObject;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.slotferry.fixture.Dataset;
 import io.slotferry.fixture.RealServers;
+import io.slotferry.fixture.ServerView;
 import io.slotferry.fixture.StandaloneRedis;
 import io.slotferry.resp.RedisConnection;
 import io.slotferry.resp.RedisEndpoint;
@@ -46,7 +49,7 @@ class SnapshotLoaderIT {
 
     @Test
     void everyTypeRewrittenAsCommandsReadsBackLikeTheOriginal(StandaloneRedis redis) throws Exception {
-        Map<String, JsonObject> original = saveDataset(redis);
+        Map<String, JsonNode> original = saveDataset(redis);
         // Small chunks and a tiny PEL memory bound: many chunks per key, and the PEL spills to a file.
         LoadOptions options = LoadOptions.defaults().withMode(LoadMode.REWRITE).withChunks(100, 64 << 10)
                 .withPendingEntriesInMemory(64, dir);
@@ -65,7 +68,7 @@ class SnapshotLoaderIT {
 
     @Test
     void restoreModeRewritesOnlyValuesAboveTheBigValueSize(StandaloneRedis redis) throws Exception {
-        Map<String, JsonObject> original = saveDataset(redis);
+        Map<String, JsonNode> original = saveDataset(redis);
         LoadStats stats = new LoadStats();
         try (ConnectionSink sink = new ConnectionSink(redis.host(), redis.port(), stats)) {
             SnapshotLoader.load(dir.resolve("dataset.rdb"), sink, probe(redis), LoadOptions.defaults().withBigValueBytes(16 << 10),
@@ -83,16 +86,16 @@ class SnapshotLoaderIT {
     void anXclaimOfAPlaceholderIsGuardedBecauseResendingItAfterTheXdelWouldDropThePendingEntry(StandaloneRedis redis)
             throws Exception {
         LoadOptions options = LoadOptions.defaults().withMode(LoadMode.REWRITE)
-                .withKeyMapping((db, key) -> db == 0 && ServerView.latin1(key).equals("stream:groups") ? key : null);
+                .withKeyMapping((db, key) -> db == 0 && latin1(key).equals("stream:groups") ? key : null);
         Write guarded;
         try (ConnectionSink sink = new ConnectionSink(redis.host(), redis.port(), new LoadStats())) {
             SnapshotLoader.load(CorpusFiles.file("redis-7.2.6.rdb"), sink, probe(redis), options, new LoadStats());
             guarded = sink.applied.stream().filter(w -> w.probe() != null && w.lengthProbe().appliedWhen() == Long.MAX_VALUE)
                     .findFirst().orElseThrow();
         }
-        byte[] key = ServerView.ascii("stream:groups");
+        byte[] key = ascii("stream:groups");
         try (Jedis jedis = redis.jedis()) {
-            long xlen = jedis.xlen(ServerView.latin1(key));
+            long xlen = jedis.xlen(latin1(key));
             assertTrue(xlen != guarded.lengthProbe().notAppliedWhen() && xlen < guarded.lengthProbe().appliedWhen(),
                     "after the XDEL the probe answers neither: a writer stops instead of re-sending (XLEN " + xlen + ")");
             assertEquals(6L, pendingCount(jedis), "g1 holds the pending entry of the deleted 3-1");
@@ -105,7 +108,7 @@ class SnapshotLoaderIT {
 
     private static long pendingCount(Jedis jedis) {
         List<?> summary = (List<?>) jedis.sendCommand(redis.clients.jedis.Protocol.Command.XPENDING,
-                ServerView.ascii("stream:groups"), ServerView.ascii("g1"));
+                ascii("stream:groups"), ascii("g1"));
         return (Long) summary.get(0);
     }
 
@@ -117,15 +120,15 @@ class SnapshotLoaderIT {
     /** One load of a corpus file in one mode, checked against its manifest. */
     @FunctionalInterface
     interface CorpusLoad {
-        void run(Path rdb, JsonObject manifest, LoadMode mode) throws Exception;
+        void run(Path rdb, JsonNode manifest, LoadMode mode) throws Exception;
     }
 
     /** A dynamic test per corpus file and load mode (at least 41 files). */
     static Stream<DynamicTest> everyCorpusFileInBothModes(CorpusLoad load) {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path manifestFile : CorpusFiles.manifests()) {
-            JsonObject manifest = CorpusFiles.manifest(manifestFile);
-            for (String name : manifest.getAsJsonObject("files").keySet()) {
+            JsonNode manifest = CorpusFiles.manifest(manifestFile);
+            for (String name : (Iterable<String>) manifest.get("files")::fieldNames) {
                 for (LoadMode mode : LoadMode.values()) {
                     tests.add(DynamicTest.dynamicTest(name + " " + mode,
                             () -> load.run(manifestFile.resolveSibling(name), manifest, mode)));
@@ -136,7 +139,7 @@ class SnapshotLoaderIT {
         return tests.stream();
     }
 
-    private void loadAndCompare(StandaloneRedis redis, Path rdb, JsonObject manifest, LoadMode mode) throws Exception {
+    private void loadAndCompare(StandaloneRedis redis, Path rdb, JsonNode manifest, LoadMode mode) throws Exception {
         redis.flushAll();
         long now = System.currentTimeMillis();
         LoadOptions options = LoadOptions.defaults().withMode(mode).withDataErrorPolicy(DataErrorPolicy.SKIP)
@@ -152,21 +155,21 @@ class SnapshotLoaderIT {
      * The keys a 7.0 target holds ({@code actual}, from {@link ServerView}) are exactly the manifest's
      * database 0 as of {@code now}, and the load's counters add up. Shared with the cluster test.
      */
-    static void assertMatchesManifest(JsonObject manifest, long now, Map<String, JsonObject> actual, LoadStats stats,
+    static void assertMatchesManifest(JsonNode manifest, long now, Map<String, JsonNode> actual, LoadStats stats,
                                       String label) {
-        Map<String, JsonObject> expected = new TreeMap<>();
+        Map<String, JsonNode> expected = new TreeMap<>();
         Set<String> failing = new TreeSet<>();
         expectedOnRedis70(manifest, now, expected, failing);
         List<String> diffs = new ArrayList<>();
-        for (Map.Entry<String, JsonObject> e : expected.entrySet()) {
-            JsonObject got = actual.get(e.getKey());
-            JsonObject want = e.getValue();
+        for (Map.Entry<String, JsonNode> e : expected.entrySet()) {
+            JsonNode got = actual.get(e.getKey());
+            JsonNode want = e.getValue();
             if (got == null) {
                 diffs.add(e.getKey() + ": missing");
-            } else if (!got.get("type").equals(want.get("type")) || !got.get("expire_ms").equals(orNull(want.get("expire_ms")))) {
+            } else if (!got.get("type").equals(want.get("type")) || !ServerView.matches(want.get("expire_ms"), got.get("expire_ms"), false)) {
                 diffs.add(e.getKey() + ": type/expiry " + got.get("type") + " " + got.get("expire_ms") + ", want "
                         + want.get("type") + " " + want.get("expire_ms"));
-            } else if (!ServerView.matches(want.get("value"), got.get("value"), want.get("type").getAsString().equals("stream"))) {
+            } else if (!ServerView.matches(want.get("value"), got.get("value"), want.get("type").asText().equals("stream"))) {
                 diffs.add(e.getKey() + ":\n   got  " + got.get("value") + "\n   want " + want.get("value"));
             }
         }
@@ -186,24 +189,24 @@ class SnapshotLoaderIT {
      * fields whose TTL passed are absent, and hashes with live field TTLs and module values cannot be
      * written (7.0 has neither), so they are data errors.
      */
-    private static void expectedOnRedis70(JsonObject manifest, long now, Map<String, JsonObject> expected, Set<String> failing) {
-        JsonObject db0 = manifest.getAsJsonObject("databases").getAsJsonObject("0");
-        for (String key : db0.keySet()) {
-            JsonObject k = db0.getAsJsonObject(key).deepCopy();
-            JsonElement expire = k.get("expire_ms");
-            if (expire != null && !expire.isJsonNull() && expire.getAsLong() <= now) {
+    private static void expectedOnRedis70(JsonNode manifest, long now, Map<String, JsonNode> expected, Set<String> failing) {
+        JsonNode db0 = manifest.get("databases").get("0");
+        for (String key : (Iterable<String>) db0::fieldNames) {
+            ObjectNode k = db0.get(key).deepCopy();
+            JsonNode expire = k.get("expire_ms");
+            if (expire != null && !expire.isNull() && expire.asLong() <= now) {
                 continue;
             }
-            if (k.get("type").getAsString().equals("module")) {
+            if (k.get("type").asText().equals("module")) {
                 failing.add(key);
                 continue;
             }
-            JsonObject fieldTtls = k.getAsJsonObject("field_expires_ms");
-            if (fieldTtls != null) {
+            JsonNode fieldTtls = k.get("field_expires_ms");
+            if (fieldTtls != null && !fieldTtls.isNull()) {
                 boolean live = false;
-                for (String field : fieldTtls.keySet()) {
-                    if (fieldTtls.get(field).getAsLong() <= now) {
-                        k.getAsJsonObject("value").remove(field);
+                for (String field : (Iterable<String>) fieldTtls::fieldNames) {
+                    if (fieldTtls.get(field).asLong() <= now) {
+                        ((ObjectNode) k.get("value")).remove(field);
                     } else {
                         live = true;
                     }
@@ -217,25 +220,20 @@ class SnapshotLoaderIT {
         }
     }
 
-    /** Equal, except that in a stream's value the server may report fields an older manifest does not have. */
-    private static JsonElement orNull(JsonElement e) {
-        return e == null ? JsonNull.INSTANCE : e;
-    }
-
     /** Writes {@link Dataset}, saves it to {@code dir/dataset.rdb}, returns the keys' views, and empties the server. */
-    private Map<String, JsonObject> saveDataset(StandaloneRedis redis) throws Exception {
+    private Map<String, JsonNode> saveDataset(StandaloneRedis redis) throws Exception {
         try (Jedis jedis = redis.jedis()) {
-            Dataset.write(jedis);
+            Dataset.writeShapes(jedis);
             Files.copy(redis.save(), dir.resolve("dataset.rdb"));
-            Map<String, JsonObject> original = views(redis);
+            Map<String, JsonNode> original = views(redis);
             assertEquals(jedis.dbSize(), original.size());
             jedis.flushAll();
             return original;
         }
     }
 
-    private static Map<String, JsonObject> views(StandaloneRedis redis) {
-        Map<String, JsonObject> views = new HashMap<>();
+    private static Map<String, JsonNode> views(StandaloneRedis redis) {
+        Map<String, JsonNode> views = new HashMap<>();
         try (Jedis jedis = redis.jedis()) {
             for (byte[] key : ServerView.keys(jedis)) {
                 views.put(new String(key, StandardCharsets.ISO_8859_1), ServerView.of(jedis, key, true));
@@ -244,9 +242,9 @@ class SnapshotLoaderIT {
         return views;
     }
 
-    private static void assertSameKeys(Map<String, JsonObject> original, Map<String, JsonObject> loaded) {
+    private static void assertSameKeys(Map<String, JsonNode> original, Map<String, JsonNode> loaded) {
         assertEquals(new TreeSet<>(original.keySet()), new TreeSet<>(loaded.keySet()));
-        for (Map.Entry<String, JsonObject> e : original.entrySet()) {
+        for (Map.Entry<String, JsonNode> e : original.entrySet()) {
             assertEquals(e.getValue(), loaded.get(e.getKey()), e.getKey());
         }
     }

@@ -1,5 +1,6 @@
 package io.slotferry.load;
 
+import static io.slotferry.fixture.Bulk.ascii;
 import static io.slotferry.load.RecordingSink.commands;
 import static io.slotferry.load.RecordingSink.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -46,14 +47,14 @@ class SnapshotLoaderTest {
 
     @Test
     void restoresASmallValueAsOneRestoreWithItsAbsoluteExpiry() throws Exception {
-        Path rdb = new TestRdb(9).expireAt(NOW + 60_000).string("k", bytes("hello")).write(dir);
+        Path rdb = new TestRdb(9).expireAt(NOW + 60_000).string("k", ascii("hello")).write(dir);
         RecordingSink sink = load(rdb, REDIS_70, OPTIONS);
 
         assertEquals(1, sink.writes.size());
         Write w = sink.writes.get(0);
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         expected.writeBytes(new byte[] {0, 5});
-        expected.writeBytes(bytes("hello"));
+        expected.writeBytes(ascii("hello"));
         expected.writeBytes(new byte[] {9, 0});
         long crc = Crc64.of(expected.toByteArray());
         for (int i = 0; i < 8; i++) {
@@ -64,7 +65,7 @@ class SnapshotLoaderTest {
         assertEquals("RESTORE k " + (NOW + 60_000), text(restore.subList(0, 3)));
         assertArrayEquals(expected.toByteArray(), restore.get(3), "type byte + value + version 9 LE + CRC-64 LE");
         assertEquals("REPLACE ABSTTL", text(restore.subList(4, 6)));
-        assertEquals(HashSlot.of(bytes("k")), w.slot());
+        assertEquals(HashSlot.of(ascii("k")), w.slot());
         assertEquals(1, w.completesKeys());
         assertNull(w.probe(), "RESTORE REPLACE may be re-sent");
     }
@@ -144,8 +145,8 @@ class SnapshotLoaderTest {
 
     @Test
     void expiredKeysAndOtherDatabasesAreSkippedAndCounted() throws Exception {
-        Path rdb = new TestRdb(9).expireAt(NOW - 1).string("gone", bytes("x")).expireAt(NOW).string("now", bytes("x"))
-                .string("kept", bytes("x")).selectDb(1).string("other", bytes("y")).write(dir);
+        Path rdb = new TestRdb(9).expireAt(NOW - 1).string("gone", ascii("x")).expireAt(NOW).string("now", ascii("x"))
+                .string("kept", ascii("x")).selectDb(1).string("other", ascii("y")).write(dir);
         LoadStats stats = new LoadStats();
         RecordingSink sink = load(rdb, REDIS_70, OPTIONS, stats);
 
@@ -160,7 +161,7 @@ class SnapshotLoaderTest {
         KeyMapping prefixOtherDbs = (db, key) -> db == 0 ? key : ("db" + db + ":" + text(key)).getBytes(StandardCharsets.ISO_8859_1);
         RecordingSink mapped = load(rdb, REDIS_70, OPTIONS.withKeyMapping(prefixOtherDbs));
         assertEquals(List.of("kept", "db1:other"), mapped.writes.stream().map(w -> text(w.key())).toList());
-        assertEquals(HashSlot.of(bytes("db1:other")), mapped.writes.get(1).slot(), "the slot is the target key's");
+        assertEquals(HashSlot.of(ascii("db1:other")), mapped.writes.get(1).slot(), "the slot is the target key's");
     }
 
     @Test
@@ -207,9 +208,5 @@ class SnapshotLoaderTest {
 
         assertEquals(List.of("DEL empty", "SET empty "), commands(sink.of("empty").get(0)));
         assertTrue(Arrays.equals(binaryValue, sink.of("bin").get(0).commands().get(1).get(2)));
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -1,6 +1,6 @@
 package io.slotferry.migration;
 
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slotferry.fixture.ClusterNode;
 import io.slotferry.fixture.RedisClusterFixture;
 import io.slotferry.fixture.StandaloneRedis;
@@ -16,7 +16,6 @@ import io.slotferry.translate.DbMapping;
 import io.slotferry.write.DataErrorPolicy;
 import io.slotferry.write.WriterOptions;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -46,8 +45,8 @@ final class TranscriptWorker {
 
     /** The captured server's {@code redis_version}. */
     static String version(Transcript capture) throws IOException {
-        return JsonParser.parseString(Files.readString(capture.directory().resolve(capture.name() + ".json"), StandardCharsets.UTF_8))
-                .getAsJsonObject().getAsJsonObject("server").get("redis_version").getAsString();
+        return new ObjectMapper().readTree(capture.directory().resolve(capture.name() + ".json").toFile())
+                .get("server").get("redis_version").asText();
     }
 
     /** Where the stream of {@code capture} ends in replication offsets (a SYNC session counts from 0 at the snapshot). */

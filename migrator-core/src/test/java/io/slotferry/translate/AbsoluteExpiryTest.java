@@ -1,10 +1,10 @@
 package io.slotferry.translate;
 
+import static io.slotferry.fixture.Bulk.line;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -39,23 +39,19 @@ class AbsoluteExpiryTest {
 
     @Test
     void leavesAbsoluteAndOtherCommandsAlone() {
-        List<byte[]> argv = argv("SET k v PXAT 5");
+        List<byte[]> argv = line("SET k v PXAT 5");
         assertSame(argv, AbsoluteExpiry.apply(argv, RECEIVED));
-        List<byte[]> pexpireat = argv("PEXPIREAT k 5");
+        List<byte[]> pexpireat = line("PEXPIREAT k 5");
         assertSame(pexpireat, AbsoluteExpiry.apply(pexpireat, RECEIVED));
-        List<byte[]> bad = argv("EXPIRE k notanumber");
+        List<byte[]> bad = line("EXPIRE k notanumber");
         assertSame(bad, AbsoluteExpiry.apply(bad, RECEIVED), "the target refuses it as the source would have");
     }
 
     private static String apply(String command) {
         StringBuilder s = new StringBuilder();
-        for (byte[] a : AbsoluteExpiry.apply(argv(command), RECEIVED)) {
+        for (byte[] a : AbsoluteExpiry.apply(line(command), RECEIVED)) {
             s.append(s.length() == 0 ? "" : " ").append(new String(a, StandardCharsets.US_ASCII));
         }
         return s.toString();
-    }
-
-    private static List<byte[]> argv(String command) {
-        return Arrays.stream(command.split(" ")).map(a -> a.getBytes(StandardCharsets.US_ASCII)).toList();
     }
 }

@@ -1,5 +1,7 @@
 package io.slotferry.translate;
 
+import static io.slotferry.fixture.Bulk.argv;
+import static io.slotferry.fixture.Bulk.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -52,9 +53,9 @@ class CodisRestoreTest {
     void decodesZsetScoresAsLittleEndianDoubles() throws Exception {
         List<byte[]> argv = new ArrayList<>(argv("SLOTSRESTORE-ASYNC", "zset", "z", "0", "3", "m1"));
         argv.add(le(130.0));
-        argv.add(b("m2"));
+        argv.add(utf8("m2"));
         argv.add(le(Double.NEGATIVE_INFINITY));
-        argv.add(b("m3"));
+        argv.add(utf8("m3"));
         argv.add(le(0.1));
         assertEquals(List.of("DEL z", "ZADD z 130.0 m1 -inf m2 0.1 m3"), text(codis.translate(argv, NOW).get(0)));
     }
@@ -107,13 +108,5 @@ class CodisRestoreTest {
 
     private static byte[] le(double d) {
         return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(d).array();
-    }
-
-    private static List<byte[]> argv(String... args) {
-        return new ArrayList<>(Arrays.stream(args).map(CodisRestoreTest::b).toList());
-    }
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

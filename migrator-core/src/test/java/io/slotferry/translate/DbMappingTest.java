@@ -1,5 +1,6 @@
 package io.slotferry.translate;
 
+import static io.slotferry.fixture.Bulk.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slotferry.routing.HashSlot;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class DbMappingTest {
@@ -16,29 +16,29 @@ class DbMappingTest {
     @Test
     void onlyZeroKeepsDatabaseZeroAndSkipsTheRest() {
         DbMapping m = DbMapping.parse("only:0");
-        assertArrayEquals(b("k"), m.targetKey(0, b("k")));
-        assertNull(m.targetKey(1, b("k")));
+        assertArrayEquals(utf8("k"), m.targetKey(0, utf8("k")));
+        assertNull(m.targetKey(1, utf8("k")));
         assertInstanceOf(DbMapping.Only.class, DbMapping.defaults());
     }
 
     @Test
     void prefixNamesKeysOfOtherDatabasesAndKeepsHashTags() {
         DbMapping m = DbMapping.parse("prefix");
-        assertArrayEquals(b("k"), m.targetKey(0, b("k")));
-        assertArrayEquals(b("12:{user}a"), m.targetKey(12, b("{user}a")));
-        assertEquals(HashSlot.of(b("{user}a")), HashSlot.of(m.targetKey(3, b("{user}b"))));
-        assertEquals(12, m.sourceDb(b("12:{user}a")));
-        assertEquals(0, m.sourceDb(b("plain")));
-        assertEquals(0, m.sourceDb(b("007:x")), "a leading zero is no database number this mapping wrote");
-        assertArrayEquals(b("{user}a"), ((DbMapping.Prefix) m).sourceKey(b("12:{user}a")));
+        assertArrayEquals(utf8("k"), m.targetKey(0, utf8("k")));
+        assertArrayEquals(utf8("12:{user}a"), m.targetKey(12, utf8("{user}a")));
+        assertEquals(HashSlot.of(utf8("{user}a")), HashSlot.of(m.targetKey(3, utf8("{user}b"))));
+        assertEquals(12, m.sourceDb(utf8("12:{user}a")));
+        assertEquals(0, m.sourceDb(utf8("plain")));
+        assertEquals(0, m.sourceDb(utf8("007:x")), "a leading zero is no database number this mapping wrote");
+        assertArrayEquals(utf8("{user}a"), ((DbMapping.Prefix) m).sourceKey(utf8("12:{user}a")));
     }
 
     @Test
     void prefixFormatIsConfigurable() {
         DbMapping.Prefix m = (DbMapping.Prefix) DbMapping.parse("prefix:db%d/");
-        assertArrayEquals(b("db4/k"), m.targetKey(4, b("k")));
-        assertEquals(4, m.sourceDb(b("db4/k")));
-        assertEquals(0, m.sourceDb(b("db4k")));
+        assertArrayEquals(utf8("db4/k"), m.targetKey(4, utf8("k")));
+        assertEquals(4, m.sourceDb(utf8("db4/k")));
+        assertEquals(0, m.sourceDb(utf8("db4k")));
     }
 
     @Test
@@ -53,11 +53,7 @@ class DbMappingTest {
     @Test
     void mergeKeepsEveryNameAndCannotTellTheDatabase() {
         DbMapping m = DbMapping.parse("merge");
-        assertArrayEquals(b("k"), m.targetKey(7, b("k")));
-        assertEquals(-1, m.sourceDb(b("k")));
-    }
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        assertArrayEquals(utf8("k"), m.targetKey(7, utf8("k")));
+        assertEquals(-1, m.sourceDb(utf8("k")));
     }
 }

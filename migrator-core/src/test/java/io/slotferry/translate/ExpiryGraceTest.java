@@ -1,5 +1,6 @@
 package io.slotferry.translate;
 
+import static io.slotferry.fixture.Bulk.line;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,14 +14,6 @@ class ExpiryGraceTest {
     private static final long NOW = 1_800_000_000_000L;
     private static final ExpiryGrace HOUR = new ExpiryGrace(3_600_000);
 
-    private static List<byte[]> argv(String line) {
-        List<byte[]> out = new ArrayList<>();
-        for (String a : line.split(" ")) {
-            out.add(a.getBytes(StandardCharsets.US_ASCII));
-        }
-        return out;
-    }
-
     private static String text(List<byte[]> argv) {
         List<String> out = new ArrayList<>();
         argv.forEach(a -> out.add(new String(a, StandardCharsets.US_ASCII)));
@@ -29,25 +22,25 @@ class ExpiryGraceTest {
 
     @Test
     void everyAbsoluteExpiryAStreamCarriesIsHeldByTheGrace() {
-        assertEquals("PEXPIREAT k 1800003605000", text(HOUR.apply(argv("PEXPIREAT k 1800000005000"), NOW)));
-        assertEquals("PEXPIREAT k 1800003605000 GT", text(HOUR.apply(argv("pexpireat k 1800000005000 GT"), NOW)));
-        assertEquals("PEXPIREAT k 1800003605000", text(HOUR.apply(argv("EXPIREAT k 1800000005"), NOW)));
-        assertEquals("SET k v PXAT 1800003605000", text(HOUR.apply(argv("SET k v PXAT 1800000005000"), NOW)));
-        assertEquals("SET k v PXAT 1800003605000 NX", text(HOUR.apply(argv("SET k v EXAT 1800000005 NX"), NOW)));
-        assertEquals("GETEX k PXAT 1800003605000", text(HOUR.apply(argv("GETEX k PXAT 1800000005000"), NOW)));
+        assertEquals("PEXPIREAT k 1800003605000", text(HOUR.apply(line("PEXPIREAT k 1800000005000"), NOW)));
+        assertEquals("PEXPIREAT k 1800003605000 GT", text(HOUR.apply(line("pexpireat k 1800000005000 GT"), NOW)));
+        assertEquals("PEXPIREAT k 1800003605000", text(HOUR.apply(line("EXPIREAT k 1800000005"), NOW)));
+        assertEquals("SET k v PXAT 1800003605000", text(HOUR.apply(line("SET k v PXAT 1800000005000"), NOW)));
+        assertEquals("SET k v PXAT 1800003605000 NX", text(HOUR.apply(line("SET k v EXAT 1800000005 NX"), NOW)));
+        assertEquals("GETEX k PXAT 1800003605000", text(HOUR.apply(line("GETEX k PXAT 1800000005000"), NOW)));
         assertEquals("RESTORE k 1800003605000 payload REPLACE ABSTTL",
-                text(HOUR.apply(argv("RESTORE k 1800000005000 payload REPLACE ABSTTL"), NOW)));
+                text(HOUR.apply(line("RESTORE k 1800000005000 payload REPLACE ABSTTL"), NOW)));
     }
 
     @Test
     void anExpiryAlreadyPastOrNoneIsLeftAsItIs() {
-        List<byte[]> past = argv("PEXPIREAT k 1799999999000");
+        List<byte[]> past = line("PEXPIREAT k 1799999999000");
         assertSame(past, HOUR.apply(past, NOW), "it deletes the key, as on the source");
-        List<byte[]> none = argv("RESTORE k 0 payload REPLACE ABSTTL");
+        List<byte[]> none = line("RESTORE k 0 payload REPLACE ABSTTL");
         assertSame(none, HOUR.apply(none, NOW));
-        List<byte[]> plain = argv("SET k v");
+        List<byte[]> plain = line("SET k v");
         assertSame(plain, HOUR.apply(plain, NOW));
-        List<byte[]> other = argv("HSET k f v");
+        List<byte[]> other = line("HSET k f v");
         assertSame(other, HOUR.apply(other, NOW));
         assertEquals(-1, HOUR.hold(-1, NOW));
         assertEquals(NOW + 10 + 3_600_000, HOUR.hold(NOW + 10, NOW));
@@ -55,7 +48,7 @@ class ExpiryGraceTest {
 
     @Test
     void aZeroGraceChangesNothingAndANegativeOneIsRefused() {
-        List<byte[]> a = argv("PEXPIREAT k 1800000005000");
+        List<byte[]> a = line("PEXPIREAT k 1800000005000");
         assertSame(a, new ExpiryGrace(0).apply(a, NOW));
         assertThrows(IllegalArgumentException.class, () -> new ExpiryGrace(-1));
     }

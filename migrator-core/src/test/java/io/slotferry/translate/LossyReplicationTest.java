@@ -1,23 +1,13 @@
 package io.slotferry.translate;
 
+import static io.slotferry.fixture.Bulk.argv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LossyReplicationTest {
-
-    private static List<byte[]> argv(String... words) {
-        List<byte[]> out = new ArrayList<>();
-        for (String w : words) {
-            out.add(w.getBytes(StandardCharsets.US_ASCII));
-        }
-        return out;
-    }
 
     @Test
     void sourcesFrom26To50DropTheTtlOfIncrByFloatAndLaterOnesDoNot() {

@@ -1,24 +1,19 @@
 package io.slotferry.verify;
 
+import static io.slotferry.fixture.Bulk.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slotferry.translate.DbMapping;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The rules verify judges by, without servers: TTL tolerance, count explanations, reverse mapping, windows. */
 class VerifyRulesTest {
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     @Test
     void ttlsWithinTheToleranceAgreeAndNoTtlMustStayNoTtl() {
@@ -39,11 +34,11 @@ class VerifyRulesTest {
 
     @Test
     void scoresAreComparedAsNumbers() {
-        assertTrue(ValueCompare.sameScore(b("2.5"), b("2.5")));
-        assertTrue(ValueCompare.sameScore(b("1e3"), b("1000")));
-        assertTrue(ValueCompare.sameScore(b("inf"), b("+inf")));
-        assertFalse(ValueCompare.sameScore(b("1"), b("1.0000001")));
-        assertFalse(ValueCompare.sameScore(b("1"), b("x")));
+        assertTrue(ValueCompare.sameScore(utf8("2.5"), utf8("2.5")));
+        assertTrue(ValueCompare.sameScore(utf8("1e3"), utf8("1000")));
+        assertTrue(ValueCompare.sameScore(utf8("inf"), utf8("+inf")));
+        assertFalse(ValueCompare.sameScore(utf8("1"), utf8("1.0000001")));
+        assertFalse(ValueCompare.sameScore(utf8("1"), utf8("x")));
     }
 
     @Test
@@ -63,27 +58,21 @@ class VerifyRulesTest {
 
     @Test
     void aPrefixedTargetKeyMayComeFromItsDatabaseOrFromDbZeroUnderTheSameName() {
-        List<SourceHome> homes = SourceHome.of(DbMapping.parse("prefix"), b("3:user"), Set.of(0, 3));
+        List<SourceHome> homes = SourceHome.of(DbMapping.parse("prefix"), utf8("3:user"), Set.of(0, 3));
         assertEquals(2, homes.size());
         assertEquals(3, homes.get(0).db());
-        assertArrayEquals(b("user"), homes.get(0).key());
+        assertArrayEquals(utf8("user"), homes.get(0).key());
         assertEquals(0, homes.get(1).db());
-        assertArrayEquals(b("3:user"), homes.get(1).key());
-        assertEquals(1, SourceHome.of(DbMapping.parse("prefix"), b("plain"), Set.of(0)).size());
+        assertArrayEquals(utf8("3:user"), homes.get(1).key());
+        assertEquals(1, SourceHome.of(DbMapping.parse("prefix"), utf8("plain"), Set.of(0)).size());
     }
 
     @Test
     void aMergedTargetKeyMayComeFromAnySourceDatabase() {
-        List<SourceHome> homes = SourceHome.of(DbMapping.parse("merge"), b("k"), new java.util.TreeSet<>(Set.of(0, 2, 5)));
+        List<SourceHome> homes = SourceHome.of(DbMapping.parse("merge"), utf8("k"), new java.util.TreeSet<>(Set.of(0, 2, 5)));
         assertEquals(3, homes.size());
         assertEquals(5, homes.get(2).db());
-        assertEquals(4, SourceHome.of(DbMapping.parse("only:4"), b("k"), Set.of(0)).get(0).db());
-    }
-
-    @Test
-    void onlyTheDocumentedModesAreAccepted() {
-        assertEquals(VerifyMode.SAMPLE, VerifyMode.parse("Sample"));
-        assertThrows(IllegalArgumentException.class, () -> VerifyMode.parse("quick"));
+        assertEquals(4, SourceHome.of(DbMapping.parse("only:4"), utf8("k"), Set.of(0)).get(0).db());
     }
 
     @Test

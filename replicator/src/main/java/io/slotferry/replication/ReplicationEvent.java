@@ -1,6 +1,7 @@
 package io.slotferry.replication;
 
 import io.slotferry.rdb.RdbEvent;
+import io.slotferry.resp.Ascii;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -69,7 +70,7 @@ public sealed interface ReplicationEvent {
             implements ReplicationEvent {
         /** The command name, upper-cased (ASCII). */
         public String name() {
-            return new String(argv.get(0), java.nio.charset.StandardCharsets.US_ASCII).toUpperCase(java.util.Locale.ROOT);
+            return Ascii.upper(argv.get(0));
         }
     }
 }

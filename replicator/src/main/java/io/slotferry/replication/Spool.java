@@ -46,7 +46,7 @@ final class Spool implements AutoCloseable {
     private final TreeMap<Long, Path> segments = new TreeMap<>();
     private long committed = -1;
     private final TreeMap<Long, ReplicationId> resumes = new TreeMap<>();
-    private final ReceiveMarks marks = new ReceiveMarks();
+    private final OffsetMarks marks = OffsetMarks.times();
     private IOException failure;
     private long segmentBytesOnDisk;
 
@@ -279,7 +279,7 @@ final class Spool implements AutoCloseable {
      * when a full sync replaced that generation meanwhile. Asked in stream order; frees older marks.
      */
     synchronized long receivedAt(int gen, long end) {
-        return gen == generation ? marks.receivedAt(end) : -1;
+        return gen == generation ? marks.at(end) : -1;
     }
 
     /** When the oldest command after {@code offset} of the current generation was received; -1 when none was. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slotferry.cli.Migrate;
+import io.slotferry.fixture.Dataset;
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.StandaloneRedis;
 import java.io.ByteArrayOutputStream;
@@ -51,7 +52,7 @@ class LiveSourceDumpIT {
     @Test
     void dumpOfALiveSourceEqualsDumpOfItsSavedRdb(StandaloneRedis redis, @TempDir Path dir) throws Exception {
         try (Jedis jedis = redis.jedis()) {
-            new RandomDataset(99L).write(jedis);
+            new Dataset(99L).writeDatabases(jedis);
             jedis.configSet("repl-diskless-sync-delay", "0");
             Path saved = redis.save();
             String fromFile = run("rdb", "dump", saved.toString());

@@ -1,5 +1,6 @@
 package io.slotferry.replication.scan;
 
+import io.slotferry.rdb.DumpPayload;
 import io.slotferry.rdb.KeyHeader;
 import io.slotferry.rdb.RdbEvent;
 import io.slotferry.replication.ReplicationEvent;
@@ -266,11 +267,11 @@ public final class ScanSource implements SourceStream {
         RespValue dump = connection.reader().read();
         RespValue pttl = connection.reader().read();
         if (!(dump instanceof RespValue.Bulk dumpReply)) {
-            throw new ReplicationException("DUMP of " + DumpPayload.describe(key, db) + " on " + connection.endpoint()
+            throw new ReplicationException("DUMP of " + DumpReply.describe(key, db) + " on " + connection.endpoint()
                     + " replied " + describe(dump));
         }
         if (!(pttl instanceof RespValue.Integer ttlReply)) {
-            throw new ReplicationException("PTTL of " + DumpPayload.describe(key, db) + " on " + connection.endpoint()
+            throw new ReplicationException("PTTL of " + DumpReply.describe(key, db) + " on " + connection.endpoint()
                     + " replied " + describe(pttl));
         }
         byte[] payload = dumpReply.bytes();
@@ -280,14 +281,14 @@ public final class ScanSource implements SourceStream {
             return false;
         }
         if (ttl < -2) {
-            throw new RespProtocolException("PTTL of " + DumpPayload.describe(key, db) + " replied " + ttl);
+            throw new RespProtocolException("PTTL of " + DumpReply.describe(key, db) + " replied " + ttl);
         }
-        DumpPayload p = DumpPayload.parse(key, db, payload);
+        DumpPayload p = DumpReply.parse(key, db, payload);
         if (rdbVersion == -1) {
             rdbVersion = p.rdbVersion();
         } else if (p.rdbVersion() != rdbVersion) {
             // Consumers rebuild payloads with the version announced in SnapshotBegin.
-            throw new DumpPayloadException(key, "the DUMP of " + DumpPayload.describe(key, db) + " has RDB version "
+            throw new DumpPayloadException(key, "the DUMP of " + DumpReply.describe(key, db) + " has RDB version "
                     + p.rdbVersion() + " but earlier payloads had " + rdbVersion + " (was the source replaced?)");
         }
         if (announcedDb != db) {

@@ -9,9 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.slotferry.fixture.Dataset;
 import io.slotferry.fixture.RealServers;
+import io.slotferry.fixture.ServerView;
 import io.slotferry.fixture.StandaloneRedis;
-import io.slotferry.rdb.Crc64;
+import io.slotferry.rdb.DumpPayload;
 import io.slotferry.rdb.RdbEvent;
 import io.slotferry.rdb.RdbType;
 import io.slotferry.replication.ReplicationEvent;
@@ -20,7 +23,6 @@ import io.slotferry.replication.ReplicationId;
 import io.slotferry.resp.RedisEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -32,11 +34,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.resps.StreamEntry;
-import redis.clients.jedis.resps.StreamGroupInfo;
-import redis.clients.jedis.resps.StreamInfo;
-import redis.clients.jedis.resps.Tuple;
 
 /**
  * {@link ScanSource} against a real redis-server 7.0: every key of every type arrives once, in the
@@ -53,13 +50,13 @@ class ScanSourceIT {
 
     @Test
     void everyKeyOfEveryDatabaseArrivesOnceWithItsTypeTtlAndARestorablePayload(StandaloneRedis redis) throws Exception {
-        Map<String, TypedDataset.Written> written = new HashMap<>();
+        Map<String, Dataset.Written> written = new HashMap<>();
         try (Jedis jedis = redis.jedis()) {
-            TypedDataset dataset = new TypedDataset(20240601L);
-            for (TypedDataset.Written w : dataset.write(jedis, 0, 8)) {
+            Dataset dataset = new Dataset(20240601L);
+            for (Dataset.Written w : dataset.write(jedis, 0, 8)) {
                 written.put(id(w.db(), w.key()), w);
             }
-            for (TypedDataset.Written w : dataset.write(jedis, 5, 4)) {
+            for (Dataset.Written w : dataset.write(jedis, 5, 4)) {
                 written.put(id(w.db(), w.key()), w);
             }
         }
@@ -78,7 +75,7 @@ class ScanSourceIT {
             byte[] anyDump = null;
             for (Map.Entry<String, RdbEvent.RawValue> e : walk.keys.entrySet()) {
                 RdbEvent.RawValue v = e.getValue();
-                TypedDataset.Written w = written.get(e.getKey());
+                Dataset.Written w = written.get(e.getKey());
                 String name = e.getKey() + " (" + v.key().type() + ")";
                 jedis.select(w.db());
                 byte[] dump = jedis.dump(w.key());
@@ -91,20 +88,23 @@ class ScanSourceIT {
                     long diff = Math.abs(v.key().expireAtMs() - w.expireAtMs());
                     assertTrue(diff <= TTL_TOLERANCE_MS, () -> "expiry of " + name + " is off by " + diff + " ms");
                 }
-                byte[] payload = payload(v.key().type().code(), v.value(), walk.version);
+                byte[] payload = DumpPayload.build(v.key().type().code(), v.value(), walk.version);
                 // Hashtable sets and hashes have no fixed iteration order, so two DUMPs may differ.
                 if (v.key().type() != RdbType.SET && v.key().type() != RdbType.HASH) {
                     assertArrayEquals(dump, payload, () -> "payload of " + name + " rebuilds the server's DUMP");
                 }
-                String original = view(jedis, w.key());
+                ObjectNode original = ServerView.of(jedis, w.key(), true);
+                original.remove("expire_ms"); // the TTL is checked above; the copy is restored without one
                 byte[] copy = ("copy:" + restored).getBytes(StandardCharsets.US_ASCII);
                 jedis.select(15);
                 assertEquals("OK", jedis.restore(copy, 0, payload), () -> "RESTORE of " + name);
-                assertEquals(original, view(jedis, copy), () -> "restored value of " + name);
+                ObjectNode restoredCopy = ServerView.of(jedis, copy, true);
+                restoredCopy.remove("expire_ms");
+                assertEquals(original, restoredCopy, () -> "restored value of " + name);
                 seen.add(v.key().type());
                 restored++;
             }
-            assertEquals(trailerVersion(anyDump), walk.version, "SnapshotBegin carries the DUMP trailer's version");
+            assertEquals(DumpPayload.rdbVersion(anyDump), walk.version, "SnapshotBegin carries the DUMP trailer's version");
         }
         assertEquals(written.size(), restored);
         assertTrue(seen.containsAll(EXPECTED_TYPES), "types seen: " + seen);
@@ -114,7 +114,7 @@ class ScanSourceIT {
     void onlyTheRequestedDatabasesAreWalked(StandaloneRedis redis) throws Exception {
         Set<String> inFive = new TreeSet<>();
         try (Jedis jedis = redis.jedis()) {
-            TypedDataset dataset = new TypedDataset(7L);
+            Dataset dataset = new Dataset(7L);
             dataset.write(jedis, 0, 1);
             dataset.write(jedis, 5, 2).forEach(w -> inFive.add(id(w.db(), w.key())));
         }
@@ -242,73 +242,7 @@ class ScanSourceIT {
         return walk;
     }
 
-    /** type byte + value + RDB version (2 bytes LE) + CRC-64 (8 bytes LE): what RESTORE takes. */
-    static byte[] payload(int type, byte[] value, int version) {
-        byte[] p = new byte[1 + value.length + 10];
-        p[0] = (byte) type;
-        System.arraycopy(value, 0, p, 1, value.length);
-        p[1 + value.length] = (byte) version;
-        p[2 + value.length] = (byte) (version >> 8);
-        long crc = Crc64.of(Arrays.copyOf(p, p.length - 8));
-        for (int i = 0; i < 8; i++) {
-            p[p.length - 8 + i] = (byte) (crc >>> (8 * i));
-        }
-        return p;
-    }
-
-    private static int trailerVersion(byte[] dump) {
-        return (dump[dump.length - 10] & 0xff) | (dump[dump.length - 9] & 0xff) << 8;
-    }
-
     private static String id(int db, byte[] key) {
         return db + "/" + HexFormat.of().formatHex(key);
-    }
-
-    /** A key's value as the server answers it, independent of encodings and iteration order. */
-    private static String view(Jedis jedis, byte[] key) {
-        HexFormat hex = HexFormat.of();
-        String type = jedis.type(key);
-        switch (type) {
-            case "string":
-                return "string " + hex.formatHex(jedis.get(key));
-            case "list": {
-                List<String> items = new ArrayList<>();
-                jedis.lrange(key, 0, -1).forEach(b -> items.add(hex.formatHex(b)));
-                return "list " + items;
-            }
-            case "set": {
-                Set<String> members = new TreeSet<>();
-                jedis.smembers(key).forEach(b -> members.add(hex.formatHex(b)));
-                return "set " + members;
-            }
-            case "zset": {
-                List<String> entries = new ArrayList<>();
-                for (Tuple t : jedis.zrangeWithScores(key, 0, -1)) {
-                    entries.add(hex.formatHex(t.getBinaryElement()) + "=" + t.getScore());
-                }
-                return "zset " + entries;
-            }
-            case "hash": {
-                Map<String, String> fields = new TreeMap<>();
-                jedis.hgetAll(key).forEach((f, v) -> fields.put(hex.formatHex(f), hex.formatHex(v)));
-                return "hash " + fields;
-            }
-            case "stream": {
-                String k = new String(key, StandardCharsets.US_ASCII);
-                StringBuilder s = new StringBuilder("stream ");
-                for (StreamEntry e : jedis.xrange(k, (StreamEntryID) null, (StreamEntryID) null)) {
-                    s.append(e.getID()).append(new TreeMap<>(e.getFields())).append(' ');
-                }
-                StreamInfo info = jedis.xinfoStream(k);
-                s.append("length=").append(info.getLength()).append(" last=").append(info.getLastGeneratedId());
-                for (StreamGroupInfo g : jedis.xinfoGroups(k)) {
-                    s.append(" group ").append(g.getName()).append(" consumers=").append(g.getConsumers())
-                            .append(" pending=").append(g.getPending()).append(" delivered=").append(g.getLastDeliveredId());
-                }
-                return s.toString();
-            }
-            default:
-                throw new AssertionError("unexpected type " + type);
-        }
     }
 }

@@ -1,0 +1,40 @@
+package io.slotferry.cli;
+
+import io.slotferry.source.Fleet;
+import io.slotferry.source.SyncFrom;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The sources of a migration (a picocli mixin of {@code run}, {@code plan} and {@code verify}): the
+ * {@code --source} values, how to reach their instances ({@link SourceOptions}) and which server of a
+ * Twemproxy or Codis shard to read ({@code --sync-from}).
+ */
+public final class FleetOptions {
+    @Option(names = "--source", required = true, paramLabel = "SRC",
+            description = {"A source, repeatable:",
+                "  redis://[user@]host:port, rediss://... one instance",
+                "  twemproxy:PATH/nutcracker.yml[#POOL]    every backend of every pool (or of POOL)",
+                "  codis:http://DASHBOARD:PORT             the master (or a healthy replica) of each group",
+                "  rdb:PATH                                an RDB file, plain or .gz/.bz2/.xz (run, plan)",
+                "  rdb:-                                   an RDB file on standard input (run, plan)",
+                "Examples: --source twemproxy:/etc/nutcracker.yml   --source codis:http://10.0.0.9:18080"})
+    List<String> sources;
+
+    @Mixin
+    SourceOptions sourceOptions;
+
+    @Option(names = "--sync-from", paramLabel = "WHICH", defaultValue = "replica",
+            description = {"For twemproxy: and codis: shards: replicate from a healthy replica when one exists (replica,",
+                "the default: spares the master the snapshot's fork) or always from the master (master).",
+                "Example: --sync-from master"})
+    SyncFrom syncFrom;
+
+    /** Every instance the {@code --source} values name (Twemproxy backends, Codis groups, URIs, files). */
+    Fleet discover(Duration timeout) throws IOException {
+        return sourceOptions.discover(sources, timeout, syncFrom);
+    }
+}

@@ -1,0 +1,47 @@
+package io.slotferry.replay;
+
+import io.slotferry.command.CommandSpec;
+import io.slotferry.command.CommandTable;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The command table as the replayer asks it, on every command's path: entries remembered by command
+ * name for commands without subcommands. Used by the worker's thread only.
+ */
+final class KnownCommands {
+    private final CommandTable table;
+    private final Map<String, CommandSpec> specs = new HashMap<>();
+
+    KnownCommands(CommandTable table) {
+        this.table = table;
+    }
+
+    /** The table entry of {@code argv}; a command the table does not know stops the worker. */
+    CommandSpec spec(String upperName, List<byte[]> argv, long offset) throws ReplayException {
+        CommandSpec spec = known(upperName, argv);
+        if (spec == null) {
+            throw new ReplayException(upperName, offset, "not in the command table (" + table.size()
+                    + " commands of Redis 2.8-8.0, Valkey 8 and codis-server): the worker stops rather than drop it");
+        }
+        return spec;
+    }
+
+    /** The table entry of {@code argv}, or null when the table does not know it. */
+    CommandSpec known(String upperName, List<byte[]> argv) {
+        CommandSpec spec = specs.get(upperName);
+        if (spec != null) {
+            return spec;
+        }
+        Optional<CommandSpec> found = table.lookup(argv);
+        if (found.isEmpty()) {
+            return null;
+        }
+        if (found.get().name().indexOf('|') < 0 && argv.size() > 1) {
+            specs.put(upperName, found.get()); // a container would have resolved a subcommand
+        }
+        return found.get();
+    }
+}
