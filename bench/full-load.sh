@@ -322,7 +322,7 @@ pipe_phase() {  # kind run
 # ================================================================ 4. ours
 # The only place that knows how `migrate run` is invoked. Runs it (under GNU time, for its CPU-seconds)
 # in the background and waits, polling its RSS. --ttl-grace 1ms: expiries as in the source (within 1 ms), which the checks compare
-# (the grace, 1 h by default, costs nothing to load; 0 is refused). Sets OURS_CMD_SHOWN, WAIT_RC, PEAK_HWM_KB, PEAK_RSS_KB,
+# (the grace, 1 h by default, costs nothing to load; 1 ms rather than 0, which builds before 7abccb0 refuse). Sets OURS_CMD_SHOWN, WAIT_RC, PEAK_HWM_KB, PEAK_RSS_KB,
 # OURS_CPU (user+sys seconds of the whole migrate process).
 run_ours() {  # tag source [args..]
   local tag="$1" src="$2"
