@@ -22,6 +22,7 @@ import io.slotferry.replication.OffsetMarks;
 import io.slotferry.replication.Replica;
 import io.slotferry.replication.ReplicaOptions;
 import io.slotferry.replication.ReplicationEvent;
+import io.slotferry.replication.SnapshotSupersededException;
 import io.slotferry.replication.file.RdbFiles;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.source.SourceSpec;
@@ -248,7 +249,7 @@ public final class Worker {
              MasterTtlReads ttls = ttlReads != null ? ttlReads : MasterTtlReads.ofSource(live.endpoint());
              StreamFilter streamFilter = new StreamFilter(filter, replayOptions.dbMapping(), target.capabilities(),
                      replayOptions.ttlGraceMillis(), live.endpoint());
-             Replica r = connect(live, ReplicaOptions.defaults(spool).withSnapshotFile(true))) {
+             Replica r = connect(live, ReplicaOptions.defaults(spool).withSnapshotFile(true).withFollowedTransfer(true))) {
             replica = r;
             LoadSummary summary = null;
             StreamReplayer replay = null;
@@ -283,9 +284,14 @@ public final class Worker {
                         replayer = null;
                     }
                     fullSyncs++;
+                    // Loaded while it arrives: the load follows the transfer instead of waiting for its end.
                     try (ClusterWriter w = openWriter()) {
-                        summary = SnapshotLoader.load(f.file(), w, target.capabilities(), loadOptions, stats,
-                                new SnapshotScripts(scripts, nodes));
+                        summary = SnapshotLoader.load(f.file(), f.bytes().open(), f.bytes().length(), w, target.capabilities(),
+                                loadOptions, stats, new SnapshotScripts(scripts, nodes));
+                    } catch (SnapshotSupersededException superseded) {
+                        // The link broke mid-transfer and the master sent a new snapshot: the next event begins
+                        // it, and it is loaded over what this one wrote (as after any forced full sync).
+                        LOG.log(Level.WARNING, "{0}: {1}; loading the new snapshot", new Object[] {live.name(), superseded.getMessage()});
                     }
                 } else if (e instanceof ReplicationEvent.SnapshotEnd || e instanceof ReplicationEvent.StreamResumed) {
                     long offset;
