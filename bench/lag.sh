@@ -22,7 +22,7 @@
 # Environment:
 #   CONNS=N          writer processes (default 4)
 #   KEYS=N           keys of each kind (default 100000)
-#   STEPS="10 25 .." step rates in % of the ceiling (default "10 25 40 55 70 85 100")
+#   STEPS="2 5 .."   step rates in % of the ceiling (default "2 5 10 15 20 30 40 55 70 85 100")
 #   STEP_SECONDS=S   seconds per step (default 10)
 #   SAT_SECONDS=S    seconds of the ceiling measurement (default 5)
 #   WARMUP_SECONDS=S seconds at the first step's rate before the steps, not reported (default 5)
@@ -42,7 +42,7 @@ PY="$SCRIPT_DIR/lib/lag.py"
 
 CONNS="${CONNS:-4}"
 KEYS="${KEYS:-100000}"
-STEPS="${STEPS:-10 25 40 55 70 85 100}"
+STEPS="${STEPS:-2 5 10 15 20 30 40 55 70 85 100}"
 STEP_SECONDS="${STEP_SECONDS:-10}"
 SAT_SECONDS="${SAT_SECONDS:-5}"
 WARMUP_SECONDS="${WARMUP_SECONDS:-5}"

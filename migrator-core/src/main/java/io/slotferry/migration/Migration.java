@@ -60,8 +60,24 @@ public final class Migration {
         this.target = target;
         this.options = options;
         this.state = state;
+        Target shared = target;
+        HeapShare heap = HeapShare.of(Runtime.getRuntime().maxMemory(), fleet.sources().size(),
+                target.writerOptions().maxInFlightBytes());
+        if (heap.lowered()) {
+            shared = new Target(target.endpoint(), target.writerOptions().withMaxInFlightBytes(heap.inFlightBytes()),
+                    target.capabilities());
+            LOG.log(Level.INFO, "{0} sources share a {1} MiB heap: each writer''s in-flight budget is {2} KiB instead of"
+                    + " {3} KiB (--max-in-flight-bytes); a larger heap (JAVA_OPTS=-Xmx...) lets them keep more in flight",
+                    new Object[] {heap.workers(), heap.maxHeap() >> 20, heap.inFlightBytes() >> 10, heap.requested() >> 10});
+        }
+        if (heap.tooSmall()) {
+            LOG.log(Level.WARNING, "{0} sources in a {1} MiB heap may run out of memory (each needs about {2} MiB of"
+                    + " buffers and writes in flight): give the JVM at least JAVA_OPTS=-Xmx{3}m, or split the fleet over"
+                    + " processes (--shard/--instances)", new Object[] {heap.workers(), heap.maxHeap() >> 20,
+                    (HeapShare.FLOOR * 2 + HeapShare.PER_WORKER) >> 20, heap.recommendedHeap() >> 20});
+        }
         for (SourceSpec s : fleet.sources()) {
-            Worker w = new Worker(s, target, loadOptions, replayOptions, state);
+            Worker w = new Worker(s, shared, loadOptions, replayOptions, state);
             if (options.snapshotOnly()) {
                 w.stopAfterSnapshot();
             }
