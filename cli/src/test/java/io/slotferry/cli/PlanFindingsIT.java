@@ -126,6 +126,33 @@ class PlanFindingsIT {
     }
 
     @Test
+    void aScanSourceWarnsItsCopyIsNotExactAndFailsWhenItsUserMayNotDump() throws Exception {
+        try (StandaloneRedis source = StandaloneRedis.start(); StandaloneRedis target = StandaloneRedis.start()) {
+            try (Jedis s = source.jedis()) {
+                s.set("k", "v");
+                s.aclSetUser("copier", "on", ">copier-pw", "~*", "&*", "+@all", "-sync", "-psync", "-replconf");
+                s.aclSetUser("nodump", "on", ">copier-pw", "~*", "&*", "+@all", "-dump");
+            }
+            Path pw = Files.writeString(dir.resolve("pw"), "copier-pw", StandardCharsets.UTF_8);
+            String scan = "scan:redis://copier@" + source.host() + ":" + source.port();
+            assertEquals(0, plan("--source", scan, "--source-password-file", pw.toString(), "--target", target.uri()),
+                    out.toString());
+            assertTrue(Pattern.compile("(?m)^OK +" + Pattern.quote(scan + ": the user may run SCAN, DUMP and PTTL") + "$")
+                    .matcher(out.toString()).find(), out.toString());
+            assertFinding("WARN", Pattern.quote(scan) + ": a SCAN copy is not exact under concurrent writes: ",
+                    "copy once the writers stopped (or run again after they did: the walk repeats, RESTORE REPLACE), then"
+                            + " migrate verify; the run never reports ready_for_cutover");
+            assertTrue(!out.toString().contains("replication allowed"), "a scan source is not asked to replicate");
+
+            out.getBuffer().setLength(0);
+            assertEquals(1, plan("--source", "scan:redis://nodump@" + source.host() + ":" + source.port(),
+                    "--source-password-file", pw.toString(), "--target", target.uri()), out.toString());
+            assertFinding("FAIL", "the user may not run DUMP \\(NOPERM", "grant them (ACL: +scan +dump +pttl +select +info)");
+            assertTrue(!out.toString().contains("copier-pw"), "the password is never printed");
+        }
+    }
+
+    @Test
     void aCodisDashboardWithAPendingSlotActionFails() throws Exception {
         try (StandaloneRedis master = StandaloneRedis.start(); StandaloneRedis target = StandaloneRedis.start()) {
             String topom = """
