@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slotferry.fixture.Await;
 import io.slotferry.fixture.ClusterNode;
 import io.slotferry.fixture.Dataset;
 import io.slotferry.fixture.RealServers;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -74,14 +77,22 @@ class ScanRunIT {
 
     /** One seeded write to a hot key of some type: overwrites, grows, creates new keys, changes TTLs; never deletes. */
     private static void write(Pipeline p, Random r) {
+        write(p, r, 6);
+    }
+
+    /** As {@link #write(Pipeline, Random)}; with {@code kinds} 9 also DEL, RENAME and a short-lived TTL. */
+    private static void write(Pipeline p, Random r, int kinds) {
         String key = "hot:" + r.nextInt(HOT_KEYS + HOT_KEYS / 3); // a third of the names do not exist before the run
-        switch (r.nextInt(6)) {
+        switch (r.nextInt(kinds)) {
             case 0 -> p.set(key + ":s", "v" + r.nextInt(1_000_000));
             case 1 -> p.hset(key + ":h", "f" + r.nextInt(20), "x" + r.nextInt(100));
             case 2 -> p.rpush(key + ":l", "e" + r.nextInt(100));
             case 3 -> p.zadd(key + ":z", r.nextInt(1000), "m" + r.nextInt(30));
             case 4 -> p.sadd(key + ":t", "m" + r.nextInt(30));
-            default -> p.pexpire(key + ":s", 3_600_000L + r.nextInt(3_600_000));
+            case 5 -> p.pexpire(key + ":s", 3_600_000L + r.nextInt(3_600_000));
+            case 6 -> p.del(key + ":h", key + ":t");
+            case 7 -> p.renamenx(key + ":l", "hot:" + r.nextInt(HOT_KEYS) + ":l"); // an error reply when it is missing
+            default -> p.pexpire(key + ":z", 50 + r.nextInt(500)); // expires on both sides, or soon after
         }
     }
 
@@ -91,15 +102,72 @@ class ScanRunIT {
         }
     }
 
-    private static Map<String, KeyspaceView.Entry> keys(RedisClusterFixture cluster) {
-        List<Jedis> masters = new ArrayList<>();
-        try {
-            for (ClusterNode m : cluster.masters()) {
-                masters.add(cluster.jedis(m));
+    @Test
+    void withKeyspaceNotificationsTheCopyFollowsDeletesRenamesAndNewKeysAfterItsWalkAndMatchesOnceWritesStop(
+            RedisClusterFixture cluster) throws Exception {
+        cluster.flushAll();
+        long seed = Long.getLong("slotferry.seed", 18L);
+        try (StandaloneRedis source = StandaloneRedis.start()) {
+            try (Jedis j = source.jedis()) {
+                new Dataset(seed).write(j, 0, 20);
+                Random r = new Random(seed);
+                Pipeline p = j.pipelined();
+                for (int i = 0; i < 3 * HOT_KEYS; i++) {
+                    write(p, r);
+                }
+                p.sync();
+                j.configSet("notify-keyspace-events", "AE"); // the operator's setting: the run only reads it
+                j.aclSetUser(USER, "reset", "on", ">" + PASSWORD, "~*", "&*", "+@all", "-sync", "-psync", "-replconf");
             }
-            return KeyspaceView.of(masters);
-        } finally {
-            masters.forEach(Jedis::close);
+            AtomicBoolean writing = new AtomicBoolean(true);
+            AtomicLong writes = new AtomicLong();
+            Thread writer = new Thread(() -> {
+                Random r = new Random(seed + 2);
+                try (Jedis j = source.jedis()) {
+                    while (writing.get()) {
+                        Pipeline p = j.pipelined();
+                        for (int i = 0; i < 20; i++) {
+                            write(p, r, 9);
+                        }
+                        p.set("new:" + writes.get(), "created during the run");
+                        p.syncAndReturnAll(); // RENAMENX of a missing key is an error reply, not a failure
+                        writes.addAndGet(21);
+                        Thread.sleep(2);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Path status = dir.resolve("status.json");
+            writer.start();
+            String[] args = args("run", source, cluster, "--state-dir", dir.resolve("state").toString(),
+                    "--status-file", status.toString(), "--progress-interval", "200ms");
+            try (MigrateProcess run = MigrateProcess.start(dir.resolve("run.log"), Map.of(), args)) {
+                try {
+                    Await.until("following changes", Duration.ofSeconds(60), () -> phase(status).equals("STREAMING"));
+                    long after = writes.get();
+                    Await.until("writes after the walk", Duration.ofSeconds(30), () -> writes.get() > after + 2000);
+                } finally {
+                    writing.set(false);
+                    writer.join();
+                }
+                Await.until("the target equal to the source once the writes stopped", Duration.ofSeconds(60),
+                        () -> KeyspaceView.differences(keys(source), KeyspaceView.ofCluster(cluster), 1500).isEmpty()
+                                && keys(source).keySet().equals(KeyspaceView.ofCluster(cluster).keySet()));
+                assertEquals(0, migrate(args("verify", source, cluster, "--mode", "full")), out.toString());
+                assertTrue(!Files.readString(status).contains("\"ready_for_cutover\" : true"),
+                        "a scan copy never says it is ready for the cutover");
+                assertEquals(0, run.terminate(30), run.output());
+                assertTrue(run.output().contains("following changes by keyspace notifications"), run.output());
+            }
+        }
+    }
+
+    private static String phase(Path status) {
+        try {
+            return Files.exists(status) ? new ObjectMapper().readTree(status.toFile()).get("workers").get(0).get("phase").asText() : "";
+        } catch (java.io.IOException e) {
+            return ""; // being written
         }
     }
 
@@ -146,6 +214,11 @@ class ScanRunIT {
                     p.set("new:" + writes.get(), "created during the run"); // may be missed by a walk under way
                     p.sync();
                     writes.addAndGet(20);
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
                 }
             }
         });
@@ -160,9 +233,11 @@ class ScanRunIT {
             assertTrue(out.toString().contains("keys"), out.toString());
             long during = writes.get() - before;
             assertTrue(during > 0, "the walk ran under writes");
+            writing.set(false);
+            writer.join();
 
             // The stated guarantees under writes: keys nobody wrote arrive exact; no key the source never had appears.
-            Map<String, KeyspaceView.Entry> target = keys(cluster);
+            Map<String, KeyspaceView.Entry> target = KeyspaceView.ofCluster(cluster);
             Map<String, KeyspaceView.Entry> now = keys(source);
             Map<String, KeyspaceView.Entry> coldSource = new TreeMap<>(now);
             coldSource.keySet().retainAll(cold);
@@ -183,8 +258,8 @@ class ScanRunIT {
         assertEquals(0, migrate(again), out.toString());
         Map<String, KeyspaceView.Entry> expected = keys(source);
         assertTrue(expected.size() > cold.size() + HOT_KEYS, "hot and cold keys: " + expected.size());
-        assertEquals(List.of(), KeyspaceView.differences(expected, keys(cluster), 1500));
-        assertEquals(expected.keySet(), keys(cluster).keySet());
+        assertEquals(List.of(), KeyspaceView.differences(expected, KeyspaceView.ofCluster(cluster), 1500));
+        assertEquals(expected.keySet(), KeyspaceView.ofCluster(cluster).keySet());
         assertEquals(0, migrate(args("verify", source, cluster, "--mode", "full")), out.toString());
         assertTrue(!out.toString().contains(PASSWORD) && !out.toString().contains(cluster.aclPassword()),
                 "no password is printed");

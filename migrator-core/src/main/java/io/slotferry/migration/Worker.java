@@ -194,7 +194,8 @@ public final class Worker {
                 // Not resumable: marks the run as started, so a restart walks again (REPLACE) instead of refusing the target's keys.
                 state.save(Checkpoint.snapshot(scan.name(), ReplicationId.NONE, -1));
                 try (ClusterWriter writer = openWriter()) {
-                    summary = ScanCopy.copy(scan, writer, target.capabilities(), loadOptions, stats, () -> stopping);
+                    summary = ScanCopy.copy(scan, writer, target.capabilities(), loadOptions, stats, () -> stopping,
+                            () -> phase = Phase.STREAMING);
                 }
             } else {
                 phase = Phase.SNAPSHOT;
