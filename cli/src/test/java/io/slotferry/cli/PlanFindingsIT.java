@@ -126,7 +126,7 @@ class PlanFindingsIT {
     }
 
     @Test
-    void aScanSourceWarnsItsCopyIsNotExactAndFailsWhenItsUserMayNotDump() throws Exception {
+    void aScanSourceWarnsItsCopyIsNotExactSaysWhetherChangesAreFollowedAndFailsWithoutDump() throws Exception {
         try (StandaloneRedis source = StandaloneRedis.start(); StandaloneRedis target = StandaloneRedis.start()) {
             try (Jedis s = source.jedis()) {
                 s.set("k", "v");
@@ -140,14 +140,26 @@ class PlanFindingsIT {
             assertTrue(Pattern.compile("(?m)^OK +" + Pattern.quote(scan + ": the user may run SCAN, DUMP and PTTL") + "$")
                     .matcher(out.toString()).find(), out.toString());
             assertFinding("WARN", Pattern.quote(scan) + ": a SCAN copy is not exact under concurrent writes: ",
-                    "copy once the writers stopped (or run again after they did: the walk repeats, RESTORE REPLACE), then"
-                            + " migrate verify; the run never reports ready_for_cutover");
+                    "stop the writers, let the copy catch up (or run again), then migrate verify; the run never reports"
+                            + " ready_for_cutover");
+            assertFinding("WARN", Pattern.quote(scan) + ": changes after the walk are not followed: notify-keyspace-events is \"\"",
+                    "for a one-off copy of data nobody writes that is fine; to follow changes, the operator sets"
+                            + " notify-keyspace-events AE on the source (slotferry never does)");
             assertTrue(!out.toString().contains("replication allowed"), "a scan source is not asked to replicate");
+            try (Jedis s = source.jedis()) {
+                s.configSet("notify-keyspace-events", "KEA");
+            }
+            out.getBuffer().setLength(0);
+            assertEquals(0, plan("--source", scan, "--source-password-file", pw.toString(), "--target", target.uri()),
+                    out.toString());
+            assertTrue(out.toString().contains("OK   " + scan + ": keyspace notifications name every changed key: changes"
+                    + " after the walk are followed"), out.toString());
 
             out.getBuffer().setLength(0);
             assertEquals(1, plan("--source", "scan:redis://nodump@" + source.host() + ":" + source.port(),
                     "--source-password-file", pw.toString(), "--target", target.uri()), out.toString());
-            assertFinding("FAIL", "the user may not run DUMP \\(NOPERM", "grant them (ACL: +scan +dump +pttl +select +info)");
+            assertFinding("FAIL", "the user may not run DUMP \\(NOPERM", "grant them (ACL: +scan +dump +pttl +select +info; to follow"
+                    + " changes +config|get +psubscribe)");
             assertTrue(!out.toString().contains("copier-pw"), "the password is never printed");
         }
     }

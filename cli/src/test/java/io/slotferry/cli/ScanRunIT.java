@@ -33,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.args.ClientType;
+import redis.clients.jedis.params.ClientKillParams;
 import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -40,7 +42,9 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * {@code migrate run --source scan:redis://...} from a source whose user may not replicate (ACL {@code -sync -psync
  * -replconf}) into the TLS + ACL cluster, under concurrent writes: the keys nobody wrote during the walk arrive exact,
  * the target holds no key the source never had; once the writes stop, a second run (the walk again, RESTORE REPLACE)
- * leaves the target equal to the source and {@code migrate verify} exits 0.
+ * leaves the target equal to the source and {@code migrate verify} exits 0. With keyspace notifications on the source,
+ * one run follows deletes, renames, expiries and new keys after its walk (and walks again when its subscription is
+ * killed) until the target equals the source once the writes stop.
  */
 @ExtendWith(RealServers.class)
 class ScanRunIT {
@@ -120,11 +124,18 @@ class ScanRunIT {
                 j.aclSetUser(USER, "reset", "on", ">" + PASSWORD, "~*", "&*", "+@all", "-sync", "-psync", "-replconf");
             }
             AtomicBoolean writing = new AtomicBoolean(true);
+            AtomicBoolean paused = new AtomicBoolean();
+            AtomicBoolean writerIdle = new AtomicBoolean();
             AtomicLong writes = new AtomicLong();
             Thread writer = new Thread(() -> {
                 Random r = new Random(seed + 2);
                 try (Jedis j = source.jedis()) {
                     while (writing.get()) {
+                        writerIdle.set(paused.get());
+                        if (paused.get()) {
+                            Thread.sleep(5);
+                            continue;
+                        }
                         Pipeline p = j.pipelined();
                         for (int i = 0; i < 20; i++) {
                             write(p, r, 9);
@@ -146,20 +157,44 @@ class ScanRunIT {
                 try {
                     Await.until("following changes", Duration.ofSeconds(60), () -> phase(status).equals("STREAMING"));
                     long after = writes.get();
-                    Await.until("writes after the walk", Duration.ofSeconds(30), () -> writes.get() > after + 2000);
+                    Await.until("writes after the walk", Duration.ofSeconds(30), () -> writes.get() > after + 1000);
+                    // A dropped subscription: its events are lost, so the copy walks again. The writes pause meanwhile:
+                    // a key deleted between the drop and the new subscription stays on the target (a documented limit).
+                    paused.set(true);
+                    Await.until("the writer paused", Duration.ofSeconds(10), () -> writerIdle.get());
+                    try (Jedis j = source.jedis()) {
+                        assertEquals(1, j.clientKill(new ClientKillParams().type(ClientType.PUBSUB)));
+                    }
+                    Await.until("a walk again", Duration.ofSeconds(30), () -> run.output().contains("walking again from the start"));
+                    Await.until("subscribed again", Duration.ofSeconds(10), () -> subscribers(source) == 1);
+                    paused.set(false);
+                    long again = writes.get();
+                    Await.until("writes after the second walk", Duration.ofSeconds(30), () -> writes.get() > again + 1000);
                 } finally {
                     writing.set(false);
                     writer.join();
                 }
                 Await.until("the target equal to the source once the writes stopped", Duration.ofSeconds(60),
-                        () -> KeyspaceView.differences(keys(source), KeyspaceView.ofCluster(cluster), 1500).isEmpty()
-                                && keys(source).keySet().equals(KeyspaceView.ofCluster(cluster).keySet()));
+                        () -> differences(source, cluster).isEmpty(), () -> differences(source, cluster) + "\n" + run.output());
                 assertEquals(0, migrate(args("verify", source, cluster, "--mode", "full")), out.toString());
                 assertTrue(!Files.readString(status).contains("\"ready_for_cutover\" : true"),
                         "a scan copy never says it is ready for the cutover");
                 assertEquals(0, run.terminate(30), run.output());
                 assertTrue(run.output().contains("following changes by keyspace notifications"), run.output());
             }
+        }
+    }
+
+    /** How the cluster differs from the source (at most 20 lines). */
+    private static List<String> differences(StandaloneRedis source, RedisClusterFixture cluster) {
+        List<String> out = KeyspaceView.differences(keys(source), KeyspaceView.ofCluster(cluster), 1500);
+        return out.size() > 20 ? out.subList(0, 20) : out;
+    }
+
+    /** Pattern subscriptions on {@code source} (the copy's keyevent subscription). */
+    private static long subscribers(StandaloneRedis source) {
+        try (Jedis j = source.jedis()) {
+            return j.pubsubNumPat();
         }
     }
 
@@ -259,7 +294,6 @@ class ScanRunIT {
         Map<String, KeyspaceView.Entry> expected = keys(source);
         assertTrue(expected.size() > cold.size() + HOT_KEYS, "hot and cold keys: " + expected.size());
         assertEquals(List.of(), KeyspaceView.differences(expected, KeyspaceView.ofCluster(cluster), 1500));
-        assertEquals(expected.keySet(), KeyspaceView.ofCluster(cluster).keySet());
         assertEquals(0, migrate(args("verify", source, cluster, "--mode", "full")), out.toString());
         assertTrue(!out.toString().contains(PASSWORD) && !out.toString().contains(cluster.aclPassword()),
                 "no password is printed");

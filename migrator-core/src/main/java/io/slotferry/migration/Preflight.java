@@ -3,6 +3,7 @@ package io.slotferry.migration;
 import io.slotferry.metrics.ByteCount;
 import io.slotferry.resp.KeyText;
 import io.slotferry.resp.RedisConnection;
+import io.slotferry.replication.scan.KeyspaceEvents;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.resp.RespValue;
 import io.slotferry.routing.ClusterTopology;
@@ -171,12 +172,19 @@ public final class Preflight {
             }
             findings.add(refused.isEmpty() ? Finding.ok(name, "the user may run SCAN, DUMP and PTTL")
                     : Finding.fail(name, "the user may not run " + String.join(", ", refused),
-                            "grant them (ACL: +scan +dump +pttl +select +info)"));
+                            "grant them (ACL: +scan +dump +pttl +select +info; to follow changes +config|get +psubscribe)"));
             findings.add(Finding.warn(name, "a SCAN copy is not exact under concurrent writes: a key written during the walk"
                     + " may be copied before the write, one created during it may be missed, one deleted after it was copied"
-                    + " stays on the target; changes after the walk are not followed",
-                    "copy once the writers stopped (or run again after they did: the walk repeats, RESTORE REPLACE), then"
-                            + " migrate verify; the run never reports ready_for_cutover"));
+                    + " stays on the target unless a keyspace notification says so",
+                    "stop the writers, let the copy catch up (or run again), then migrate verify; the run never reports"
+                            + " ready_for_cutover"));
+            String unfollowed = KeyspaceEvents.unavailable(c);
+            findings.add(unfollowed == null
+                    ? Finding.ok(name, "keyspace notifications name every changed key: changes after the walk are followed"
+                            + " (a lost subscription walks again)")
+                    : Finding.warn(name, "changes after the walk are not followed: " + unfollowed,
+                            "for a one-off copy of data nobody writes that is fine; to follow changes, the operator sets"
+                                    + " notify-keyspace-events AE on the source (slotferry never does)"));
             databases(scan.endpoint(), name, dbMapChosen);
             return Info.number(Info.read(c, "memory"), "used_memory", 0);
         } catch (IOException e) {

@@ -36,8 +36,9 @@ import java.util.logging.Logger;
  * <p>When the source's {@code notify-keyspace-events} names every changed key ({@link KeyspaceEvents#unavailable}),
  * the copy subscribes before the walk and, after it, re-copies each notified key until stopped: {@code DUMP} +
  * {@code PTTL} then {@code RESTORE REPLACE}, or {@code DEL} on the target when the key is gone (or now of a type the
- * filters leave out). When the subscription is lost (see {@link KeyspaceEvents#lost}) it subscribes again and walks
- * again from the start. Otherwise the copy is the one walk.
+ * filters leave out). When the subscription is lost (see {@link KeyspaceEvents#lost}) it subscribes again, copies
+ * what the lost one was told, and walks again from the start: a key deleted between the drop and the new subscription
+ * stays on the target (a walk cannot see deletes). Otherwise the copy is the one walk.
  *
  * <p>Not exact under concurrent writes (see {@link ScanSource}): during the walk a key written may be copied before
  * the write and a key created may be missed (a followed copy re-copies both once notified); a key deleted after it was
@@ -93,26 +94,33 @@ final class ScanCopy {
 
     private void walkAndFollow(Runnable following) throws IOException, InterruptedException {
         boolean told = false;
+        KeyspaceEvents events = KeyspaceEvents.subscribe(source.endpoint(), CONNECT, PENDING_BYTES);
         try (RedisConnection reads = RedisConnection.open(source.endpoint(), CONNECT)) {
             while (!stop.getAsBoolean()) {
-                try (KeyspaceEvents events = KeyspaceEvents.subscribe(source.endpoint(), CONNECT, PENDING_BYTES)) {
-                    SnapshotLoader loader = walk();
-                    if (loader == null) {
-                        return;
-                    }
-                    if (!told) {
-                        following.run();
-                        told = true;
-                    }
-                    LOG.log(Level.INFO, "{0}: following changes by keyspace notifications", source.name());
-                    follow(events, reads, loader);
-                    if (events.lost() != null) {
-                        LOG.log(Level.WARNING, "{0}: changes may have been missed ({1}): walking again from the start",
-                                new Object[] {source.name(), events.lost()});
+                SnapshotLoader loader = walk();
+                if (loader == null) {
+                    return;
+                }
+                if (!told) {
+                    following.run();
+                    told = true;
+                }
+                LOG.log(Level.INFO, "{0}: following changes by keyspace notifications", source.name());
+                follow(events, reads, loader);
+                if (events.lost() != null && !stop.getAsBoolean()) {
+                    LOG.log(Level.WARNING, "{0}: changes may have been missed ({1}): subscribing again and walking again"
+                            + " from the start", new Object[] {source.name(), events.lost()});
+                    KeyspaceEvents dropped = events;
+                    events = KeyspaceEvents.subscribe(source.endpoint(), CONNECT, PENDING_BYTES);
+                    dropped.close();
+                    // what the dropped subscription was told before it dropped still counts (the walk cannot see deletes)
+                    for (List<KeyspaceEvents.Changed> batch = dropped.take(BATCH); !batch.isEmpty(); batch = dropped.take(BATCH)) {
+                        copyAgain(batch, reads, loader);
                     }
                 }
             }
         } finally {
+            events.close();
             LOG.log(Level.INFO, "{0}: {1} notified keys copied again, {2} deleted on the target",
                     new Object[] {source.name(), recopied, deleted});
         }
@@ -121,38 +129,45 @@ final class ScanCopy {
     /** Until stopped or the events are lost: each notified key copied again, or deleted on the target. */
     private void follow(KeyspaceEvents events, RedisConnection reads, SnapshotLoader loader)
             throws IOException, InterruptedException {
-        KeyFilter filter = options.filter();
         while (!stop.getAsBoolean() && events.lost() == null) {
             List<KeyspaceEvents.Changed> changed = events.take(BATCH);
             if (changed.isEmpty()) {
                 Thread.sleep(20);
-                continue;
-            }
-            for (KeyspaceEvents.Changed c : changed) {
-                byte[] key = options.keyMapping().targetKey(c.db(), c.key());
-                if (key == null || filter.byName(c.key()) != null) {
-                    continue;
-                }
-                KeyspaceEvents.Dumped d = KeyspaceEvents.dump(reads, c.db(), c.key());
-                if (d != null && d.rdbVersion() != version && version != 0) {
-                    throw new ReplicationException("the DUMP of a key of " + source.name() + " has RDB version " + d.rdbVersion()
-                            + " but the walk's had " + version + " (was the source replaced?)");
-                }
-                if (d == null || !filter.keeps(d.value().key().type().valueType())) {
-                    sink.submit(new Write(HashSlot.of(key), key, List.of(List.of("DEL".getBytes(StandardCharsets.US_ASCII), key)),
-                            -1, null, 0));
-                    deleted++;
-                } else {
-                    if (version == 0) {
-                        version = d.rdbVersion(); // the walk found no key: the first payload names the version
-                        loader = SnapshotLoader.ofCapturedValues(sink, target, options, stats, version);
-                    }
-                    loader.value(d.value());
-                    recopied++;
-                }
+            } else {
+                loader = copyAgain(changed, reads, loader);
             }
         }
         sink.drain();
+    }
+
+    /** Copies each key again ({@code DUMP} + {@code PTTL}, RESTORE), or deletes it on the target; returns the loader to go on with. */
+    private SnapshotLoader copyAgain(List<KeyspaceEvents.Changed> changed, RedisConnection reads, SnapshotLoader loader)
+            throws IOException, InterruptedException {
+        KeyFilter filter = options.filter();
+        for (KeyspaceEvents.Changed c : changed) {
+            byte[] key = options.keyMapping().targetKey(c.db(), c.key());
+            if (key == null || filter.byName(c.key()) != null) {
+                continue;
+            }
+            KeyspaceEvents.Dumped d = KeyspaceEvents.dump(reads, c.db(), c.key());
+            if (d != null && d.rdbVersion() != version && version != 0) {
+                throw new ReplicationException("the DUMP of a key of " + source.name() + " has RDB version " + d.rdbVersion()
+                        + " but the walk's had " + version + " (was the source replaced?)");
+            }
+            if (d == null || !filter.keeps(d.value().key().type().valueType())) {
+                sink.submit(new Write(HashSlot.of(key), key, List.of(List.of("DEL".getBytes(StandardCharsets.US_ASCII), key)),
+                        -1, null, 0));
+                deleted++;
+            } else {
+                if (version == 0) {
+                    version = d.rdbVersion(); // the walk found no key: the first payload names the version
+                    loader = SnapshotLoader.ofCapturedValues(sink, target, options, stats, version);
+                }
+                loader.value(d.value());
+                recopied++;
+            }
+        }
+        return loader;
     }
 
     /** One walk from the start; its loader, or null when stopped before the walk ended. */
