@@ -158,10 +158,14 @@ class ScanRunIT {
                     Await.until("following changes", Duration.ofSeconds(60), () -> phase(status).equals("STREAMING"));
                     long after = writes.get();
                     Await.until("writes after the walk", Duration.ofSeconds(30), () -> writes.get() > after + 1000);
-                    // A dropped subscription: its events are lost, so the copy walks again. The writes pause meanwhile:
-                    // a key deleted between the drop and the new subscription stays on the target (a documented limit).
+                    // A dropped subscription: its events are lost, so the copy walks again. The writes pause meanwhile,
+                    // and the short TTLs all pass first (a SCAN expires them), as a key deleted or expired between the
+                    // drop and the new subscription stays on the target (a documented limit).
                     paused.set(true);
                     Await.until("the writer paused", Duration.ofSeconds(10), () -> writerIdle.get());
+                    Thread.sleep(600);
+                    keys(source);
+                    Thread.sleep(300); // their notifications are read
                     try (Jedis j = source.jedis()) {
                         assertEquals(1, j.clientKill(new ClientKillParams().type(ClientType.PUBSUB)));
                     }

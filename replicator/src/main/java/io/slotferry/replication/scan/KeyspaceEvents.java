@@ -1,7 +1,6 @@
 package io.slotferry.replication.scan;
 
 import io.slotferry.rdb.DumpPayload;
-import io.slotferry.rdb.KeyHeader;
 import io.slotferry.rdb.RdbEvent;
 import io.slotferry.replication.ReplicationException;
 import io.slotferry.resp.RedisConnection;
@@ -190,10 +189,11 @@ public final class KeyspaceEvents implements AutoCloseable {
         if (payload.bytes() == null || ttl.value() == -2) {
             return null;
         }
+        if (ttl.value() < -2) {
+            throw new ReplicationException("PTTL of " + DumpReply.describe(key, db) + " on " + c.endpoint() + " replied " + ttl.value());
+        }
         DumpPayload p = DumpReply.parse(key, db, payload.bytes());
-        long expireAtMs = ttl.value() < 0 ? -1 : sentAt + ttl.value();
-        KeyHeader header = new KeyHeader(db, key, expireAtMs, -1, -1, p.type(), -1);
-        return new Dumped(new RdbEvent.RawValue(header, p.value(), -1, p.value().length), p.rdbVersion());
+        return new Dumped(DumpReply.rawValue(key, db, p, ttl.value(), sentAt), p.rdbVersion());
     }
 
     /** One key's value as DUMP gave it, and the RDB version of its payload. */
