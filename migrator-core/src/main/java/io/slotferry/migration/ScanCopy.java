@@ -48,7 +48,7 @@ import java.util.logging.Logger;
 final class ScanCopy {
     private static final Logger LOG = Logger.getLogger(ScanCopy.class.getName());
     private static final Duration CONNECT = Duration.ofSeconds(10);
-    /** Names of changed keys held while the walk runs, at most; over it the copy walks again. */
+    /** Heap held by changed keys waiting (during the walk, or when writes outpace the copy), at most; over it the copy walks again. */
     private static final long PENDING_BYTES = 32L << 20;
     private static final int BATCH = 100;
 

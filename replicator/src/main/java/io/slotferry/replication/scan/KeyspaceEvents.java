@@ -26,12 +26,14 @@ import java.util.Map;
  * events cannot say what changed any more and the caller must walk again. FLUSHALL, FLUSHDB and SWAPDB name no key.
  *
  * <p>A reader thread collects the changed keys, each (db, key) once until {@link #take taken}, in a set bounded by
- * {@code maxPendingBytes} of key bytes. Thread-safe.
+ * {@code maxPendingBytes} of estimated heap (twice the key's bytes plus {@value #ENTRY_OVERHEAD} per key). Thread-safe.
  */
 public final class KeyspaceEvents implements AutoCloseable {
     /** The classes that name every key a write command, an expiry or an eviction changes. */
     private static final String NEEDED = "g$lshzxet";
     private static final String PATTERN = "__keyevent@*__:*";
+    /** Heap of one pending entry besides its key bytes (map entry, record, id string headers), estimated. */
+    private static final int ENTRY_OVERHEAD = 160;
 
     /** One changed key: re-read it. */
     public record Changed(int db, byte[] key) {
@@ -129,14 +131,18 @@ public final class KeyspaceEvents implements AutoCloseable {
         }
         String id = db + " " + new String(key, StandardCharsets.ISO_8859_1);
         if (pending.putIfAbsent(id, new Changed(db, key)) == null) {
-            pendingBytes += key.length;
+            pendingBytes += cost(key);
             if (pendingBytes > maxPendingBytes) {
-                lost = pending.size() + " changed keys (" + pendingBytes + " bytes of names) wait, over the budget of "
+                lost = pending.size() + " changed keys (about " + pendingBytes + " bytes of heap) wait, over the budget of "
                         + maxPendingBytes + " bytes";
                 pending.clear();
                 pendingBytes = 0;
             }
         }
+    }
+
+    private static long cost(byte[] key) {
+        return 2L * key.length + ENTRY_OVERHEAD;
     }
 
     /** Up to {@code max} changed keys, oldest first, removed from the pending set. */
@@ -146,7 +152,7 @@ public final class KeyspaceEvents implements AutoCloseable {
         while (out.size() < max && it.hasNext()) {
             Changed c = it.next();
             it.remove();
-            pendingBytes -= c.key().length;
+            pendingBytes -= cost(c.key());
             out.add(c);
         }
         return out;
