@@ -195,7 +195,10 @@ public final class Worker {
                 state.save(Checkpoint.snapshot(scan.name(), ReplicationId.NONE, -1));
                 try (ClusterWriter writer = openWriter()) {
                     summary = ScanCopy.copy(scan, writer, target.capabilities(), loadOptions, stats, () -> stopping,
-                            () -> phase = Phase.STREAMING);
+                            () -> {
+                                phase = Phase.STREAMING;
+                                stopping |= snapshotOnly; // --snapshot-only: the walk is the snapshot
+                            });
                 }
             } else {
                 phase = Phase.SNAPSHOT;
