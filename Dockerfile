@@ -29,7 +29,7 @@ WORKDIR /var/lib/slotferry
 # The state directory (checkpoints, spooled stream): keep it on a volume, so a restarted container resumes
 # by partial resync instead of a new snapshot.
 VOLUME ["/var/lib/slotferry"]
-ENV JAVA_OPTS="-Xmx384m -XX:+UseParallelGC"
+ENV JAVA_OPTS="-Xmx384m -XX:+UseParallelGC -XX:TieredStopAtLevel=1"
 # --metrics-port 9187 --metrics-bind 0.0.0.0: /metrics, /status, /ready, /live
 EXPOSE 9187
 ENTRYPOINT ["migrate"]

@@ -7,7 +7,11 @@
 #   - by the "ideal native loader" (the ceiling): the same data set pre-split by hash slot into
 #     one RESP file per master (SET [PXAT], HSET, RPUSH, SADD, ZADD, PEXPIREAT), sent with
 #     `redis-cli --pipe` to all masters in parallel; optionally also as RESTORE commands.
-# Reports keys/s of each (median of RUNS runs), ours / ceiling, and our peak RSS.
+# Reports keys/s of each (median of RUNS runs), ours / ceiling, our CPU-seconds (user+sys of the
+# whole process, per 1M keys) next to the target primaries' CPU-seconds, and our peak RSS.
+# LIVE=1 adds a live phase: the same RDB loaded into a standalone redis-server (the source), and
+# `migrate run --source redis://SOURCE --snapshot-only` (full sync: fork, transfer, load) timed against
+# the file load of the same run plus the source's fork time (INFO stats latest_fork_usec).
 # See bench/README.md.
 #
 # Data set (bench/out/full-load.rdb, generated or reused; bench/lib/fullload.py): KEYS keys,
@@ -33,6 +37,9 @@
 #   FORCE=1         regenerate the RDB even if it can be reused
 #   KEEP=1          keep the cluster running at the end (prints the ports; stop it yourself)
 #   STRICT=1        exit 1 when a goal is missed (by default only on errors)
+#   LIVE=1          also time a full sync from a live source holding the same data (default 0)
+#   LIVE_SYNC=LIST  its transfers, one live phase each per run: "diskless disk" (default), "diskless"
+#                   or "disk" (repl-diskless-sync yes|no on the source, repl-diskless-sync-delay 0)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -61,7 +68,11 @@ SAMPLE="${SAMPLE:-1000}"
 FORCE="${FORCE:-0}"
 KEEP="${KEEP:-0}"
 STRICT="${STRICT:-0}"
-RATIO_GOAL=50            # %, ours keys/s / native ceiling keys/s
+LIVE="${LIVE:-0}"
+LIVE_SYNC="${LIVE_SYNC:-diskless disk}"
+RATIO_GOAL=80            # %, ours keys/s / native ceiling keys/s
+CPU_GOAL=3.5             # CPU-seconds (user+sys) of ours per 1M keys loaded
+LIVE_GOAL=1.15           # live full sync seconds / (file load seconds + source fork seconds)
 RSS_GOAL=300             # MB (1e6 bytes), peak RSS of ours
 MIN_TTL_LEFT_MS=3600000  # reuse the RDB only while its earliest possible expiry is >= 1 h away
 PIPE_TIMEOUT=900         # s, per redis-cli --pipe
@@ -73,7 +84,10 @@ done
 [[ "$REPLICAS" =~ ^[0-9]+$ ]] || die "REPLICAS must be a non-negative integer"
 [ "$MASTERS" -ge 3 ] || die "redis-cli --cluster create needs MASTERS >= 3"
 case "$OURS" in 0|1|auto) ;; *) die "OURS must be 0, 1 or auto";; esac
+case "$LIVE" in 0|1) ;; *) die "LIVE must be 0 or 1";; esac
+for v in $LIVE_SYNC; do case "$v" in diskless|disk) ;; *) die "LIVE_SYNC: diskless and/or disk, got '$v'";; esac; done
 need_tools redis-server redis-cli python3 awk stat timeout
+[ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is needed for the tool's CPU-seconds"
 
 if [ "$KEYS" = 1000000 ] && [ "$SEED" = 42 ]; then RDB="bench/out/full-load.rdb"
 else RDB="bench/out/full-load-$KEYS-s$SEED.rdb"; fi
@@ -89,7 +103,7 @@ REPORT="$ROOT/bench/out/full-load-$STAMP.txt"
 RESULTS="$ROOT/bench/out/full-load.results"
 TMPD="$(mktemp -d "$ROOT/bench/out/.full-load.XXXXXX")"
 NODE_PORTS=(); NODE_PIDS=(); MASTER_PORTS=(); REPLICA_PORTS=()
-GEN_PORT=""; GEN_PID=""; SRC_PORT=""; SRC_PID=""; CUR_PID=""; PIPE_PIDS=(); TEE_PID=""
+GEN_PORT=""; GEN_PID=""; SRC_PORT=""; SRC_PID=""; LIVE_PORT=""; LIVE_PID=""; CUR_PID=""; PIPE_PIDS=(); TEE_PID=""
 
 cleanup() {
   local rc=$? p
@@ -100,8 +114,9 @@ cleanup() {
     for p in "${PIPE_PIDS[@]}"; do stop_tree "$p"; done
     redis_stop "$GEN_PORT" "$GEN_PID"
     redis_stop "$SRC_PORT" "$SRC_PID"
+    redis_stop "$LIVE_PORT" "$LIVE_PID"
     if [ "$KEEP" = 1 ] && [ "$rc" = 0 ] && [ ${#NODE_PIDS[@]} -gt 0 ]; then
-      rm -rf "$TMPD/split" "$TMPD/gen" "$TMPD/src" "$TMPD/state"
+      rm -rf "$TMPD/split" "$TMPD/gen" "$TMPD/src" "$TMPD/state" "$TMPD/live"
     else
       cluster_stop "$TMPD" "$LOGDIR"
       rm -rf "$TMPD"
@@ -124,11 +139,19 @@ trap 'exit 143' TERM
 
 ERRORS=0
 WARNINGS=()
-declare -A SECS KPS
-HWMS=""; RSSS=""
+declare -A SECS KPS TCPU TOOLCPU HWMS FORKS SAVES SRCCPU
+RSSS=""
 T_BEGIN=$(now)
 TIME_START=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+masters_cpu() {  # CPU-seconds (user+sys, children included) of the cluster's primaries so far
+  local p
+  for p in "${MASTER_PORTS[@]}"; do ncli "$p" INFO cpu; done | tr -d '\r' |
+    awk -F: '/^used_cpu_(sys|user)(_children)?:/ { s += $2 } END { printf "%.2f", s }'
+}
+server_cpu() {  # PORT: CPU-seconds (user+sys) of that server and its children (a sync's fork) so far
+  ncli "$1" INFO cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user)(_children)?:/ { s += $2 } END { printf "%.2f", s }'
+}
 keyspace() {  # PORT -> "keys expires" of db0
   ncli "$1" INFO keyspace | tr -d '\r' |
     awk -F'[=,:]' '/^db0:/ { k = $3; e = $5 } END { print k + 0, e + 0 }'
@@ -152,6 +175,16 @@ dataset_reusable() {
   fi
   return 0
 }
+
+IFS= read -r -d '' TOOL_KEYS_LUA <<'LUA' || true
+local cursor, n = "0", 0
+repeat
+  local r = redis.call("SCAN", cursor, "MATCH", ARGV[1], "COUNT", 10000)
+  cursor = r[1]
+  n = n + #r[2]
+until cursor == "0"
+return n
+LUA
 
 generate_dataset() {
   local gtmp="$TMPD/gen" t0 base summary ks want_exp want_cmds comp size
@@ -218,12 +251,15 @@ flush_cluster() {
 # check the cluster after a load: keys and expires summed over the masters (and the replicas),
 # then SAMPLE keys value by value. Sets CHECK_MSG; returns 1 on a mismatch.
 verify_load() {  # tag
-  local tag="$1" p k e sk=0 se=0 rk=0 out rc=0
+  local tag="$1" p k e sk=0 se=0 rk=0 tk=0 out rc=0
   CHECK_MSG=""
   for p in "${MASTER_PORTS[@]}"; do
     read -r k e < <(keyspace "$p")
     sk=$((sk + k)); se=$((se + e))
+    # the migrator's own keys (slotferry:*, e.g. its TTL grace) are not part of the data set
+    if [[ "$tag" == ours* ]]; then tk=$((tk + $(ncli "$p" EVAL "$TOOL_KEYS_LUA" 0 'slotferry:*'))); fi
   done
+  sk=$((sk - tk))
   if [ "$sk" != "$KEYS" ] || [ "$se" != "$WANT_EXPIRES" ]; then
     CHECK_MSG="keys/expires on the masters: $sk/$se, expected $KEYS/$WANT_EXPIRES"
     return 1
@@ -231,7 +267,7 @@ verify_load() {  # tag
   if [ "$REPLICAS" -gt 0 ]; then
     for p in "${MASTER_PORTS[@]}"; do ncli "$p" WAIT "$REPLICAS" 30000 >/dev/null; done
     for p in "${REPLICA_PORTS[@]}"; do rk=$((rk + $(ncli "$p" DBSIZE))); done
-    if [ "$rk" != $((KEYS * REPLICAS)) ]; then
+    if [ "$rk" != $(((KEYS + tk) * REPLICAS)) ]; then
       CHECK_MSG="keys on the replicas: $rk, expected $((KEYS * REPLICAS))"
       return 1
     fi
@@ -245,15 +281,16 @@ verify_load() {  # tag
   local drift
   drift=$(json_get "$out" max_expiry_drift_ms)
   [ "${drift:-0}" -le 2000 ] || WARNINGS+=("$tag: expiry times moved by up to $drift ms (relative TTLs?)")
-  CHECK_MSG="keys $sk, expires $se$([ "$REPLICAS" -gt 0 ] && echo ", replicas $rk"); sample $(json_get "$out" checked) keys equal (expiry drift <= ${drift} ms)"
+  CHECK_MSG="keys $sk (+$tk of the migrator's), expires $se$([ "$REPLICAS" -gt 0 ] && echo ", replicas $rk"); sample $(json_get "$out" checked) keys equal (expiry drift <= ${drift} ms)"
 }
 
 # ================================================================ 3. ceiling
 # one redis-cli --pipe per master, all in parallel; time from start to the last one done
 pipe_phase() {  # kind run
-  local kind="$1" i="$2" j p t0 t1 tend per="" rc summary want
+  local kind="$1" i="$2" j p t0 t1 tend per="" rc summary want c0 cpu
   flush_cluster
   PIPE_PIDS=()
+  c0=$(masters_cpu)
   t0=$(now)
   for j in "${!MASTER_PORTS[@]}"; do
     p="${MASTER_PORTS[$j]}"
@@ -275,23 +312,28 @@ pipe_phase() {  # kind run
   local secs kps
   secs=$(calc "printf \"%.3f\", $t1 - $t0")
   kps=$(calc "printf \"%.0f\", $KEYS / $secs")
+  cpu=$(calc "printf \"%.2f\", $(masters_cpu) - $c0")
   verify_load "$kind-$i" || die "$kind run $i: the ceiling load is wrong: $CHECK_MSG"
-  SECS[$kind]+="$secs "; KPS[$kind]+="$kps "
-  printf '  %-8s run %d: %8s s %10s keys/s   per master:%s s\n' "$kind" "$i" "$(fmt "$secs" 2)" "$kps" "$per"
+  SECS[$kind]+="$secs "; KPS[$kind]+="$kps "; TCPU[$kind]+="$cpu "
+  printf '  %-8s run %d: %8s s %10s keys/s   per master:%s s; primaries %s CPU-s\n' "$kind" "$i" "$(fmt "$secs" 2)" "$kps" "$per" "$cpu"
   printf '  %-8s        check: %s\n' "" "$CHECK_MSG"
 }
 
 # ================================================================ 4. ours
-# The only place that knows how `migrate run` is invoked. Runs it in the background and waits,
-# polling its RSS; sets OURS_CMD_SHOWN, WAIT_RC, PEAK_HWM_KB, PEAK_RSS_KB.
-run_ours() {  # run
-  local tag="ours-$1"
+# The only place that knows how `migrate run` is invoked. Runs it (under GNU time, for its CPU-seconds)
+# in the background and waits, polling its RSS. --ttl-grace 1ms: expiries as in the source (within 1 ms), which the checks compare
+# (the grace, 1 h by default, costs nothing to load; 1 ms rather than 0, which builds before 7abccb0 refuse). Sets OURS_CMD_SHOWN, WAIT_RC, PEAK_HWM_KB, PEAK_RSS_KB,
+# OURS_CPU (user+sys seconds of the whole migrate process).
+run_ours() {  # tag source [args..]
+  local tag="$1" src="$2"
+  shift 2
   local -a cmd
+  rm -rf "$TMPD/state"; mkdir -m 700 -p "$TMPD/state"   # it holds values: owner-only
   # shellcheck disable=SC2206  # MIGRATE_ARGS is a list on purpose
-  mkdir -p "$TMPD/state"
-  cmd=("$MIGRATE_BIN" run --source "rdb:$RDB" --target "redis://127.0.0.1:${MASTER_PORTS[0]}"
-       --state-dir "$TMPD/state" $MIGRATE_ARGS)
+  cmd=("$MIGRATE_BIN" run --source "$src" --target "redis://127.0.0.1:${MASTER_PORTS[0]}"
+       --state-dir "$TMPD/state" --ttl-grace 1ms "$@" $MIGRATE_ARGS)
   OURS_CMD_SHOWN="$JOPTS_SHOWN${cmd[*]}"
+  cmd=(/usr/bin/time -f '%U %S' -o "$LOGDIR/$tag.time" "${cmd[@]}")
   if [ -n "$JOPTS" ]; then
     JAVA_OPTS="$JOPTS" "${cmd[@]}" >"$LOGDIR/$tag.out" 2>"$LOGDIR/$tag.err" &
   else
@@ -300,40 +342,61 @@ run_ours() {  # run
   CUR_PID=$!
   wait_peak_rss "$CUR_PID" "$OURS_TIMEOUT"
   CUR_PID=""
+  OURS_CPU=$(awk 'NF == 2 && $1 ~ /^[0-9.]+$/ { c = $1 + $2 } END { printf "%.2f", c }' "$LOGDIR/$tag.time" 2>/dev/null || echo nan)
   # the JVM options actually used: the words between the java binary and -jar
-  if [ "$PEAK_PROC" = java ]; then
+  if [ "$PEAK_PROC" = java ] && [[ "$PEAK_CMDLINE" == *" -jar "* ]]; then   # not the launcher's line before its exec
     JVM_SEEN=$(awk '{ for (i = 2; i <= NF && $i != "-jar"; i++) printf "%s%s", (i > 2 ? " " : ""), $i }' <<<"$PEAK_CMDLINE")
     [ -n "$JVM_SEEN" ] || JVM_SEEN="(none)"
   fi
 }
 
-ours_phase() {  # run
-  local i="$1" t0 secs kps hwm rss
+ours_phase() {  # run kind: ours (the file) or live-diskless / live-disk (a full sync from the live source)
+  local i="$1" k="${2:-ours}" t0 secs kps hwm rss c0 tcpu fork="" forks0 s0 scpu=""
   flush_cluster
-  t0=$(now)
-  run_ours "$i"
+  if [ "$k" = ours ]; then
+    c0=$(masters_cpu); t0=$(now)
+    run_ours "ours-$i" "rdb:$RDB"
+  else
+    ncli "$LIVE_PORT" CONFIG SET repl-diskless-sync "$([ "$k" = live-diskless ] && echo yes || echo no)" >/dev/null
+    forks0=$(ncli "$LIVE_PORT" INFO stats | tr -d '\r' | sed -n 's/^total_forks://p')
+    s0=$(server_cpu "$LIVE_PORT"); c0=$(masters_cpu); t0=$(now)
+    run_ours "$k-$i" "redis://127.0.0.1:$LIVE_PORT" --snapshot-only
+    # the source's own CPU for the sync (its fork serializing the RDB), on the same cores as ours
+    scpu=$(calc "printf \"%.2f\", $(server_cpu "$LIVE_PORT") - $s0")
+    fork=$(ncli "$LIVE_PORT" INFO stats | tr -d '\r' | awk -F: -v f0="$forks0" '
+      /^total_forks:/ { n = $2 - f0 } /^latest_fork_usec:/ { u = $2 } END { if (n == 1) printf "%.3f", u / 1e6; else print "nan" }')
+    # a disk-based sync sends nothing before the source's BGSAVE is on its disk (whole seconds)
+    if [ "$k" = live-disk ]; then
+      SAVES[$k]+="$(ncli "$LIVE_PORT" INFO persistence | tr -d '\r' | sed -n 's/^rdb_last_bgsave_time_sec://p') "
+    fi
+  fi
   secs=$(calc "printf \"%.3f\", $(now) - $t0")
+  tcpu=$(calc "printf \"%.2f\", $(masters_cpu) - $c0")
   hwm=$(calc "printf \"%.1f\", $PEAK_HWM_KB * 1024 / 1e6")
   rss=$(calc "printf \"%.1f\", $PEAK_RSS_KB * 1024 / 1e6")
   if [ "$WAIT_RC" != 0 ]; then
     ERRORS=$((ERRORS + 1))
-    printf '  %-8s run %d: FAILED: exit %s%s after %s s (peak RSS %s MB), see %s\n' ours "$i" "$WAIT_RC" \
+    printf '  %-8s run %d: FAILED: exit %s%s after %s s (peak RSS %s MB), see %s\n' "$k" "$i" "$WAIT_RC" \
       "$([ "$WAIT_RC" = 124 ] && echo ", killed after OURS_TIMEOUT=${OURS_TIMEOUT}s")" "$(fmt "$secs" 2)" "$hwm" \
-      "$LOGDIR/ours-$i.{out,err}"
-    tail -5 "$LOGDIR/ours-$i.err" | sed 's/^/      | /'
+      "$LOGDIR/$k-$i.{out,err}"
+    tail -5 "$LOGDIR/$k-$i.err" | sed 's/^/      | /'
     return 0
   fi
   kps=$(calc "printf \"%.0f\", $KEYS / $secs")
-  if ! verify_load "ours-$i"; then
+  if ! verify_load "ours-$k-$i"; then
     ERRORS=$((ERRORS + 1))
-    printf '  %-8s run %d: %8s s, exit 0, but the DATA IS WRONG: %s\n' ours "$i" "$(fmt "$secs" 2)" "$CHECK_MSG"
+    printf '  %-8s run %d: %8s s, exit 0, but the DATA IS WRONG: %s\n' "$k" "$i" "$(fmt "$secs" 2)" "$CHECK_MSG"
     return 0
   fi
-  SECS[ours]+="$secs "; KPS[ours]+="$kps "; HWMS+="$hwm "; RSSS+="$rss "
-  printf '  %-8s run %d: %8s s %10s keys/s   peak RSS %s MB (VmHWM of %s; max VmRSS seen %s MB)\n' ours "$i" \
-    "$(fmt "$secs" 2)" "$kps" "$hwm" "$PEAK_PROC" "$rss"
+  SECS[$k]+="$secs "; KPS[$k]+="$kps "; HWMS[$k]+="$hwm "; TCPU[$k]+="$tcpu "; TOOLCPU[$k]+="$OURS_CPU "
+  [ -z "$fork" ] || FORKS[$k]+="$fork "
+  [ -z "$scpu" ] || SRCCPU[$k]+="$scpu "
+  if [ "$k" = ours ]; then RSSS+="$rss "; fi
+  printf '  %-8s run %d: %8s s %10s keys/s   ours %s CPU-s (%s per 1M keys), primaries %s CPU-s%s; peak RSS %s MB (VmHWM of %s)\n' \
+    "$k" "$i" "$(fmt "$secs" 2)" "$kps" "$OURS_CPU" "$(fmt "$(calc "print $OURS_CPU * 1e6 / $KEYS")" 2)" "$tcpu" \
+    "${fork:+; source fork $fork s, source CPU $scpu s}" "$hwm" "$PEAK_PROC"
   printf '  %-8s        check: %s\n' "" "$CHECK_MSG"
-  printf '  %-8s        its summary: %s\n' "" "$(grep . "$LOGDIR/ours-$i.out" | tail -1 || true)"
+  printf '  %-8s        its summary: %s\n' "" "$(grep . "$LOGDIR/$k-$i.out" | tail -1 || true)"
 }
 
 # ================================================================ main
@@ -405,12 +468,30 @@ for k in "${KINDS[@]}"; do
   printf '  %-8s redis-cli -h 127.0.0.1 -p PORT --pipe < %s-PORT.resp    (all %s masters in parallel)\n' "$k:" "$k" "$MASTERS"
 done
 if [ "$HAVE_RUN" = 1 ]; then
-  OURS_CMD_SHOWN="$JOPTS_SHOWN$MIGRATE_BIN run --source rdb:$RDB --target redis://127.0.0.1:${MASTER_PORTS[0]} --state-dir TMP/state${MIGRATE_ARGS:+ $MIGRATE_ARGS}"
+  OURS_CMD_SHOWN="$JOPTS_SHOWN$MIGRATE_BIN run --source rdb:$RDB --target redis://127.0.0.1:${MASTER_PORTS[0]} --state-dir TMP/state --ttl-grace 1ms${MIGRATE_ARGS:+ $MIGRATE_ARGS}"
   echo "  ours:    $OURS_CMD_SHOWN"
   echo "           (peak RSS: VmHWM of the largest process in its tree, i.e. the JVM, polled every 0.1 s)"
 else
   echo "  ours:    not run ($([ "$OURS" = 0 ] && echo "OURS=0" || echo "'$MIGRATE_BIN run' does not exist yet"))"
 fi
+LIVE_KINDS=()
+if [ "$HAVE_RUN" = 1 ] && [ "$LIVE" = 1 ]; then
+  for v in $LIVE_SYNC; do LIVE_KINDS+=("live-$v"); done
+  log "live source: loading a copy of $RDB into a standalone redis-server ..."
+  mkdir -p "$TMPD/live"
+  cp "$RDB" "$TMPD/live/dump.rdb"
+  LIVE_PORT=$(free_port) || die "no free port"
+  redis_start "$TMPD/live" "$LIVE_PORT" --dbfilename dump.rdb --save "" --appendonly no \
+    --repl-diskless-sync-delay 0 --repl-diskless-sync yes || die "could not start the live source server"
+  LIVE_PID=$REDIS_PID
+  [ "$(keyspace "$LIVE_PORT")" = "$KEYS $WANT_EXPIRES" ] || die "the live source holds '$(keyspace "$LIVE_PORT")' keys/expires"
+  rm -f "$TMPD/live/dump.rdb"   # a disk-based sync writes its own
+  echo "  live:    ${JOPTS_SHOWN}$MIGRATE_BIN run --source redis://127.0.0.1:$LIVE_PORT --target ... --snapshot-only"
+  echo "           (the same data in a standalone redis-server $(redis-server --version | cut -d' ' -f3), repl-diskless-sync-delay 0;"
+  echo "            live-diskless: repl-diskless-sync yes, live-disk: no; a full sync each: fork, transfer, load)"
+fi
+echo "  CPU:     ours = user+sys of the whole migrate process (GNU time); primaries = INFO cpu used_cpu_{user,sys}"
+echo "           summed over the $MASTERS primaries, before/after each load"
 echo "  page cache: '$RDB' is read once before the runs (cat > /dev/null)"
 echo "  after each load: keys and expires summed over the masters must be $KEYS / $WANT_EXPIRES; $SAMPLE sample keys"
 echo "  are compared value by value (TYPE, value, PTTL)"
@@ -428,25 +509,39 @@ for i in $(seq 1 "$RUNS"); do
     log "run $i: ours ..."
     t=$(now); ours_phase "$i"; T_PHASE[ours]+="$(since "$t") "
   fi
+  for k in "${LIVE_KINDS[@]}"; do
+    log "run $i: $k ..."
+    t=$(now); ours_phase "$i" "$k"; T_PHASE[$k]+="$(since "$t") "
+  done
 done
 echo
 
 # ---------------------------------------------------------------- results
 NAT_MED=$(median "${KPS[native]:-}")
 echo "results (median of $RUNS runs; best = fastest; MB = 1e6 bytes):"
-printf '  %-22s %8s %8s %12s %12s %10s %12s\n' phase "s med" "s best" "keys/s med" "keys/s best" "vs native" "peak RSS MB"
+printf '  %-22s %8s %8s %12s %12s %10s %9s %9s %9s %8s\n' phase "s med" "s best" "keys/s med" "keys/s best" "vs native" \
+  "CPU-s" "CPU/1M" "primary" "RSS MB"
 row() {  # key label
   local k="$1" ratio="-" med
   [ -n "${KPS[$k]:-}" ] || { printf '  %-22s %s\n' "$2" "no successful run"; return; }
   med=$(median "${KPS[$k]}")
   [ "$k" != native ] && [ "$NAT_MED" != nan ] && ratio="$(calc "printf \"%.1f %%\", 100 * $med / $NAT_MED")"
-  printf '  %-22s %8s %8s %12s %12s %10s %12s\n' "$2" "$(fmt "$(median "${SECS[$k]}")" 2)" \
+  local cpu="-" per="-" rss="-"
+  if [ -n "${TOOLCPU[$k]:-}" ]; then
+    cpu=$(fmt "$(median "${TOOLCPU[$k]}")" 2)
+    per=$(fmt "$(calc "print $(median "${TOOLCPU[$k]}") * 1e6 / $KEYS")" 2)
+    rss=$(fmt "$(maxof "${HWMS[$k]}")")
+  fi
+  printf '  %-22s %8s %8s %12s %12s %10s %9s %9s %9s %8s\n' "$2" "$(fmt "$(median "${SECS[$k]}")" 2)" \
     "$(fmt "$(minof "${SECS[$k]}")" 2)" "$(fmt "$med" 0)" "$(fmt "$(maxof "${KPS[$k]}")" 0)" "$ratio" \
-    "$([ "$k" = ours ] && fmt "$(maxof "$HWMS")" || echo -)"
+    "$cpu" "$per" "$(fmt "$(median "${TCPU[$k]:-}")" 2)" "$rss"
 }
 row native "ceiling: native cmds"
 [ "$RESTORE" = 1 ] && row restore "ceiling: RESTORE"
 [ "$HAVE_RUN" = 1 ] && row ours "ours: migrate run"
+for k in "${LIVE_KINDS[@]}"; do row "$k" "ours: $k"; done
+echo "  (CPU-s: ours, user+sys of the whole process, median; CPU/1M: per 1M keys; primary: CPU-s of the target's"
+echo "   primaries during the load, median; RSS: peak VmHWM over the runs)"
 if [ -n "${KPS[ours]:-}" ]; then
   for k in "${KINDS[@]}"; do
     [ -n "${KPS[$k]:-}" ] || continue
@@ -461,22 +556,45 @@ if [ "$HAVE_RUN" = 1 ]; then
 fi
 echo
 
-RATIO=""; PEAK=""
+RATIO=""; PEAK=""; CPU_PER=""
 if [ -n "${KPS[ours]:-}" ] && [ "$NAT_MED" != nan ]; then
   RATIO=$(calc "printf \"%.1f\", 100 * $(median "${KPS[ours]}") / $NAT_MED")
-  PEAK=$(maxof "$HWMS")
+  PEAK=$(maxof "${HWMS[*]}")
+  CPU_PER=$(calc "printf \"%.2f\", $(median "${TOOLCPU[ours]}") * 1e6 / $KEYS")
+fi
+declare -A LIVE_RATIO
+if [ -n "${SECS[ours]:-}" ]; then
+  for k in "${LIVE_KINDS[@]}"; do
+    [ -n "${SECS[$k]:-}" ] || continue
+    LIVE_RATIO[$k]=$(calc "printf \"%.3f\", $(median "${SECS[$k]}") / ($(median "${SECS[ours]}") + $(median "${FORKS[$k]:-0}"))")
+    printf '  %-13s %s s = %s x (file load %s s + source fork %s s); ratios per run:%s\n' "$k:" \
+      "$(fmt "$(median "${SECS[$k]}")" 2)" "${LIVE_RATIO[$k]}" "$(fmt "$(median "${SECS[ours]}")" 2)" \
+      "$(fmt "$(median "${FORKS[$k]:-0}")" 3)" \
+      "$(paste -d' ' <(printf '%s\n' ${SECS[$k]}) <(printf '%s\n' ${SECS[ours]}) <(printf '%s\n' ${FORKS[$k]:-}) |
+         awk '{ printf " %.2f", $1 / ($2 + $3) }')"
+    printf '  %-13s the source (its forked child included) spent %s CPU-s in the sync, median, on the same cores\n' "" \
+      "$(fmt "$(median "${SRCCPU[$k]:-}")" 2)"
+    [ -z "${SAVES[$k]:-}" ] || printf '  %-13s the source'"'"'s BGSAVE took %s s (rdb_last_bgsave_time_sec, whole seconds): %s x (file load + BGSAVE)\n' "" \
+      "$(printf '%s' "${SAVES[$k]}" | tr -s ' ' ',' | sed 's/,$//')" \
+      "$(calc "printf \"%.3f\", $(median "${SECS[$k]}") / ($(median "${SECS[ours]}") + $(median "${SAVES[$k]}"))")"
+  done
+  echo
 fi
 MISSES=0
 if [ "$HAVE_RUN" = 1 ]; then
   echo "goals (keys/s: median/median; RSS: max VmHWM over the runs):"
   goal "ours keys/s vs native ceiling" "$RATIO" ">=" "$RATIO_GOAL" "%"
+  goal "ours CPU-s per 1M keys" "$CPU_PER" "<=" "$CPU_GOAL" "s"
   goal "ours peak RSS" "$PEAK" "<=" "$RSS_GOAL" "MB"
+  for k in "${LIVE_KINDS[@]}"; do
+    goal "$k / (file load + fork)" "${LIVE_RATIO[$k]:-}" "<=" "$LIVE_GOAL" "x"
+  done
   echo
 fi
 
 {
   echo "time per phase (s, each run incl. FLUSHALL and checks): generate ${T_GEN:-reused}; cluster setup $T_CLUSTER;" \
-       "ceiling files $T_SPLIT$(for k in "${KINDS[@]}" ours; do [ -n "${T_PHASE[$k]:-}" ] && printf '; %s %s' "$k" "${T_PHASE[$k]% }"; done)"
+       "ceiling files $T_SPLIT$(for k in "${KINDS[@]}" ours "${LIVE_KINDS[@]}"; do [ -n "${T_PHASE[$k]:-}" ] && printf '; %s %s' "$k" "${T_PHASE[$k]% }"; done)"
 }
 if [ ${#WARNINGS[@]} -eq 0 ] && [ "$ERRORS" -eq 0 ]; then
   echo "consistency: OK (every load: $KEYS keys / $WANT_EXPIRES expires on the masters, $SAMPLE sample keys equal)"
@@ -500,6 +618,10 @@ rec = {
     "ceiling_restore_kps": num("$(median "${KPS[restore]:-}")"), "ceiling_restore_s": num("$(median "${SECS[restore]:-}")"),
     "ours_kps": num("$(median "${KPS[ours]:-}")"), "ours_s": num("$(median "${SECS[ours]:-}")"),
     "ratio_pct": num("$RATIO"), "peak_rss_mb": num("$PEAK"),
+    "ours_cpu_s": num("$(median "${TOOLCPU[ours]:-}")"), "ours_cpu_s_per_1m_keys": num("$CPU_PER"),
+    "primaries_cpu_s_ours": num("$(median "${TCPU[ours]:-}")"), "primaries_cpu_s_native": num("$(median "${TCPU[native]:-}")"),
+    "live": {k: {"s": num(s), "ratio": num(r), "fork_s": num(f)} for k, s, r, f in [$(for k in "${LIVE_KINDS[@]}"; do
+        printf '("%s", "%s", "%s", "%s"),' "$k" "$(median "${SECS[$k]:-}")" "${LIVE_RATIO[$k]:-}" "$(median "${FORKS[$k]:-}")"; done)]},
     "java_opts": $(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$JVM_SEEN"),
     "ours_run": $([ "$HAVE_RUN" = 1 ] && echo True || echo False), "errors": $ERRORS,
 }

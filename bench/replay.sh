@@ -12,8 +12,10 @@
 #     as a backlog in the source's replica output buffer (unlimited here) and the source is idle
 #     afterwards; the clock runs from SIGCONT until the final marker `SET bench:replay:done 1` is on
 #     the cluster: receiving, spooling, translating, routing and writing the whole backlog.
-# Reports ops/s of each (median of RUNS runs, interleaved), ours / ceiling (goal >= 50 %), the time
-# the source took to accept the commands, our peak RSS, and a sample comparison source vs cluster.
+# Reports ops/s of each (median of RUNS runs, interleaved), ours / ceiling (goal >= 60 %), the time
+# the source took to accept the commands, our peak RSS, the CPU-seconds per 1M commands of our process
+# and of the three cluster primaries (user+sys from /proc/PID/stat, from SIGCONT to the marker; for the
+# ceiling, of the primaries while redis-cli pipes), and a sample comparison source vs cluster.
 # See bench/README.md.
 #
 # Environment:
@@ -47,7 +49,7 @@ OURS_TIMEOUT="${OURS_TIMEOUT:-600}"
 SAMPLE="${SAMPLE:-1000}"
 KEEP="${KEEP:-0}"
 STRICT="${STRICT:-0}"
-RATIO_GOAL=50   # %, ours ops/s / native ceiling ops/s
+RATIO_GOAL=60   # %, ours ops/s / native ceiling ops/s
 for v in COMMANDS KEYS RUNS OURS_TIMEOUT SAMPLE; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, got '${!v}'"
 done
@@ -85,21 +87,39 @@ python3 "$PY" gen --seed "$SEED" --commands "$COMMANDS" --keys "$KEYS" --base-ms
 
 flush_cluster() { local p; for p in "${MASTER_PORTS[@]}"; do ncli "$p" FLUSHALL >/dev/null; done; }
 
-ceiling_run() {
-  local t0 p pids=()
+thread_ticks() {  # "tid ticks name" of every thread of PID (user+sys clock ticks so far)
+  local t
+  for t in /proc/"$1"/task/*; do cat "$t/stat" 2>/dev/null || true; done |
+    awk '{ n = $0; sub(/^[0-9]+ \(/, "", n); sub(/\) .*$/, "", n); gsub(/ /, "_", n); r = $0; sub(/^.*\) /, "", r); split(r, f, " "); print $1, f[12] + f[13], n }'
+}
+
+thread_split() {  # CPU-s per 1M commands by thread name (digits folded: GC_Thread#N, ...), between two thread_ticks
+  local tck
+  tck=$(getconf CLK_TCK)
+  awk -v t="$tck" -v c="$COMMANDS" 'NR == FNR { a[$1] = $2; next }
+    { n = $3; gsub(/[0-9]+$/, "N", n); sub(/redis:.*/, "redis", n); d[n] += $2 - a[$1]; s += $2 - a[$1] }
+    END { for (n in d) if (d[n] > 0) printf "%6.2f %5.1f%% %s\n", d[n] / t * 1e6 / c, 100 * d[n] / s, n }' "$1" "$2" | sort -rn
+}
+
+per_1m() { calc "printf \"%.2f\\n\", ($2 - $1) * 1000000 / $COMMANDS"; }  # CPU-s from $1 to $2, per 1M commands
+
+ceiling_run() {  # prints "ops_per_s target_cpu_s_per_1M"
+  local t0 c0 p pids=()
   flush_cluster
+  c0=$(cpu_s "${NODE_PIDS[@]}")
   t0=$(now)
   for p in "${MASTER_PORTS[@]}"; do
     ncli "$p" --pipe <"$WORK/ceiling-$p.resp" >"$WORK/pipe-$p.log" 2>&1 & pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p" || die "redis-cli --pipe into the cluster failed"; done
-  calc "printf \"%.0f\", $COMMANDS / ($(now) - $t0)"
+  calc "printf \"%.0f \", $COMMANDS / ($(now) - $t0)"
+  per_1m "$c0" "$(cpu_s "${NODE_PIDS[@]}")"
 }
 
 done_on_cluster() { [ "$(redis-cli -c -h 127.0.0.1 -p "${MASTER_PORTS[0]}" EXISTS bench:replay:done 2>/dev/null)" = 1 ]; }
 
-ours_run() {  # prints "ops_per_s source_accept_s peak_rss_mb"
-  local t0 t_src t_done deadline state="$WORK/state-$1"
+ours_run() {  # prints "ops_per_s source_accept_s peak_rss_mb our_cpu_s_per_1M target_cpu_s_per_1M"
+  local t0 t_src t_done deadline c0 n0 c1 n1 state="$WORK/state-$1"
   flush_cluster
   ncli "$SRC_PORT" FLUSHALL >/dev/null
   "$MIGRATE_BIN" run --source "redis://127.0.0.1:$SRC_PORT" --target "redis://127.0.0.1:${MASTER_PORTS[0]}" \
@@ -117,6 +137,7 @@ ours_run() {  # prints "ops_per_s source_accept_s peak_rss_mb"
   t0=$(now)
   ncli "$SRC_PORT" --pipe <"$WORK/source.resp" >"$WORK/source-pipe.log" 2>&1 || die "redis-cli --pipe into the source failed"
   t_src=$(since "$t0")
+  c0=$(cpu_s "$MIG_PID"); n0=$(cpu_s "${NODE_PIDS[@]}"); thread_ticks "$MIG_PID" >"$WORK/threads0-$1"
   t0=$(now)
   kill -CONT "$MIG_PID"
   deadline=$(( $(date +%s) + OURS_TIMEOUT ))
@@ -126,19 +147,23 @@ ours_run() {  # prints "ops_per_s source_accept_s peak_rss_mb"
     sleep 0.02
   done
   t_done=$(now)
+  c1=$(cpu_s "$MIG_PID"); n1=$(cpu_s "${NODE_PIDS[@]}"); thread_ticks "$MIG_PID" >"$WORK/threads1-$1"
+  thread_split "$WORK/threads0-$1" "$WORK/threads1-$1" >"$OUT/threads-$1.txt"
   python3 "$PY" check --source "$SRC_PORT" --slots "$WORK/slots.txt" --keys "$KEYS" --sample "$SAMPLE" \
     >"$OUT/check-$1.json" || die "source and cluster differ: $(cat "$OUT/check-$1.json")"
   stop_tree "$MIG_PID"; MIG_PID=""
   wait
-  calc "printf \"%.0f %.1f %.0f\\n\", $COMMANDS / ($t_done - $t0), $t_src, $(cat "$WORK/rss-$1") * 1024 / 1e6"
+  calc "printf \"%.0f %.1f %.0f \", $COMMANDS / ($t_done - $t0), $t_src, $(cat "$WORK/rss-$1") * 1024 / 1e6"
+  echo "$(per_1m "$c0" "$c1") $(per_1m "$n0" "$n1")"
 }
 
-CEIL=(); OURS=(); SRC_S=(); RSS=()
+CEIL=(); CEIL_CPU=(); OURS=(); SRC_S=(); RSS=(); CPU=(); TCPU=()
 for r in $(seq 1 "$RUNS"); do
-  c=$(ceiling_run); CEIL+=("$c")
-  log "run $r: ceiling $(fmt "$c" 0) ops/s"
-  read -r o s m < <(ours_run "$r"); OURS+=("$o"); SRC_S+=("$s"); RSS+=("$m")
-  log "run $r: ours $(fmt "$o" 0) ops/s (source accepted the backlog in $s s), peak RSS $m MB, sample $(cat "$OUT/check-$r.json")"
+  read -r c cc < <(ceiling_run); CEIL+=("$c"); CEIL_CPU+=("$cc")
+  log "run $r: ceiling $(fmt "$c" 0) ops/s, primaries $cc CPU-s per 1M commands"
+  read -r o s m u t < <(ours_run "$r"); OURS+=("$o"); SRC_S+=("$s"); RSS+=("$m"); CPU+=("$u"); TCPU+=("$t")
+  log "run $r: ours $(fmt "$o" 0) ops/s (source accepted the backlog in $s s), peak RSS $m MB," \
+    "CPU-s per 1M commands: ours $u, primaries $t; sample $(cat "$OUT/check-$r.json")"
 done
 
 C=$(median "${CEIL[*]}"); O=$(median "${OURS[*]}")
@@ -150,6 +175,11 @@ RATIO=$(calc "printf \"%.1f\", 100 * $O / $C")
   echo "ours (migrate run, backlog on a live source):      median $(fmt "$O" 0) ops/s  [${OURS[*]}]"
   echo "ours / ceiling: $RATIO % (goal >= $RATIO_GOAL %)"
   echo "source accepted the backlog (replay paused) in: ${SRC_S[*]} s; our peak RSS: ${RSS[*]} MB"
+  echo "CPU-s per 1M commands (user+sys): ours median $(median "${CPU[*]}") [${CPU[*]}]; the primaries while we replay" \
+    "median $(median "${TCPU[*]}") [${TCPU[*]}], under the ceiling median $(median "${CEIL_CPU[*]}") [${CEIL_CPU[*]}]"
+  echo "our CPU-s per 1M commands by thread (run $RUNS; CPU-s, share, thread):"
+  sed 's/^/  /' "$OUT/threads-$RUNS.txt" | head -12
+  echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg); exactly-once: ${EXACTLY_ONCE:-on}"
   echo "sample check (source vs cluster): $(cat "$OUT/check-$RUNS.json")"
 } | tee "$OUT/report.txt"
 if [ "$STRICT" = 1 ] && awk "BEGIN { exit !($RATIO < $RATIO_GOAL) }"; then exit 1; fi

@@ -30,7 +30,7 @@ mkdir -p "$stage/$name/bin" "$stage/$name/lib"
 cp "$jar" "$stage/$name/lib/migrate.jar"
 cat > "$stage/$name/bin/migrate" <<'LAUNCHER'
 #!/bin/sh
-# slotferry launcher. JAVA_OPTS passes JVM options (default: -Xmx192m -XX:+UseParallelGC: every stage is
+# slotferry launcher. JAVA_OPTS passes JVM options (default: -Xmx192m -XX:+UseParallelGC -XX:TieredStopAtLevel=1: every stage is
 # memory-bounded, see docs/architecture.md). Java 17 or later: $JAVA_HOME/bin/java, else java on PATH.
 self="$0"
 while [ -h "$self" ]; do
@@ -40,7 +40,7 @@ done
 home="$(cd "$(dirname "$self")/.." && pwd)"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # shellcheck disable=SC2086  # JAVA_OPTS is a list of options on purpose
-exec "$java" ${JAVA_OPTS:--Xmx192m -XX:+UseParallelGC} -jar "$home/lib/migrate.jar" "$@"
+exec "$java" ${JAVA_OPTS:--Xmx192m -XX:+UseParallelGC -XX:TieredStopAtLevel=1} -jar "$home/lib/migrate.jar" "$@"
 LAUNCHER
 chmod 755 "$stage/$name/bin/migrate"
 cp "$root/README.md" "$stage/$name/"

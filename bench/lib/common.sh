@@ -71,6 +71,7 @@
 #   COMPOSITION_LUA            a Lua script for EVAL ... 0: one "type/encoding keys elems" line per
 #                              type and encoding of the selected database (elems: collection
 #                              elements, string bytes, stream entries)
+#   cpu_s PID...               CPU-seconds (user+sys, /proc/PID/stat) the processes used so far, summed
 
 : "${LOG_TAG:=bench}"
 
@@ -347,3 +348,9 @@ local res = {}
 for id, n in pairs(keys) do table.insert(res, id .. " " .. n .. " " .. (elems[id] or 0)) end
 return res
 LUA
+cpu_s() {
+  local p tck
+  tck=$(getconf CLK_TCK)
+  for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null || true; done |
+    awk -v t="$tck" '{ sub(/^.*\) /, ""); s += $12 + $13 } END { printf "%.2f\n", s / t }'
+}

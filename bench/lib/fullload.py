@@ -8,6 +8,8 @@ same generator (`records`), so the RDB made from `gen` and the per-master files 
   gen    --seed S --keys N --base-ms B [--stats FILE]
          RESP for all keys on stdout (SET [PXAT], HSET, RPUSH, SADD, ZADD, PEXPIREAT), for
          `redis-cli --pipe` into one standalone server. FILE gets the expected counts (JSON).
+         With --parts M --parts-dir DIR: into M files DIR/part-J.resp instead, key i in part
+         i mod M (disjoint parts of the same data set, for M sources).
   slots  --port P [--out FILE]
          CLUSTER SLOTS of the node on 127.0.0.1:P as lines "start end master_port"; checks
          that all 16384 slots are covered.
@@ -320,18 +322,25 @@ def count(st, t, data, exp, ncmds):
 
 
 def cmd_gen(a):
-    out = Sink(sys.stdout.buffer)
+    if a.parts_dir:  # key i goes to DIR/part-(i mod parts).resp
+        outs = [Sink(open(os.path.join(a.parts_dir, "part-%d.resp" % j), "wb")) for j in range(a.parts)]
+    else:
+        outs = [Sink(sys.stdout.buffer)]
     st = new_stats()
     step = max(1, a.keys // 10)
     for i, key, t, data, exp in records(a.seed, a.keys, a.base_ms):
         cs = native_cmds(key, t, data, exp)
+        out = outs[i % len(outs)]
         for c in cs:
             out.add(c)
         count(st, t, data, exp, len(cs))
         if a.keys >= 200000 and (i + 1) % step == 0:
             sys.stderr.write("[fullload.py] generated %d/%d keys\n" % (i + 1, a.keys))
             sys.stderr.flush()
-    out.flush()
+    for out in outs:
+        out.flush()
+        if a.parts_dir:
+            out.f.close()
     sys.stdout.buffer.flush()
     st.update(seed=a.seed, base_ms=a.base_ms, gen_version=GEN_VERSION)
     if a.stats:
@@ -525,6 +534,8 @@ def main():
     p = sub.add_parser("gen")
     data_args(p)
     p.add_argument("--stats")
+    p.add_argument("--parts", type=int, default=1)
+    p.add_argument("--parts-dir")
     p.set_defaults(fn=cmd_gen)
     p = sub.add_parser("slots")
     p.add_argument("--port", type=int, required=True)

@@ -66,6 +66,7 @@ final class Progress {
             case "SNAPSHOT": {
                 String share = w.rdbBytesTotal() > 0
                         ? String.format(Locale.ROOT, "%5.1f%% of %s", 100.0 * w.rdbBytesDone() / w.rdbBytesTotal(), ByteCount.format(w.rdbBytesTotal()))
+                        : w.rdbBytesDone() > 0 ? "loading it as it arrives, " + ByteCount.format(w.rdbBytesDone()) + " read"
                         : "receiving the snapshot";
                 return head + String.format(Locale.ROOT, " %s  %,d keys  %,.0f keys/s  ETA %s", share, w.keysLoaded(),
                         w.keysPerSecond(), w.etaSeconds() < 0 ? "-" : duration(w.etaSeconds()));

@@ -89,10 +89,23 @@ public final class SnapshotLoader {
     /** Like {@link #load(Path, WriteSink, TargetCapabilities, LoadOptions, LoadStats)}, telling {@code scripts} about cached scripts and function libraries. */
     public static LoadSummary load(Path rdbFile, WriteSink sink, TargetCapabilities target, LoadOptions options,
                                    LoadStats stats, ScriptListener scripts) throws IOException, InterruptedException {
+        return load(rdbFile, Files.newInputStream(rdbFile), Files.size(rdbFile), sink, target, options, stats, scripts);
+    }
+
+    /**
+     * Like {@link #load(Path, WriteSink, TargetCapabilities, LoadOptions, LoadStats, ScriptListener)}, reading
+     * the RDB from {@code contents} (closed at the end): the bytes of {@code rdbFile}, which may still be
+     * arriving, e.g. a full sync's snapshot read while the master sends it. The file itself is only read
+     * again at offsets {@code contents} has passed (big values). {@code totalBytes} is -1 when not known yet.
+     */
+    public static LoadSummary load(Path rdbFile, InputStream contents, long totalBytes, WriteSink sink,
+                                   TargetCapabilities target, LoadOptions options, LoadStats stats, ScriptListener scripts)
+            throws IOException, InterruptedException {
         SnapshotLoader loader = new SnapshotLoader(rdbFile, sink, target, options, stats);
         loader.scripts = scripts;
-        try {
-            return loader.run();
+        try (InputStream in = contents) {
+            stats.totalBytes(totalBytes);
+            return loader.run(in);
         } finally {
             if (loader.values != null) {
                 loader.values.close();
@@ -124,14 +137,13 @@ public final class SnapshotLoader {
         key(v);
     }
 
-    private LoadSummary run() throws IOException, InterruptedException {
-        stats.totalBytes(Files.size(file));
+    private LoadSummary run(InputStream in) throws IOException, InterruptedException {
         // Raw values are kept up to the big-value size in both modes: the rewrite path decodes them from
         // memory instead of reading the file again. Blobs are validated only where they go to RESTORE as is.
         RdbOptions raw = RdbOptions.raw().withMaxRawValueBytes(options.bigValueBytes())
                 .withValidateBlobs(options.mode() == LoadMode.RESTORE);
         ChecksumStatus checksum = null;
-        try (InputStream in = Files.newInputStream(file); RdbReader reader = RdbReader.open(in, raw)) {
+        try (RdbReader reader = RdbReader.open(in, raw)) {
             RdbEvent e;
             while ((e = reader.next()) != null) {
                 if (e instanceof RdbEvent.RawValue v) {
@@ -153,6 +165,9 @@ public final class SnapshotLoader {
                     checksum = end.checksum();
                 }
                 stats.bytesRead(reader.offset());
+            }
+            if (stats.snapshot().totalBytes() < 0) {
+                stats.totalBytes(reader.offset()); // read while it arrived: its size is known now
             }
         }
         sink.drain();

@@ -23,6 +23,7 @@ import io.slotferry.replication.Replica;
 import io.slotferry.replication.ReplicaOptions;
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.replication.ReplicationId;
+import io.slotferry.replication.SnapshotSupersededException;
 import io.slotferry.replication.file.RdbFiles;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.source.SourceSpec;
@@ -40,8 +41,9 @@ import java.util.logging.Logger;
 /**
  * One source instance, start to end, in the order that makes the copy correct: the snapshot is
  * loaded first and acknowledged by the target; then the source's command stream is applied from
- * the position the snapshot was taken at. A file source has a snapshot and no stream, and so has a
- * {@link SourceSpec.Scan} source (one {@link ScanCopy} walk); a live source streams until {@link #stop()}.
+ * the position the snapshot was taken at. A file source has a snapshot and no stream; a live source
+ * streams until {@link #stop()}; a {@link SourceSpec.Scan} source is a {@link ScanCopy}: a walk, then
+ * the keys the source announces changed copied again until {@link #stop()} when it announces them.
  *
  * <p>A live worker checkpoints what the target acknowledged (at most every second, at each phase
  * change and on stop); started again over the same {@link StateDirectory} it resumes with
@@ -260,14 +262,20 @@ public final class Worker {
              MasterTtlReads ttls = ttlReads != null ? ttlReads : MasterTtlReads.ofSource(live.endpoint());
              StreamFilter streamFilter = new StreamFilter(filter, replayOptions.dbMapping(), target.capabilities(),
                      replayOptions.ttlGraceMillis(), live.endpoint());
-             Replica r = connect(live, ReplicaOptions.defaults(spool).withSnapshotFile(true))) {
+             Replica r = connect(live, ReplicaOptions.defaults(spool).withSnapshotFile(true).withFollowedTransfer(true))) {
             replica = r;
             LoadSummary summary = null;
             StreamReplayer replay = null;
             long released = System.nanoTime();
             long checkpointed = released;
             while (!stopping) {
-                ReplicationEvent e = r.poll(200);
+                ReplicationEvent e = r.poll(0);
+                if (e == null) {
+                    if (replay != null) {
+                        replay.flush(); // no more for now: what the writer holds back goes out before we wait
+                    }
+                    e = r.poll(200);
+                }
                 if (e instanceof ReplicationEvent.Command c) {
                     if (c.endOffset() > submitLimit) {
                         // written before the write is sent: a crash then knows how far the target may hold writes
@@ -289,9 +297,14 @@ public final class Worker {
                         replayer = null;
                     }
                     fullSyncs++;
+                    // Loaded while it arrives: the load follows the transfer instead of waiting for its end.
                     try (ClusterWriter w = openWriter()) {
-                        summary = SnapshotLoader.load(f.file(), w, target.capabilities(), loadOptions, stats,
-                                new SnapshotScripts(scripts, nodes));
+                        summary = SnapshotLoader.load(f.file(), f.bytes().open(), f.bytes().length(), w, target.capabilities(),
+                                loadOptions, stats, new SnapshotScripts(scripts, nodes));
+                    } catch (SnapshotSupersededException superseded) {
+                        // The link broke mid-transfer and the master sent a new snapshot: the next event begins
+                        // it, and it is loaded over what this one wrote (as after any forced full sync).
+                        LOG.log(Level.WARNING, "{0}: {1}; loading the new snapshot", new Object[] {live.name(), superseded.getMessage()});
                     }
                 } else if (e instanceof ReplicationEvent.SnapshotEnd || e instanceof ReplicationEvent.StreamResumed) {
                     long offset;

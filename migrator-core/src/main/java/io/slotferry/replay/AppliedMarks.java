@@ -50,11 +50,17 @@ public final class AppliedMarks {
     private final String source;
     private final Supplier<String> replid;
     private final TargetNodes nodes;
+    /** The slot marks as read when the stream started (what the last run applied), by slot. */
     private final long[] marks = new long[HashSlot.SLOTS];
     private final byte[][] keys = new byte[HashSlot.SLOTS][];
     private final byte[] barrierKey;
     private long barrier = -1;
+    /** The barrier mark as read when the stream started: what the last run completed. */
+    private long loadedBarrier = -1;
     private long reapplyUpTo = -1;
+    /** The replication id {@link #valuePrefix} was built for ({@code REPLID:} as bytes). */
+    private String valueId;
+    private byte[] valuePrefix;
 
     AppliedMarks(String source, Supplier<String> replid, TargetNodes nodes) {
         this.source = source;
@@ -85,6 +91,7 @@ public final class AppliedMarks {
         this.reapplyUpTo = reapplyUpTo;
         Arrays.fill(marks, -1);
         barrier = -1;
+        loadedBarrier = -1;
         if (!active()) {
             return;
         }
@@ -113,11 +120,18 @@ public final class AppliedMarks {
             }
         }
         barrier = offsetOf(nodes.call(HashSlot.of(barrierKey), List.of(GET, barrierKey)), id, "the barrier mark");
+        loadedBarrier = barrier;
     }
 
-    /** True when the target already holds the write of {@code slot} at {@code offset}. */
+    /**
+     * True when the target already holds the write of {@code slot} at {@code offset}: by the marks as
+     * they were read when the stream started, i.e. what the last run applied. The marks this run writes
+     * say nothing about its own later writes, and a write may share its offset with one marked before it
+     * (the parts of one source transaction on either side of a cross-slot command or a flush): those
+     * must not be taken for applied.
+     */
     boolean applied(int slot, long offset) {
-        return offset <= Math.max(marks[slot], barrier);
+        return offset <= Math.max(marks[slot], loadedBarrier);
     }
 
     /** True when the target already holds the operation on a drained writer at {@code position}. */
@@ -141,10 +155,13 @@ public final class AppliedMarks {
     /** {@code commands} and the mark of {@code offset}, to be applied as one transaction. */
     List<List<byte[]>> marked(int slot, long offset, List<List<byte[]>> commands) {
         String id = replid.get();
-        marks[slot] = Math.max(marks[slot], offset);
+        List<byte[]> mark = List.of(SET, key(slot), value(id, offset), PX, ONE_DAY);
+        if (commands.size() == 1) {
+            return List.of(commands.get(0), mark); // the usual case, on every unsafe write's path: no copy
+        }
         List<List<byte[]>> out = new ArrayList<>(commands.size() + 1);
         out.addAll(commands);
-        out.add(List.of(SET, key(slot), value(id, offset), PX, ONE_DAY));
+        out.add(mark);
         return out;
     }
 
@@ -153,8 +170,26 @@ public final class AppliedMarks {
         return new Write.Probe.Mark(key(slot), replid.get(), offset, replaySafe, offset <= reapplyUpTo);
     }
 
-    private static byte[] value(String id, long offset) {
-        return (id + ":" + offset).getBytes(StandardCharsets.US_ASCII);
+    /** {@code REPLID:OFFSET}, built from the id's bytes kept while the id stays the same (every unsafe write needs one). */
+    private byte[] value(String id, long offset) {
+        byte[] prefix = valuePrefix;
+        if (!id.equals(valueId)) {
+            prefix = (id + ":").getBytes(StandardCharsets.US_ASCII);
+            valuePrefix = prefix;
+            valueId = id;
+        }
+        if (offset < 0) {
+            return (id + ":" + offset).getBytes(StandardCharsets.US_ASCII);
+        }
+        int digits = 1;
+        for (long rest = offset / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        byte[] out = Arrays.copyOf(prefix, prefix.length + digits);
+        for (int i = out.length - 1; i >= prefix.length; i--, offset /= 10) {
+            out[i] = (byte) ('0' + offset % 10);
+        }
+        return out;
     }
 
     private static long offsetOf(RespValue r, String id, String what) throws IOException {

@@ -2,6 +2,7 @@ package io.slotferry.replay;
 
 import io.slotferry.command.CommandSpec;
 import io.slotferry.command.CommandTable;
+import io.slotferry.resp.Ascii;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Optional;
 final class KnownCommands {
     private final CommandTable table;
     private final Map<String, CommandSpec> specs = new HashMap<>();
+    private final SpecsByName byName = new SpecsByName();
 
     KnownCommands(CommandTable table) {
         this.table = table;
@@ -25,6 +27,23 @@ final class KnownCommands {
         if (spec == null) {
             throw new ReplayException(upperName, offset, "not in the command table (" + table.size()
                     + " commands of Redis 2.8-8.0, Valkey 8 and codis-server): the worker stops rather than drop it");
+        }
+        return spec;
+    }
+
+    /**
+     * The table entry of {@code argv} found by its name's bytes as the stream spells them (no String and
+     * no upper-casing per call: the replay-safety check of every write), or null when the table does
+     * not know it.
+     */
+    CommandSpec known(List<byte[]> argv) {
+        CommandSpec spec = byName.get(argv.get(0));
+        if (spec == null) {
+            String upperName = Ascii.upper(argv.get(0));
+            spec = known(upperName, argv);
+            if (spec != null && specs.get(upperName) == spec) {
+                byName.put(argv.get(0), spec); // remembered by name: no subcommand decides it
+            }
         }
         return spec;
     }

@@ -155,6 +155,11 @@ public final class StreamReplayer {
         return Math.min(offsets.applied(), f == null ? Long.MAX_VALUE : f.holdBelow());
     }
 
+    /** The stream has no more commands for now: writes the writer holds back to send together go out. */
+    public void flush() {
+        writer.flush();
+    }
+
     /** Waits until everything submitted is acknowledged. */
     public void drain() throws IOException, InterruptedException {
         writer.drain();
@@ -290,8 +295,9 @@ public final class StreamReplayer {
 
     /** True when every command may be applied again ({@link io.slotferry.command.ReplaySafety}). */
     private boolean replaySafe(List<List<byte[]>> commands) {
-        for (List<byte[]> argv : commands) {
-            CommandSpec spec = table.known(Ascii.upper(argv.get(0)), argv);
+        for (int i = 0; i < commands.size(); i++) {
+            List<byte[]> argv = commands.get(i);
+            CommandSpec spec = table.known(argv);
             if (spec == null || !spec.replaySafety().safe(argv)) {
                 return false;
             }

@@ -6,13 +6,12 @@ import io.slotferry.resp.RespValue;
 import io.slotferry.resp.RespWriter;
 import io.slotferry.routing.HashSlot;
 import io.slotferry.routing.SlotTable;
+import io.slotferry.write.NodePool;
 import io.slotferry.write.TargetNodes;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads on the target: pipelined per primary for the fast pass (a redirected key just comes back as an
@@ -21,12 +20,11 @@ import java.util.Map;
  */
 final class TargetReads implements AutoCloseable {
     private final TargetNodes nodes;
-    private final Duration timeout;
-    private final Map<String, RedisConnection> pipes = new HashMap<>();
+    private final NodePool pipes;
 
     private TargetReads(TargetNodes nodes, Duration timeout) {
         this.nodes = nodes;
-        this.timeout = timeout;
+        this.pipes = new NodePool(timeout);
     }
 
     static TargetReads open(RedisEndpoint target, Duration timeout) throws IOException {
@@ -121,36 +119,16 @@ final class TargetReads implements AutoCloseable {
     }
 
     private RedisConnection pipe(RedisEndpoint node) throws IOException {
-        String id = node.host() + ":" + node.port();
-        RedisConnection c = pipes.get(id);
-        if (c == null) {
-            c = RedisConnection.open(node, timeout);
-            pipes.put(id, c);
-        }
-        return c;
+        return pipes.connection(node);
     }
 
     private void drop(RedisEndpoint node) {
-        RedisConnection c = pipes.remove(node.host() + ":" + node.port());
-        if (c != null) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // already broken
-            }
-        }
+        pipes.drop(node);
     }
 
     @Override
     public void close() {
-        for (RedisConnection c : pipes.values()) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // closing
-            }
-        }
-        pipes.clear();
+        pipes.close();
         nodes.close();
     }
 }

@@ -56,16 +56,11 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
     private volatile WriteException failure;
     private volatile boolean closed;
 
-    private final AtomicLong acknowledged = new AtomicLong();
-    private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong superseded = new AtomicLong();
-    private final AtomicLong moved = new AtomicLong();
-    private final AtomicLong asked = new AtomicLong();
-    private final AtomicLong retried = new AtomicLong();
-    private final AtomicLong probed = new AtomicLong();
-    private final AtomicLong reconnects = new AtomicLong();
-    private final AtomicLong refreshes = new AtomicLong();
-    private final AtomicLong waitTimeouts = new AtomicLong();
+    private final WriterCounters counters = new WriterCounters();
+    /** What the shard writers see of this writer. */
+    private final ShardOwner owner = new Owner();
+    private volatile ShardWriter[] primaryWriters;
+    private volatile SlotTable byIndexTable;
 
     private ClusterWriter(RedisEndpoint seed, boolean clusterMode, SlotTable table, WriterOptions options, WriteListener listener) {
         this.seed = seed;
@@ -113,6 +108,7 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         rateLimit.acquire(p.wireBytes()); // --max-bytes: bytes on the wire, not the in-flight budget's heap estimate
         long held = inFlight.get();
         if (held > 0 && held + p.bytes() > options.maxInFlightBytes()) {
+            flush(); // what waits here must be on its way, or the budget would never come back
             synchronized (budget) {
                 submitterWaiting = true;
                 while ((held = inFlight.get()) > 0 && held + p.bytes() > options.maxInFlightBytes() && failure == null && !closed) {
@@ -130,11 +126,24 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         }
         slotWriter[slot] = w;
         slotInFlight.incrementAndGet(slot);
-        w.enqueue(p);
+        if (w.stage(p)) {
+            w.handOver();
+        }
+    }
+
+    /** Hands every staged write to its primary's sender (called by the submitting thread when it has no more for now). */
+    @Override
+    public void flush() {
+        for (ShardWriter w : writers.values()) {
+            if (w.staged()) {
+                w.handOver();
+            }
+        }
     }
 
     @Override
     public void drain() throws WriteException, InterruptedException {
+        flush();
         synchronized (budget) {
             drainWaiting = true;
             while (inFlight.get() > 0 && failure == null && !closed) {
@@ -156,9 +165,7 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
     }
 
     public WriterStats stats() {
-        long bytes = inFlight.get();
-        return new WriterStats(acknowledged.get(), refused.get(), moved.get(), asked.get(), retried.get(), probed.get(),
-                reconnects.get(), refreshes.get(), waitTimeouts.get(), bytes, superseded.get());
+        return counters.snapshot(inFlight.get());
     }
 
     @Override
@@ -182,17 +189,67 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------ called by shard writers
+    // ------------------------------------------------------------ what the shard writers see (ShardOwner)
 
-    WriterOptions options() {
-        return options;
+    /** {@link ShardOwner} of this writer's shard writers: the only calls they make into it. */
+    private final class Owner implements ShardOwner {
+        @Override
+        public WriterOptions options() {
+            return options;
+        }
+
+        @Override
+        public WriterCounters counters() {
+            return counters;
+        }
+
+        @Override
+        public boolean failed() {
+            return failure != null || closed;
+        }
+
+        @Override
+        public void fail(String message, Throwable cause) {
+            ClusterWriter.this.fail(message, cause);
+        }
+
+        @Override
+        public void refreshTopology() {
+            ClusterWriter.this.refreshTopology();
+        }
+
+        @Override
+        public boolean servesSlots(String address) {
+            return ClusterWriter.this.servesSlots(address);
+        }
+
+        @Override
+        public ShardWriter writerForSlot(int slot) {
+            return ClusterWriter.this.writerForSlot(slot);
+        }
+
+        @Override
+        public void redirected(Pending p, String host, int port, boolean asking) {
+            ClusterWriter.this.redirected(p, host, port, asking);
+        }
+
+        @Override
+        public void settle(Pending p) {
+            ClusterWriter.this.settle(p);
+        }
+
+        @Override
+        public void superseded(Pending p, String reply) {
+            ClusterWriter.this.superseded(p, reply);
+        }
+
+        @Override
+        public void refused(Pending p, String reply) {
+            ClusterWriter.this.refused(p, reply);
+        }
     }
 
-    boolean failed() {
-        return failure != null || closed;
-    }
-
-    void fail(String message, Throwable cause) {
+    private void fail(String message, Throwable cause) {
         synchronized (budget) {
             if (failure == null) {
                 failure = new WriteException(message, cause);
@@ -203,13 +260,13 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
     }
 
     /** The writer of a primary (created, with its threads, on first use). */
-    ShardWriter writerFor(RedisEndpoint node) {
+    private ShardWriter writerFor(RedisEndpoint node) {
         String address = node.host() + ":" + node.port();
-        return writers.computeIfAbsent(address, a -> new ShardWriter(this, node));
+        return writers.computeIfAbsent(address, a -> new ShardWriter(owner, node));
     }
 
     /** The writer of the primary the current table names for {@code slot}. */
-    ShardWriter writerForSlot(int slot) {
+    private ShardWriter writerForSlot(int slot) {
         SlotTable t = table;
         ShardWriter[] byIndex = primaryWriters;
         if (byIndex == null || byIndexTable != t) {
@@ -224,13 +281,10 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         return byIndex[t.primaryIndexOf(slot)];
     }
 
-    private volatile ShardWriter[] primaryWriters;
-    private volatile SlotTable byIndexTable;
-
-    /** True when the table names {@code w}'s node as a primary. */
-    boolean servesSlots(ShardWriter w) {
+    /** True when the table names the node at {@code address} as a primary. */
+    private boolean servesSlots(String address) {
         for (RedisEndpoint e : table.primaries()) {
-            if ((e.host() + ":" + e.port()).equals(w.address)) {
+            if ((e.host() + ":" + e.port()).equals(address)) {
                 return true;
             }
         }
@@ -238,7 +292,7 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
     }
 
     /** Follows a {@code MOVED} ({@code asking} false) or {@code ASK} to the named node. */
-    void redirected(Pending p, String host, int port, boolean asking) {
+    private void redirected(Pending p, String host, int port, boolean asking) {
         if (++p.redirects > MAX_REDIRECTS) {
             fail(p.describe() + " was redirected " + MAX_REDIRECTS + " times (last to " + host + ":" + port
                     + "): the cluster's slot map does not settle", null);
@@ -246,9 +300,9 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         }
         p.asking = asking;
         if (asking) {
-            asked.incrementAndGet();
+            counters.asked.incrementAndGet();
         } else {
-            moved.incrementAndGet();
+            counters.moved.incrementAndGet();
             refreshTopology();
         }
         writerFor(seed.at(host, port)).enqueue(p);
@@ -258,7 +312,7 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
      * Reads the slot table again from the seed or any known primary; keeps the old one when none
      * answers with a complete table. Rate-limited: callers in a burst share one refresh.
      */
-    synchronized void refreshTopology() {
+    private synchronized void refreshTopology() {
         if (!clusterMode || System.nanoTime() - lastRefreshNanos < MIN_REFRESH_NANOS) {
             return;
         }
@@ -270,7 +324,7 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         for (RedisEndpoint e : candidates) {
             try (RedisConnection c = RedisConnection.open(e, options.connectTimeout())) {
                 table = ClusterTopology.discover(c);
-                refreshes.incrementAndGet();
+                counters.refreshes.incrementAndGet();
                 return;
             } catch (IOException ex) {
                 problems.add(e.host() + ":" + e.port() + ": " + ex.getMessage());
@@ -280,15 +334,15 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
     }
 
     /** {@code p} is applied (and confirmed): release its budget, its slot and its offset. */
-    void settle(Pending p) {
-        acknowledged.incrementAndGet();
+    private void settle(Pending p) {
+        counters.acknowledged.incrementAndGet();
         listener.acknowledged(p.write);
         release(p);
     }
 
     /** {@code p}, applied again, met a key a later write replaced: settled, counted apart (see ShardWriter). */
-    void superseded(Pending p, String reply) {
-        superseded.incrementAndGet();
+    private void superseded(Pending p, String reply) {
+        counters.superseded.incrementAndGet();
         // rare (a write applied again after a restart or a lost connection) and never silent
         LOG.info(() -> p.describe() + " applied again met a key a later write replaced (" + reply
                 + "): that write, applied again after it, decides the key");
@@ -296,12 +350,12 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
     }
 
     /** {@code p} was refused with a data error. */
-    void refused(Pending p, String reply) {
+    private void refused(Pending p, String reply) {
         if (listener.expected(p.write, reply)) {
             release(p); // e.g. BUSYKEY of a RESTORE told not to replace: the listener counts it as skipped
             return;
         }
-        refused.incrementAndGet();
+        counters.refused.incrementAndGet();
         listener.refused(p.write, reply);
         String message = p.describe() + " refused by the target: " + reply;
         if (options.onDataError() == DataErrorPolicy.STOP) {
@@ -321,29 +375,6 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
             synchronized (budget) {
                 budget.notifyAll();
             }
-        }
-    }
-
-    void retried(int n) {
-        retried.addAndGet(n);
-    }
-
-    void probed(int n) {
-        probed.addAndGet(n);
-    }
-
-    void reconnecting() {
-        reconnects.incrementAndGet();
-    }
-
-    void connected(ShardWriter w) {
-        LOG.fine(() -> "connected to " + w.address);
-    }
-
-    void waitTimedOut(String address, RespValue reply) {
-        if (waitTimeouts.incrementAndGet() % 100 == 1) {
-            LOG.warning("no replica of " + address + " confirmed our writes within " + options.waitTimeout().toMillis()
-                    + " ms (WAIT answered " + reply + "); a failover now could lose the latest writes");
         }
     }
 }

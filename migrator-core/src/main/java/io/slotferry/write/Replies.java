@@ -52,21 +52,11 @@ final class Replies {
         String code = codeOf(message);
         switch (code) {
             case "MOVED", "ASK": {
-                String[] parts = message.split(" ");
-                if (parts.length == 3) {
-                    int colon = parts[2].lastIndexOf(':');
-                    if (colon >= 0) {
-                        try {
-                            int slot = Integer.parseInt(parts[1]);
-                            int port = Integer.parseInt(parts[2].substring(colon + 1));
-                            String host = parts[2].substring(0, colon);
-                            return code.equals("MOVED") ? new Outcome.Moved(slot, host, port) : new Outcome.Ask(slot, host, port);
-                        } catch (NumberFormatException e) {
-                            // falls through to Fatal: a redirect we cannot follow
-                        }
-                    }
+                Redirect r = Redirect.parse(message);
+                if (r == null) {
+                    return new Outcome.Fatal("cannot follow the redirect '" + message + "'");
                 }
-                return new Outcome.Fatal("cannot follow the redirect '" + message + "'");
+                return r.ask() ? new Outcome.Ask(r.slot(), r.host(), r.port()) : new Outcome.Moved(r.slot(), r.host(), r.port());
             }
             case "TRYAGAIN", "CLUSTERDOWN", "LOADING", "MASTERDOWN", "READONLY", "NOREPLICAS", "BUSY", "NOMASTERLINK":
                 return new Outcome.Transient(message);

@@ -10,9 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Synchronous, one-command-at-a-time connections to the target's primaries, for the few operations
@@ -20,7 +18,9 @@ import java.util.Map;
  * PEXPIRETIME), SCAN walks for FLUSH and SWAPDB, and commands every primary must run (FUNCTION LOAD).
  * The replayer uses them only while its writer is drained, so what they read is what the stream
  * wrote. A {@code MOVED} refreshes the slot table and retries; an {@code ASK} is followed once;
- * {@code TRYAGAIN}, {@code CLUSTERDOWN} and {@code LOADING} are retried for a while.
+ * the faults that pass ({@code TRYAGAIN}, {@code CLUSTERDOWN}, {@code LOADING}, ...: what
+ * {@link Replies#ofError} calls transient, as for the pipelined writer) are retried for a while, a
+ * {@code READONLY} after reading the slot table again.
  */
 public final class TargetNodes implements AutoCloseable {
     private static final int MAX_REDIRECTS = 16;
@@ -29,15 +29,14 @@ public final class TargetNodes implements AutoCloseable {
 
     private final RedisEndpoint seed;
     private final boolean clusterMode;
-    private final Duration connectTimeout;
-    private final Map<String, RedisConnection> connections = new HashMap<>();
+    private final NodePool connections;
     private SlotTable table;
 
     private TargetNodes(RedisEndpoint seed, boolean clusterMode, SlotTable table, Duration connectTimeout) {
         this.seed = seed;
         this.clusterMode = clusterMode;
         this.table = table;
-        this.connectTimeout = connectTimeout;
+        this.connections = new NodePool(connectTimeout);
     }
 
     /** Connects to {@code seed} and reads the slot table (or treats a standalone server as owning every slot). */
@@ -89,22 +88,27 @@ public final class TargetNodes implements AutoCloseable {
                 return reply;
             }
             String m = err.message();
-            if (m.startsWith("MOVED ") || m.startsWith("ASK ")) {
-                String[] parts = m.split(" ");
-                int colon = parts[2].lastIndexOf(':');
-                node = seed.at(parts[2].substring(0, colon), Integer.parseInt(parts[2].substring(colon + 1)));
-                if (m.startsWith("MOVED ")) {
-                    refresh();
-                } else {
-                    asking = true;
-                }
+            // EXECABORT, transient for a pipelined transaction (sent again whole), is an answer to one command
+            Outcome o = m.startsWith("EXECABORT") ? null : Replies.ofError(m);
+            if (o instanceof Outcome.Moved moved) {
+                node = seed.at(moved.host().isEmpty() ? node.host() : moved.host(), moved.port());
+                refresh();
                 redirects++;
-            } else if (m.startsWith("TRYAGAIN") || m.startsWith("CLUSTERDOWN") || m.startsWith("LOADING")
-                    || m.startsWith("MASTERDOWN")) {
+            } else if (o instanceof Outcome.Ask ask) {
+                node = seed.at(ask.host().isEmpty() ? node.host() : ask.host(), ask.port());
+                asking = true;
+                redirects++;
+            } else if (o instanceof Outcome.Transient) {
                 if (++retries > MAX_RETRIES) {
                     throw new WriteException("target keeps answering " + m + " to " + name(argv));
                 }
                 Thread.sleep(100);
+                if (m.startsWith("READONLY")) {
+                    refresh(); // a replica now (failover): the slot's new primary
+                    node = table.primaryOf(slot);
+                }
+            } else if (o instanceof Outcome.Fatal && Redirect.is(m)) {
+                throw new WriteException("cannot follow the redirect '" + m + "' for " + name(argv));
             } else {
                 return reply;
             }
@@ -148,24 +152,11 @@ public final class TargetNodes implements AutoCloseable {
     }
 
     private RedisConnection connection(RedisEndpoint node) throws IOException {
-        String id = node.host() + ":" + node.port();
-        RedisConnection c = connections.get(id);
-        if (c == null) {
-            c = RedisConnection.open(node, connectTimeout);
-            connections.put(id, c);
-        }
-        return c;
+        return connections.connection(node);
     }
 
     private void drop(RedisEndpoint node) {
-        RedisConnection c = connections.remove(node.host() + ":" + node.port());
-        if (c != null) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // the connection is already broken; a new one replaces it
-            }
-        }
+        connections.drop(node);
     }
 
     /** Reads the slot table again (after a failover: a node that answered READONLY is no primary any more). */
@@ -193,13 +184,6 @@ public final class TargetNodes implements AutoCloseable {
 
     @Override
     public void close() {
-        for (RedisConnection c : connections.values()) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // closing: nothing left to do with it
-            }
-        }
-        connections.clear();
+        connections.close();
     }
 }

@@ -13,6 +13,14 @@ public interface WriteSink {
      */
     void submit(Write write) throws WriteException, InterruptedException;
 
+    /**
+     * The submitting thread has no more writes for now: writes it submitted and a sink holds back to
+     * send them together go out now. {@link #drain()} flushes first; a sink that sends each write as
+     * it comes needs nothing here.
+     */
+    default void flush() {
+    }
+
     /** Returns once every write submitted so far is acknowledged (or skipped as a counted data error). */
     void drain() throws WriteException, InterruptedException;
 

@@ -83,7 +83,7 @@ final class BlobCursor extends ValueCursor.ChunkedCursor {
                 in.readLongLE("the minimum field expiry of a hash");
             }
             blobOffset = in.offset();
-            byte[] bytes = strings.readString("a " + type.encoding() + " blob");
+            byte[] bytes = strings.readString(type.blobDescription());
             blob = decode(type, bytes);
             return true;
         }

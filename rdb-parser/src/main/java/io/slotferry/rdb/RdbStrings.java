@@ -61,15 +61,20 @@ final class RdbStrings {
         return len >= 0 ? in.readBytes(len, what) : readEncodedRest(b, what);
     }
 
+    // Constant descriptions: these run once per compressed string, and their errors carry the offset.
+    private static final String LZF_COMPRESSED_LENGTH = "the compressed length of an LZF string";
+    private static final String LZF_UNCOMPRESSED_LENGTH = "the uncompressed length of an LZF string";
+    private static final String LZF_DATA = "the data of an LZF string";
+
     private byte[] readLzf(String what) throws IOException {
-        long clen = readLength("the compressed length of " + what);
-        long ulen = readLength("the uncompressed length of " + what);
+        long clen = readLength(LZF_COMPRESSED_LENGTH);
+        long ulen = readLength(LZF_UNCOMPRESSED_LENGTH);
         checkSize(ulen, what);
         if (ulen > clen * Lzf.MAX_EXPANSION + 16) {
             throw in.error("an LZF uncompressed length LZF can reach from " + clen + " bytes", "but it declares " + ulen);
         }
         long at = in.offset();
-        byte[] compressed = in.readBytes(clen, "the LZF data of " + what);
+        byte[] compressed = in.readBytes(clen, LZF_DATA);
         try {
             return Lzf.decompress(compressed, (int) ulen);
         } catch (CorruptEncodingException e) {
@@ -91,10 +96,10 @@ final class RdbStrings {
             case ENC_INT16 -> in.skip(2, what);
             case ENC_INT32 -> in.skip(4, what);
             case ENC_LZF -> {
-                long clen = readLength("the compressed length of " + what);
-                long ulen = readLength("the uncompressed length of " + what);
+                long clen = readLength(LZF_COMPRESSED_LENGTH);
+                long ulen = readLength(LZF_UNCOMPRESSED_LENGTH);
                 checkSize(ulen, what);
-                in.skip(clen, "the LZF data of " + what);
+                in.skip(clen, LZF_DATA);
             }
             default -> throw in.error(what, String.format("but found the unknown string encoding 0x%02x", b));
         }

@@ -46,12 +46,14 @@ public enum RdbType {
     private final int since;
     private final ValueType valueType;
     private final String encoding;
+    private final String blob;
 
     RdbType(int code, int since, ValueType valueType, String encoding) {
         this.code = code;
         this.since = since;
         this.valueType = valueType;
         this.encoding = encoding;
+        this.blob = "a " + encoding + " blob";
     }
 
     /** The type byte in the file. */
@@ -71,6 +73,11 @@ public enum RdbType {
     /** The in-memory encoding this type byte stands for (OBJECT ENCODING vocabulary). */
     public String encoding() {
         return encoding;
+    }
+
+    /** "a ENCODING blob": how error messages name this type's serialized blob (built once, not per key). */
+    String blobDescription() {
+        return blob;
     }
 
     /** The type for a byte, or null when the byte is not a known value type. */

@@ -90,11 +90,11 @@ final class ValueSkipper {
 
     private void blob(RdbType encodingOf) throws IOException {
         if (!validateBlobs) {
-            strings.skipString("a " + encodingOf.encoding() + " blob");
+            strings.skipString(encodingOf.blobDescription());
             return;
         }
         long offset = in.offset();
-        byte[] bytes = strings.readString("a " + encodingOf.encoding() + " blob");
+        byte[] bytes = strings.readString(encodingOf.blobDescription());
         BlobCursor.validate(encodingOf, bytes, offset);
     }
 

@@ -87,18 +87,24 @@ final class RdbTransfer {
         }
     }
 
+    /**
+     * Where {@code mark} starts in {@code data[0, length)}, or -1: Horspool's search, which looks at one
+     * byte in up to 40 of RDB content that holds no mark character (this runs over every byte of a
+     * diskless transfer).
+     */
     private static int indexOf(byte[] data, int length, byte[] mark) {
-        outer:
-        for (int i = 0; i + MARK_LENGTH <= length; i++) {
-            if (data[i] != mark[0]) {
-                continue;
+        int[] shift = new int[256];
+        Arrays.fill(shift, MARK_LENGTH);
+        for (int j = 0; j < MARK_LENGTH - 1; j++) {
+            shift[mark[j] & 0xff] = MARK_LENGTH - 1 - j;
+        }
+        byte last = mark[MARK_LENGTH - 1];
+        for (int i = 0; i + MARK_LENGTH <= length; ) {
+            byte b = data[i + MARK_LENGTH - 1];
+            if (b == last && Arrays.equals(data, i, i + MARK_LENGTH, mark, 0, MARK_LENGTH)) {
+                return i;
             }
-            for (int j = 1; j < MARK_LENGTH; j++) {
-                if (data[i + j] != mark[j]) {
-                    continue outer;
-                }
-            }
-            return i;
+            i += shift[b & 0xff];
         }
         return -1;
     }

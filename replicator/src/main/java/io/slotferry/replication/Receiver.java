@@ -22,7 +22,11 @@ import java.nio.file.Path;
  */
 final class Receiver implements Runnable {
     private static final System.Logger LOG = System.getLogger(Receiver.class.getName());
-    /** Commands up to this many argument bytes are kept while framing (enough to spot GETACK). */
+    /**
+     * {@code REPLCONF} commands up to this many argument bytes are kept while framing, enough to spot
+     * {@code REPLCONF GETACK}; the stream's writes are only delimited here, without an allocation per
+     * command (the worker frames them into arguments, once, as it reads the spool).
+     */
     private static final int KEEP_SMALL = 64;
 
     private final RedisEndpoint endpoint;
@@ -36,6 +40,8 @@ final class Receiver implements Runnable {
     private volatile long received;
     private int db;
     private boolean legacy;
+    /** An RDB transfer broke: the next session must be a full sync (see {@link #session}). */
+    private boolean transferBroken;
 
     Receiver(RedisEndpoint endpoint, ReplicaOptions options, Spool spool, StreamPosition from) {
         this.endpoint = endpoint;
@@ -120,7 +126,8 @@ final class Receiver implements Runnable {
             // PING and REPLCONF answer at once (the connect timeout bounds them); the sync reply and the
             // transfer may wait for the master's fork or diskless delay, with newline keepalives.
             Handshake handshake = new Handshake(c, options.transferTimeout());
-            StreamPosition from = replid != null && !replid.isNone() && !legacy ? new StreamPosition(replid, received, db) : null;
+            StreamPosition from = replid != null && !replid.isNone() && !legacy && !transferBroken
+                    ? new StreamPosition(replid, received, db) : null;
             SyncReply reply = handshake.run(from, options.listeningPort() == 0 ? c.localPort() : options.listeningPort());
             byte[] afterRdb = new byte[0];
             boolean diskless = false;
@@ -134,7 +141,10 @@ final class Receiver implements Runnable {
                 legacy = reply instanceof SyncReply.LegacySync;
                 Path file = spool.beginFullSync();
                 RdbTransfer.Received rdb;
-                try (OutputStream out = new BufferedOutputStream(OwnerOnly.outputStream(file), 1 << 16)) {
+                // The consumer may read the file while it arrives: a transfer that breaks leaves a partial
+                // snapshot it has begun to load, so the next session asks for a new full sync, never +CONTINUE.
+                transferBroken = true;
+                try (OutputStream out = new BufferedOutputStream(spool.snapshotOutput(id, offset, file), 1 << 16)) {
                     rdb = RdbTransfer.receive(c.reader(), out);
                 } catch (IOException e) {
                     if (e instanceof EOFException || e instanceof SocketTimeoutException || e instanceof java.net.SocketException) {
@@ -142,10 +152,11 @@ final class Receiver implements Runnable {
                     }
                     throw new ReplicationException("cannot spool the RDB to " + file + " (disk full?): " + e.getMessage(), e);
                 }
+                transferBroken = false;
                 LOG.log(Level.INFO, "received the {0} RDB of {1}: {2} bytes", rdb.diskless() ? "diskless" : "disk", endpoint, rdb.length());
                 replid = id;
                 received = offset;
-                spool.snapshotReceived(id, offset, file, rdb.diskless());
+                spool.snapshotReceived(id, offset, file, rdb.length());
                 afterRdb = rdb.afterMark();
                 diskless = rdb.diskless();
             }
@@ -162,7 +173,7 @@ final class Receiver implements Runnable {
     }
 
     private void stream(RedisConnection c, boolean acks, byte[] initial) throws IOException {
-        CommandFramer framer = new CommandFramer(received, KEEP_SMALL);
+        CommandFramer framer = new CommandFramer(received, KEEP_SMALL, "REPLCONF");
         CommandFramer.Listener listener = (start, end, argv) -> {
             if (acks && argv != null && argv.size() >= 2 && CommandName.is(argv.get(0), "REPLCONF")
                     && CommandName.is(argv.get(1), "GETACK")) {

@@ -95,7 +95,7 @@ public final class Replica implements SourceStream {
             if (!pending.isEmpty()) {
                 return pending.poll();
             }
-            Spool.Snapshot newest = spool.snapshot();
+            Spool.Snapshot newest = options.followTransfer() ? spool.arrivingSnapshot() : spool.snapshot();
             if (newest != null && newest.generation() > generation && !beginSnapshot(newest)) {
                 continue; // an even newer full sync replaced it while we looked
             }
@@ -109,7 +109,8 @@ public final class Replica implements SourceStream {
                 }
                 case FILE_HANDOUT -> {
                     phase = Phase.FILE_END;
-                    return new ReplicationEvent.SnapshotFile(snapshot.replid(), snapshot.offset(), snapshot.file());
+                    return new ReplicationEvent.SnapshotFile(snapshot.replid(), snapshot.offset(), snapshot.file(),
+                            bytesOf(snapshot));
                 }
                 case FILE_END -> {
                     return endSnapshot();
@@ -139,9 +140,13 @@ public final class Replica implements SourceStream {
                 return false;
             }
             db = 0;
+            try {
+                readFileHeader(s);
+            } catch (SnapshotSupersededException e) {
+                return false; // replaced while its first bytes arrived: the newer one is next
+            }
             snapshot = s;
             generation = s.generation();
-            readFileHeader(s);
             phase = Phase.FILE_BEGIN;
             return true;
         }
@@ -157,10 +162,11 @@ public final class Replica implements SourceStream {
     /**
      * Reads only what file mode needs from the RDB's start: the version (for SnapshotBegin) and the
      * {@code repl-stream-db} AUX field (the stream's db at the snapshot point). Masters write their AUX
-     * fields before any database, so reading stops at the first other event.
+     * fields before any database, so reading stops at the first other event (a snapshot that is still
+     * arriving has them: it is published with its first written bytes, at least 64 KiB or all of it).
      */
     private void readFileHeader(Spool.Snapshot s) throws IOException {
-        try (RdbReader header = RdbReader.open(new BufferedInputStream(Files.newInputStream(s.file()), 1 << 16),
+        try (RdbReader header = RdbReader.open(new BufferedInputStream(bytesOf(s).open(), 1 << 16),
                 RdbOptions.raw())) {
             RdbEvent e;
             while ((e = header.next()) != null) {
@@ -173,6 +179,11 @@ public final class Replica implements SourceStream {
                 }
             }
         }
+    }
+
+    /** The file's bytes: followed while they arrive, or (a complete file) as they are. */
+    private SnapshotBytes bytesOf(Spool.Snapshot s) {
+        return options.followTransfer() ? new ArrivingRdb(spool, s) : SnapshotBytes.complete(s.file());
     }
 
     private void streamDbFrom(RdbEvent.Aux a) {

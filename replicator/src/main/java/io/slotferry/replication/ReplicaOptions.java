@@ -23,11 +23,14 @@ import java.time.Duration;
  *                        ({@link ReplicationEvent.SnapshotFile}) instead of parsing it into
  *                        {@link ReplicationEvent.SnapshotData} events; for consumers that read the file
  *                        themselves, e.g. with seeks back to big values
+ * @param followTransfer  with {@code deliverSnapshotFile}: hand the file over as soon as its first bytes
+ *                        are written, to be read while it arrives ({@link ReplicationEvent.SnapshotFile#bytes()})
+ *                        instead of after the whole transfer
  */
 public record ReplicaOptions(Path spoolDir, long maxSpoolBytes, long segmentBytes, RdbOptions rdbOptions,
                              Duration ackInterval, Duration connectTimeout, Duration transferTimeout,
                              Duration replTimeout, Duration minBackoff, Duration maxBackoff, int listeningPort,
-                             boolean deliverSnapshotFile) {
+                             boolean deliverSnapshotFile, boolean followTransfer) {
 
     /**
      * 8 GiB stream spool in 64 MiB segments, raw snapshot keys parsed into events, ACK every second,
@@ -36,22 +39,22 @@ public record ReplicaOptions(Path spoolDir, long maxSpoolBytes, long segmentByte
     public static ReplicaOptions defaults(Path spoolDir) {
         return new ReplicaOptions(spoolDir, 8L << 30, 64L << 20, RdbOptions.raw(), Duration.ofSeconds(1),
                 Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMillis(100),
-                Duration.ofSeconds(5), 0, false);
+                Duration.ofSeconds(5), 0, false, false);
     }
 
     public ReplicaOptions withRdbOptions(RdbOptions options) {
         return new ReplicaOptions(spoolDir, maxSpoolBytes, segmentBytes, options, ackInterval, connectTimeout,
-                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort, deliverSnapshotFile);
+                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort, deliverSnapshotFile, followTransfer);
     }
 
     public ReplicaOptions withAckInterval(Duration interval) {
         return new ReplicaOptions(spoolDir, maxSpoolBytes, segmentBytes, rdbOptions, interval, connectTimeout,
-                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort, deliverSnapshotFile);
+                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort, deliverSnapshotFile, followTransfer);
     }
 
     public ReplicaOptions withSpoolLimits(long maxBytes, long segmentSize) {
         return new ReplicaOptions(spoolDir, maxBytes, segmentSize, rdbOptions, ackInterval, connectTimeout,
-                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort, deliverSnapshotFile);
+                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort, deliverSnapshotFile, followTransfer);
     }
 
     /**
@@ -60,6 +63,16 @@ public record ReplicaOptions(Path spoolDir, long maxSpoolBytes, long segmentByte
      */
     public ReplicaOptions withSnapshotFile(boolean deliver) {
         return new ReplicaOptions(spoolDir, maxSpoolBytes, segmentBytes, rdbOptions, ackInterval, connectTimeout,
-                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort, deliver);
+                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort, deliver, followTransfer);
+    }
+
+    /**
+     * With {@code true} (and {@link #withSnapshotFile(boolean) withSnapshotFile(true)}), the snapshot is
+     * delivered while it arrives: {@code SnapshotFile} comes with the transfer's first bytes and its
+     * {@link ReplicationEvent.SnapshotFile#bytes()} follow the transfer.
+     */
+    public ReplicaOptions withFollowedTransfer(boolean follow) {
+        return new ReplicaOptions(spoolDir, maxSpoolBytes, segmentBytes, rdbOptions, ackInterval, connectTimeout,
+                transferTimeout, replTimeout, minBackoff, maxBackoff, listeningPort, deliverSnapshotFile, follow);
     }
 }

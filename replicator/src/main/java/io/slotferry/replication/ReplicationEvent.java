@@ -35,7 +35,11 @@ public sealed interface ReplicationEvent {
      * it; that next call then returns the new snapshot's {@link SnapshotBegin} instead of this one's
      * {@link SnapshotEnd}, as in parsed mode.
      */
-    record SnapshotFile(ReplicationId replid, long offset, Path file) implements ReplicationEvent {
+    record SnapshotFile(ReplicationId replid, long offset, Path file, SnapshotBytes bytes) implements ReplicationEvent {
+        /** A snapshot whose file is complete. */
+        public SnapshotFile(ReplicationId replid, long offset, Path file) {
+            this(replid, offset, file, SnapshotBytes.complete(file));
+        }
     }
 
     /** The snapshot is complete; commands from {@code offset} follow (for streaming sources). */

@@ -1,6 +1,8 @@
 package io.slotferry.replication;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,11 +19,13 @@ import java.util.TreeMap;
  * the applied offset are deleted. A quota bounds the disk used: when it is reached the receiver
  * stops reading the socket (still acknowledging) until the consumer frees space.
  *
- * <p>Each full sync starts a new generation; its snapshot supersedes the older one's files.
+ * <p>Each full sync starts a new generation; its snapshot supersedes the older one's files. The
+ * snapshot's file can be read while it arrives ({@link #arrivingSnapshot()}, {@link ArrivingRdb}); its
+ * size is the RDB's, outside the stream quota, as before the loader followed the transfer.
  */
 final class Spool implements AutoCloseable {
-    /** A received snapshot, ready to be parsed. */
-    record Snapshot(int generation, ReplicationId replid, long offset, Path file, boolean diskless) {
+    /** A snapshot's RDB file: complete ({@link #snapshot()}) or still arriving ({@link #arrivingSnapshot()}). */
+    record Snapshot(int generation, ReplicationId replid, long offset, Path file) {
     }
 
     private final Path dir;
@@ -30,7 +34,13 @@ final class Spool implements AutoCloseable {
 
     // Guarded by this.
     private int generation;
+    /** The current generation's snapshot, published when its first bytes are written. */
     private Snapshot snapshot;
+    /** Bytes of {@code snapshot}'s file written so far, and whether that is all of it. */
+    private long snapshotBytes;
+    private boolean snapshotComplete;
+    /** The file the current generation's RDB is written to (published or not yet). */
+    private Path receiving;
     /** The snapshot whose file the consumer reads itself: kept through later full syncs until it lets go. */
     private Snapshot held;
     private final TreeMap<Long, Path> segments = new TreeMap<>();
@@ -59,14 +69,53 @@ final class Spool implements AutoCloseable {
         deleteAll();
         generation++;
         snapshot = null;
+        snapshotBytes = 0;
+        snapshotComplete = false;
         committed = -1;
         resumes.clear();
         marks.clear();
-        return dir.resolve("snapshot-" + generation + ".rdb");
+        receiving = dir.resolve("snapshot-" + generation + ".rdb");
+        return receiving;
     }
 
-    synchronized void snapshotReceived(ReplicationId replid, long offset, Path file, boolean diskless) {
-        snapshot = new Snapshot(generation, replid, offset, file, diskless);
+    /**
+     * The output for the RDB of the full sync just begun ({@link #beginFullSync()}): the snapshot is
+     * published ({@link #arrivingSnapshot()}) with its first bytes, and every write to the file makes its
+     * bytes readable ({@link #awaitSnapshotBytes}); buffer above it.
+     */
+    OutputStream snapshotOutput(ReplicationId replid, long offset, Path file) throws IOException {
+        Snapshot s;
+        synchronized (this) {
+            s = new Snapshot(generation, replid, offset, file);
+        }
+        return new FilterOutputStream(OwnerOnly.outputStream(file)) {
+            private long written;
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+                written += len;
+                transferred(s, written);
+            }
+        };
+    }
+
+    private synchronized void transferred(Snapshot s, long bytes) {
+        if (s.generation() != generation) {
+            return; // a newer full sync began: this file is no longer the snapshot
+        }
+        snapshot = s;
+        snapshotBytes = bytes;
+        notifyAll();
+    }
+
+    /** The RDB of the current generation is complete: {@code length} bytes. */
+    synchronized void snapshotReceived(ReplicationId replid, long offset, Path file, long length) {
+        if (snapshot == null || !snapshot.file().equals(file)) {
+            snapshot = new Snapshot(generation, replid, offset, file); // an empty RDB: no write published it
+        }
+        snapshotBytes = length;
+        snapshotComplete = true;
         notifyAll();
     }
 
@@ -176,8 +225,49 @@ final class Spool implements AutoCloseable {
         return generation;
     }
 
+    /** The current generation's snapshot once complete, or null. */
     synchronized Snapshot snapshot() {
+        return snapshotComplete ? snapshot : null;
+    }
+
+    /** The current generation's snapshot as soon as its first bytes are written, or null. */
+    synchronized Snapshot arrivingSnapshot() {
         return snapshot;
+    }
+
+    /**
+     * Waits up to {@code millis} for bytes of {@code s}'s file past {@code position}: how many are written
+     * there (0 after the timeout), or -1 when the file is complete and ends at or before {@code position}.
+     *
+     * @throws SnapshotSupersededException a newer full sync replaced {@code s} before it was complete
+     */
+    synchronized long awaitSnapshotBytes(Snapshot s, long position, long millis) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (true) {
+            if (s != snapshot) {
+                throw new SnapshotSupersededException("the snapshot of generation " + s.generation() + " was replaced by a"
+                        + " newer full sync after " + position + " of its bytes were read");
+            }
+            if (snapshotBytes > position) {
+                return snapshotBytes - position;
+            }
+            if (snapshotComplete) {
+                return -1;
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return 0;
+            }
+            wait(left);
+        }
+    }
+
+    /** The length of {@code s}'s file if it is complete and still the current snapshot, else -1. */
+    synchronized long completeLength(Snapshot s) {
+        return s == snapshot && snapshotComplete ? snapshotBytes : -1;
     }
 
     synchronized long committed() {
@@ -288,7 +378,7 @@ final class Spool implements AutoCloseable {
      * replaced {@code s} (its file may be gone); the file held before is then kept.
      */
     synchronized boolean hold(Snapshot s) throws IOException {
-        if (s != snapshot) {
+        if (s != snapshot) { // complete or arriving: the current generation's
             return false;
         }
         letGo();
@@ -319,6 +409,9 @@ final class Spool implements AutoCloseable {
         segmentBytesOnDisk = 0;
         if (snapshot != null && snapshot != held) {
             Files.deleteIfExists(snapshot.file());
+        }
+        if (receiving != null && (held == null || !held.file().equals(receiving))) {
+            Files.deleteIfExists(receiving); // a transfer that broke before its snapshot was published
         }
     }
 

@@ -2,6 +2,7 @@ package io.slotferry.resp;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,6 +30,8 @@ public final class CommandFramer {
     private enum State { ARRAY, ARRAY_COUNT, BULK, BULK_LENGTH, DATA, DATA_CR, DATA_LF }
 
     private final long keepLimit;
+    /** Keep only the commands of this name (upper-case ASCII, matched in any case); null: any command. */
+    private final String keepOnly;
     private State state = State.ARRAY;
     private long offset;
     private long commandStart;
@@ -40,9 +43,14 @@ public final class CommandFramer {
     private long argsLeft;
     private long bulkLeft;
     private List<byte[]> argv;
+    /** The arguments of the current command are being kept ({@link #argv} is created with its first one). */
+    private boolean keeping;
+    private long argCount;
     private long keptBytes;
     private byte[] current;
     private int currentFill;
+    /** The arguments {@link #whole} framed. */
+    private List<byte[]> parsed;
 
     /**
      * @param startOffset offset of the first byte that will be fed
@@ -50,9 +58,18 @@ public final class CommandFramer {
      *                    ({@link Long#MAX_VALUE}: all)
      */
     public CommandFramer(long startOffset, long keepLimit) {
+        this(startOffset, keepLimit, null);
+    }
+
+    /**
+     * @param keepOnly keep the arguments only of the commands of this name (the receiver looks for
+     *                 {@code REPLCONF GETACK}): the others are delimited without an allocation
+     */
+    public CommandFramer(long startOffset, long keepLimit, String keepOnly) {
         this.offset = startOffset;
         this.commandStart = startOffset;
         this.keepLimit = keepLimit;
+        this.keepOnly = keepOnly;
     }
 
     public boolean keepingAll() {
@@ -75,6 +92,18 @@ public final class CommandFramer {
         while (i < end) {
             switch (state) {
                 case ARRAY -> {
+                    int after = keepLimit == Long.MAX_VALUE && keepOnly == null ? whole(b, i, end) : -1;
+                    if (after > 0) {
+                        // the whole command is in this piece: framed in one pass, no state turn per part
+                        long start = offset + (i - off);
+                        long commandEnd = offset + (after - off);
+                        List<byte[]> done = parsed;
+                        parsed = null;
+                        commandStart = commandEnd;
+                        i = after;
+                        listener.command(start, commandEnd, done);
+                        continue;
+                    }
                     expect(b[i], '*', "a command array ('*')");
                     commandStart = offset + (i - off);
                     startNumber(State.ARRAY_COUNT);
@@ -118,13 +147,13 @@ public final class CommandFramer {
                 case DATA_LF -> {
                     expect(b[i], '\n', "LF after a bulk string");
                     i++;
-                    if (argv != null) {
-                        argv.add(current);
+                    if (keeping) {
+                        keep(current);
                     }
                     current = null;
                     if (--argsLeft == 0) {
                         long commandEnd = offset + (i - off);
-                        List<byte[]> done = argv;
+                        List<byte[]> done = keeping ? argv : null;
                         argv = null;
                         state = State.ARRAY;
                         long start = commandStart;
@@ -138,6 +167,52 @@ public final class CommandFramer {
             }
         }
         offset += len;
+    }
+
+    /**
+     * Frames the command starting at {@code b[i]} when it lies whole in {@code b[i..end)} and is well
+     * formed: its arguments go to {@link #parsed}, and the index after it is returned. Otherwise -1,
+     * and the state machine takes the bytes (it reports malformed input and keeps partial commands).
+     */
+    private int whole(byte[] b, int i, int end) {
+        if (b[i] != '*') {
+            return -1;
+        }
+        int p = i + 1;
+        long count = 0;
+        int digits = 0;
+        while (p < end && b[p] >= '0' && b[p] <= '9' && digits < 10) {
+            count = count * 10 + (b[p++] - '0');
+            digits++;
+        }
+        if (digits == 0 || end - p < 2 || b[p] != '\r' || b[p + 1] != '\n' || count < 1 || count > MAX_ARGS) {
+            return -1;
+        }
+        p += 2;
+        List<byte[]> out = new ArrayList<>((int) Math.min(count, 16));
+        for (long a = 0; a < count; a++) {
+            if (p >= end || b[p] != '$') {
+                return -1;
+            }
+            p++;
+            long len = 0;
+            digits = 0;
+            while (p < end && b[p] >= '0' && b[p] <= '9' && digits < 11) {
+                len = len * 10 + (b[p++] - '0');
+                digits++;
+            }
+            if (digits == 0 || end - p < 2 || b[p] != '\r' || b[p + 1] != '\n' || len > MAX_BULK) {
+                return -1;
+            }
+            p += 2;
+            if (end - p < len + 2 || b[p + (int) len] != '\r' || b[p + (int) len + 1] != '\n') {
+                return -1;
+            }
+            out.add(Arrays.copyOfRange(b, p, p + (int) len));
+            p += (int) len + 2;
+        }
+        parsed = out;
+        return p;
     }
 
     private void startNumber(State next) {
@@ -173,7 +248,9 @@ public final class CommandFramer {
                 throw error("a command of 1 to " + MAX_ARGS + " arguments, got " + number);
             }
             argsLeft = number;
-            argv = keepLimit > 0 ? new ArrayList<>((int) Math.min(number, 16)) : null;
+            argCount = number;
+            argv = null;
+            keeping = keepLimit > 0;
             keptBytes = 0;
             state = State.BULK;
         } else {
@@ -182,15 +259,29 @@ public final class CommandFramer {
             }
             bulkLeft = number;
             currentFill = 0;
-            if (argv != null && keptBytes + number <= keepLimit) {
+            if (keeping && keptBytes + number <= keepLimit
+                    && (keepOnly == null || argsLeft < argCount || number == keepOnly.length())) {
                 keptBytes += number;
                 current = new byte[(int) number];
             } else {
-                argv = null; // too big to keep: only the boundaries are reported
+                keeping = false; // too big to keep, or not the command kept: only the boundaries are reported
+                argv = null;
                 current = null;
             }
             state = number == 0 ? State.DATA_CR : State.DATA;
         }
+    }
+
+    /** Adds a complete argument to the command kept; its first one decides whether it is kept at all. */
+    private void keep(byte[] arg) {
+        if (argv == null) {
+            if (keepOnly != null && !CommandName.is(arg, keepOnly)) {
+                keeping = false;
+                return;
+            }
+            argv = new ArrayList<>((int) Math.min(argCount, 16));
+        }
+        argv.add(arg);
     }
 
     private void expect(byte c, char wanted, String what) throws RespProtocolException {

@@ -16,6 +16,13 @@ public final class RespReader {
     /** Largest bulk reply accepted in {@link #read()} (Redis' proto-max-bulk-len default is 512 MiB). */
     private static final long MAX_BULK = 1L << 30;
 
+    private static final RespValue.SimpleString OK = new RespValue.SimpleString("OK");
+    private static final RespValue.SimpleString QUEUED = new RespValue.SimpleString("QUEUED");
+    private static final byte[] OK_LINE = {'+', 'O', 'K', '\r', '\n'};
+    private static final byte[] QUEUED_LINE = {'+', 'Q', 'U', 'E', 'U', 'E', 'D', '\r', '\n'};
+    /** Digits of an integer reply read without building a line (more go the general way). */
+    private static final int QUICK_DIGITS = 18;
+
     private final InputStream in;
     private final byte[] buf;
     private int pos;
@@ -102,6 +109,10 @@ public final class RespReader {
 
     /** One complete reply. */
     public RespValue read() throws IOException {
+        RespValue quick = quickReply();
+        if (quick != null) {
+            return quick;
+        }
         String line = readLine();
         if (line.isEmpty()) {
             throw new RespProtocolException("an empty line where a RESP reply was expected");
@@ -144,6 +155,51 @@ public final class RespReader {
             default:
                 throw new RespProtocolException("a RESP reply type (+ - : $ *), got '" + printable(line) + "'");
         }
+    }
+
+    /**
+     * {@code +OK}, {@code +QUEUED} or {@code :n} when the whole line is in the buffer: the replies to
+     * pipelined writes, read without building a line; null for anything else (read the general way).
+     */
+    private RespValue quickReply() {
+        if (pos >= limit) {
+            return null;
+        }
+        byte type = buf[pos];
+        if (type == '+') {
+            if (lineIs(OK_LINE)) {
+                pos += OK_LINE.length;
+                return OK;
+            }
+            if (lineIs(QUEUED_LINE)) {
+                pos += QUEUED_LINE.length;
+                return QUEUED;
+            }
+            return null;
+        }
+        if (type != ':') {
+            return null;
+        }
+        int i = pos + 1;
+        boolean negative = i < limit && buf[i] == '-';
+        if (negative) {
+            i++;
+        }
+        long value = 0;
+        int digits = 0;
+        while (i < limit && buf[i] >= '0' && buf[i] <= '9' && digits < QUICK_DIGITS) {
+            value = value * 10 + (buf[i++] - '0');
+            digits++;
+        }
+        if (digits == 0 || i + 1 >= limit || buf[i] != '\r' || buf[i + 1] != '\n') {
+            return null;
+        }
+        pos = i + 2;
+        return new RespValue.Integer(negative ? -value : value);
+    }
+
+    private boolean lineIs(byte[] line) {
+        return limit - pos >= line.length && java.util.Arrays.equals(buf, pos, pos + line.length, line, 0, line.length);
     }
 
     private static long number(String s) throws RespProtocolException {

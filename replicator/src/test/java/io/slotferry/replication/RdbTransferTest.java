@@ -62,6 +62,31 @@ class RdbTransferTest {
     }
 
     @Test
+    void aDisklessRdbFullOfMarkCharactersAndNearMissesEndsOnlyAtTheWholeMark() throws Exception {
+        Random random = new Random(15);
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        for (int i = 0; i < 2_000; i++) {
+            // hex text like the mark's, and every proper prefix and suffix of the mark
+            int cut = 1 + random.nextInt(MARK.length - 1);
+            content.write(MARK, 0, cut);
+            content.write('-');
+            content.write(MARK, MARK.length - cut, cut);
+            content.write('-');
+            for (int j = random.nextInt(50); j > 0; j--) {
+                content.write("0123456789abcdef".charAt(random.nextInt(16)));
+            }
+        }
+        byte[] rdb = content.toByteArray();
+        byte[] wire = concat("$EOF:".getBytes(StandardCharsets.US_ASCII), MARK, "\r\n".getBytes(StandardCharsets.US_ASCII), rdb, MARK);
+        for (long seed = 0; seed < 10; seed++) {
+            ByteArrayOutputStream spool = new ByteArrayOutputStream();
+            RdbTransfer.Received r = RdbTransfer.receive(new RespReader(trickle(wire, seed), 4096), spool);
+            assertArrayEquals(rdb, spool.toByteArray());
+            assertEquals(0, r.afterMark().length);
+        }
+    }
+
+    @Test
     void diskTransferReadsExactlyItsLength() throws Exception {
         byte[] rdb = "REDIS0009...payload...".getBytes(StandardCharsets.US_ASCII);
         byte[] wire = concat(("\n$" + rdb.length + "\r\n").getBytes(StandardCharsets.US_ASCII), rdb, "*1\r\n".getBytes(StandardCharsets.US_ASCII));

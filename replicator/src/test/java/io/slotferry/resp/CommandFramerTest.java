@@ -26,8 +26,11 @@ class CommandFramerTest {
     }
 
     private static List<Framed> frame(byte[] data, int[] cuts, long keep) throws Exception {
+        return frame(data, cuts, new CommandFramer(100, keep));
+    }
+
+    private static List<Framed> frame(byte[] data, int[] cuts, CommandFramer f) throws Exception {
         List<Framed> out = new ArrayList<>();
-        CommandFramer f = new CommandFramer(100, keep);
         int at = 0;
         for (int cut : cuts) {
             f.feed(data, at, cut - at, (s, e, argv) -> out.add(new Framed(s, e, argv == null ? null
@@ -67,6 +70,26 @@ class CommandFramerTest {
         List<Framed> small = frame(data, new int[] {data.length}, 64);
         assertEquals(List.of("REPLCONF", "GETACK", "*"), small.get(2).argv());
         assertNull(small.get(3).argv(), "a 5000-byte value is not kept");
+    }
+
+    @Test
+    void keepsOnlyTheNamedCommandWhenAskedWhereverTheInputIsCut() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(stream());
+        out.writeBytes(RespWriter.command("replconf", "getack", "*"));
+        out.writeBytes(RespWriter.command("SETRANGE", "k", "0", "v")); // as long as REPLCONF, another name
+        byte[] data = out.toByteArray();
+        List<Framed> whole = frame(data, new int[] {data.length}, new CommandFramer(100, 64, "REPLCONF"));
+        assertEquals(6, whole.size());
+        for (int i : new int[] {0, 1, 3, 5}) {
+            assertNull(whole.get(i).argv(), "command " + i + " is not a REPLCONF");
+        }
+        assertEquals(List.of("REPLCONF", "GETACK", "*"), whole.get(2).argv());
+        assertEquals(List.of("replconf", "getack", "*"), whole.get(4).argv());
+        assertEquals(frame(data, new int[] {data.length}, Long.MAX_VALUE).stream().map(Framed::end).toList(),
+                whole.stream().map(Framed::end).toList(), "the same boundaries as when every argument is kept");
+        int[] each = java.util.stream.IntStream.rangeClosed(1, data.length).toArray();
+        assertEquals(whole, frame(data, each, new CommandFramer(100, 64, "REPLCONF")));
     }
 
     @Test

@@ -79,7 +79,7 @@ public final class Listpack extends PackedEntries {
             }
         }
         long entry = (long) size + backlenSize(size);
-        need(entry, "an entry of " + entry + " bytes");
+        need(entry, "an entry of ", " bytes");
         p = start + (int) entry;
         seen++;
         if (!hasNext()) {
@@ -88,7 +88,7 @@ public final class Listpack extends PackedEntries {
     }
 
     private int readInt(int width) throws CorruptEncodingException {
-        need(1L + width, "a " + width + "-byte integer");
+        need(1L + width, "an integer of ", " bytes with its encoding byte");
         readSigned(p + 1, width);
         return 1 + width;
     }

@@ -73,4 +73,14 @@ abstract class PackedEntries implements ElementCursor {
             throw new CorruptEncodingException(p, what, "the " + name() + " ends first");
         }
     }
+
+    /**
+     * As {@link #need(long, String)} for {@code n} bytes described as {@code prefix + n + suffix}; the
+     * description is only built on failure (this runs once per element, on the loader's hot path).
+     */
+    final void need(long n, String prefix, String suffix) throws CorruptEncodingException {
+        if (p + n > blob.length - 1) {
+            need(n, prefix + n + suffix);
+        }
+    }
 }

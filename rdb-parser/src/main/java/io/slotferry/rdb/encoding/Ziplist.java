@@ -83,7 +83,7 @@ public final class Ziplist extends PackedEntries {
             default -> readInt(enc);
         }
         if (!isInt) {
-            need((long) strLen, "a string of " + strLen + " bytes");
+            need(strLen, "a string of ", " bytes");
             strStart = p;
             p += strLen;
         }
@@ -113,7 +113,7 @@ public final class Ziplist extends PackedEntries {
                 throw new CorruptEncodingException(p, "a ziplist entry encoding", String.format("found 0x%02x", enc));
             }
         }
-        need(1L + size, "a " + size + "-byte integer");
+        need(1L + size, "an integer of ", " bytes with its encoding byte");
         readSigned(p + 1, size);
         p += 1 + size;
     }
