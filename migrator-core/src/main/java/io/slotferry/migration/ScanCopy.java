@@ -135,6 +135,7 @@ final class ScanCopy {
                 Thread.sleep(20);
             } else {
                 loader = copyAgain(changed, reads, loader);
+                sink.flush(); // nothing more for now: writes a sink holds back to batch them go out
             }
         }
         sink.drain();
