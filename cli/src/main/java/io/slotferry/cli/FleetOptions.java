@@ -19,6 +19,10 @@ public final class FleetOptions {
                 "  redis://[user@]host:port, rediss://... one instance",
                 "  twemproxy:PATH/nutcracker.yml[#POOL]    every backend of every pool (or of POOL)",
                 "  codis:http://DASHBOARD:PORT             the master (or a healthy replica) of each group",
+                "  scan:redis://[user@]host:port, scan:rediss://...  one instance copied by SCAN + DUMP/PTTL, for a",
+                "                                          user without SYNC/PSYNC: a walk, not exact under concurrent",
+                "                                          writes; changes followed after it only when the source's",
+                "                                          notify-keyspace-events announces them (docs/replication.md)",
                 "  rdb:PATH                                an RDB file, plain or .gz/.bz2/.xz (run, plan)",
                 "  rdb:-                                   an RDB file on standard input (run, plan)",
                 "Examples: --source twemproxy:/etc/nutcracker.yml   --source codis:http://10.0.0.9:18080"})

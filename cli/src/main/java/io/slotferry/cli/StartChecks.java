@@ -42,17 +42,19 @@ final class StartChecks {
     /** A cluster has db 0 only: keys elsewhere are skipped only when the operator said so. */
     void refuseOtherDatabases(Fleet fleet, boolean keepGoing) throws IOException {
         for (SourceSpec s : fleet.sources()) {
-            if (!(s instanceof SourceSpec.Live live)) {
+            RedisEndpoint endpoint = s instanceof SourceSpec.Live live ? live.endpoint()
+                    : s instanceof SourceSpec.Scan scan ? scan.endpoint() : null;
+            if (endpoint == null) {
                 continue;
             }
             Map<Integer, Long> keys;
             try {
-                keys = Keyspace.keysPerDb(live.endpoint(), TIMEOUT);
+                keys = Keyspace.keysPerDb(endpoint, TIMEOUT);
             } catch (IOException e) {
                 if (!keepGoing) {
-                    throw new IOException("source " + live.name() + ": cannot read its keyspace: " + e.getMessage(), e);
+                    throw new IOException("source " + s.name() + ": cannot read its keyspace: " + e.getMessage(), e);
                 }
-                commandLine.getErr().println("source " + live.name() + ": cannot read its keyspace (" + e.getMessage()
+                commandLine.getErr().println("source " + s.name() + ": cannot read its keyspace (" + e.getMessage()
                         + "); --keep-going: its worker will report the failure, the others go on");
                 continue;
             }
@@ -63,7 +65,7 @@ final class StartChecks {
                 }
             });
             if (others.length() > 0) {
-                throw new CommandLine.ParameterException(commandLine, "source " + live.name() + " has keys outside db 0 ("
+                throw new CommandLine.ParameterException(commandLine, "source " + s.name() + " has keys outside db 0 ("
                         + others + ") and a cluster has db 0 only: choose --db-map only:0 (skip them, counted), --db-map prefix"
                         + " (db N key k becomes N:k) or --db-map merge (every db into db 0)");
             }

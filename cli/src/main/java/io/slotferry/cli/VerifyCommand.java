@@ -202,15 +202,18 @@ public final class VerifyCommand implements Callable<Integer> {
         return result.succeeded() ? 0 : 1;
     }
 
-    /** The sources as live instances, discovered as 'migrate run' does (Twemproxy backends, Codis groups, URIs). */
+    /** The sources as live instances, discovered as 'migrate run' does (Twemproxy backends, Codis groups, URIs; a scan: URI is its instance). */
     private List<SourceSpec.Live> liveSources() throws IOException {
         List<SourceSpec.Live> out = new ArrayList<>();
         for (SourceSpec s : fleetOptions.discover(Duration.ofSeconds(10)).sources()) {
-            if (!(s instanceof SourceSpec.Live live)) {
+            if (s instanceof SourceSpec.Live live) {
+                out.add(live);
+            } else if (s instanceof SourceSpec.Scan scan) {
+                out.add(new SourceSpec.Live(scan.name(), scan.endpoint())); // verify reads by SCAN anyway
+            } else {
                 throw new IllegalArgumentException("verify compares live instances: use redis://[user@]host:port, rediss://...,"
-                        + " twemproxy:PATH or codis:http://..., not " + s.name());
+                        + " scan:redis://..., twemproxy:PATH or codis:http://..., not " + s.name());
             }
-            out.add(live);
         }
         return out;
     }

@@ -126,6 +126,45 @@ class PlanFindingsIT {
     }
 
     @Test
+    void aScanSourceWarnsItsCopyIsNotExactSaysWhetherChangesAreFollowedAndFailsWithoutDump() throws Exception {
+        try (StandaloneRedis source = StandaloneRedis.start(); StandaloneRedis target = StandaloneRedis.start()) {
+            try (Jedis s = source.jedis()) {
+                s.set("k", "v");
+                s.aclSetUser("copier", "on", ">copier-pw", "~*", "&*", "+@all", "-sync", "-psync", "-replconf");
+                s.aclSetUser("nodump", "on", ">copier-pw", "~*", "&*", "+@all", "-dump");
+            }
+            Path pw = Files.writeString(dir.resolve("pw"), "copier-pw", StandardCharsets.UTF_8);
+            String scan = "scan:redis://copier@" + source.host() + ":" + source.port();
+            assertEquals(0, plan("--source", scan, "--source-password-file", pw.toString(), "--target", target.uri()),
+                    out.toString());
+            assertTrue(Pattern.compile("(?m)^OK +" + Pattern.quote(scan + ": the user may run SCAN, DUMP and PTTL") + "$")
+                    .matcher(out.toString()).find(), out.toString());
+            assertFinding("WARN", Pattern.quote(scan) + ": a SCAN copy is not exact under concurrent writes: ",
+                    "stop the writers, let the copy catch up (or run again), then migrate verify; the run never reports"
+                            + " ready_for_cutover");
+            assertFinding("WARN", Pattern.quote(scan) + ": changes after the walk are not followed: notify-keyspace-events is \"\"",
+                    "for a one-off copy of data nobody writes that is fine; to follow changes, the operator sets"
+                            + " notify-keyspace-events AE on the source (slotferry never does)");
+            assertTrue(!out.toString().contains("replication allowed"), "a scan source is not asked to replicate");
+            try (Jedis s = source.jedis()) {
+                s.configSet("notify-keyspace-events", "KEA");
+            }
+            out.getBuffer().setLength(0);
+            assertEquals(0, plan("--source", scan, "--source-password-file", pw.toString(), "--target", target.uri()),
+                    out.toString());
+            assertTrue(out.toString().contains("OK   " + scan + ": keyspace notifications name every changed key: changes"
+                    + " after the walk are followed"), out.toString());
+
+            out.getBuffer().setLength(0);
+            assertEquals(1, plan("--source", "scan:redis://nodump@" + source.host() + ":" + source.port(),
+                    "--source-password-file", pw.toString(), "--target", target.uri()), out.toString());
+            assertFinding("FAIL", "the user may not run DUMP \\(NOPERM", "grant them (ACL: +scan +dump +pttl +select +info; to follow"
+                    + " changes +config|get +psubscribe)");
+            assertTrue(!out.toString().contains("copier-pw"), "the password is never printed");
+        }
+    }
+
+    @Test
     void aCodisDashboardWithAPendingSlotActionFails() throws Exception {
         try (StandaloneRedis master = StandaloneRedis.start(); StandaloneRedis target = StandaloneRedis.start()) {
             String topom = """

@@ -113,6 +113,30 @@ public final class SnapshotLoader {
         }
     }
 
+    /**
+     * A loader of values that arrive one at a time instead of from a file: the {@code DUMP} payloads of a
+     * {@code SCAN} walk ({@link io.slotferry.replication.scan.ScanSource}). Each goes through {@link #value} exactly
+     * as a key of a file does (key mapping, filters, passed expiry, RESTORE or rewrite); every value must be
+     * captured, as there is no file to read a big one from again.
+     *
+     * @param rdbVersion the RDB version the values are serialized with (a DUMP payload's trailer); 80 and up is Valkey's
+     */
+    public static SnapshotLoader ofCapturedValues(WriteSink sink, TargetCapabilities target, LoadOptions options,
+                                                  LoadStats stats, int rdbVersion) {
+        SnapshotLoader loader = new SnapshotLoader(null, sink, target, options, stats);
+        loader.version = rdbVersion;
+        loader.valkeySource = rdbVersion >= 80;
+        return loader;
+    }
+
+    /** Loads one captured value of a loader made by {@link #ofCapturedValues}. */
+    public void value(RdbEvent.RawValue v) throws IOException, InterruptedException {
+        if (!v.captured() || file != null) {
+            throw new IllegalArgumentException("only a loader of captured values takes them one at a time");
+        }
+        key(v);
+    }
+
     private LoadSummary run(InputStream in) throws IOException, InterruptedException {
         // Raw values are kept up to the big-value size in both modes: the rewrite path decodes them from
         // memory instead of reading the file again. Blobs are validated only where they go to RESTORE as is.

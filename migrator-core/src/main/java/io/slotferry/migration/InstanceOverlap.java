@@ -28,9 +28,11 @@ public final class InstanceOverlap {
     public static List<String> problems(Fleet fleet, RedisEndpoint target, Duration timeout) throws IOException {
         List<InstanceIdentity> sources = new ArrayList<>();
         for (SourceSpec s : fleet.sources()) {
-            if (s instanceof SourceSpec.Live live) {
+            RedisEndpoint endpoint = s instanceof SourceSpec.Live live ? live.endpoint()
+                    : s instanceof SourceSpec.Scan scan ? scan.endpoint() : null;
+            if (endpoint != null) {
                 try {
-                    sources.add(InstanceIdentity.read(live.name(), live.endpoint(), timeout));
+                    sources.add(InstanceIdentity.read(s.name(), endpoint, timeout));
                 } catch (IOException e) {
                     // unreachable or refusing INFO: reported where the source is used
                 }

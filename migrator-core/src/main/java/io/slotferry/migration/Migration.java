@@ -117,7 +117,7 @@ public final class Migration {
             InstanceLeases leases = new InstanceLeases(coordination, holder, options.leaseTtl());
             CodisFreeze freeze = new CodisFreeze(coordination, holder, options.leaseTtl());
             try {
-                leases.acquire(fleet.sources().stream().filter(s -> s instanceof SourceSpec.Live).map(SourceSpec::name).toList());
+                leases.acquire(fleet.sources().stream().filter(s -> !(s instanceof SourceSpec.RdbFile)).map(SourceSpec::name).toList());
                 if (options.freezeCodis()) {
                     for (CodisDashboard d : fleet.dashboards()) {
                         freeze.join(d);

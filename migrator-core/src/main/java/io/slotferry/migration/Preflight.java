@@ -3,6 +3,7 @@ package io.slotferry.migration;
 import io.slotferry.metrics.ByteCount;
 import io.slotferry.resp.KeyText;
 import io.slotferry.resp.RedisConnection;
+import io.slotferry.replication.scan.KeyspaceEvents;
 import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.resp.RespValue;
 import io.slotferry.routing.ClusterTopology;
@@ -74,6 +75,8 @@ public final class Preflight {
         for (SourceSpec s : fleet.sources()) {
             if (s instanceof SourceSpec.Live live) {
                 sourceMemory += p.source(live, dbMapChosen, bigValueBytes);
+            } else if (s instanceof SourceSpec.Scan scan) {
+                sourceMemory += p.scanned(scan, dbMapChosen);
             } else {
                 p.findings.add(Finding.ok(s.name(), "a file: loaded as a snapshot, no stream"));
             }
@@ -136,9 +139,54 @@ public final class Preflight {
             long rate = writeRate(c);
             backlog(c, name, rate);
             outputBuffer(c, name, rate, used);
-            databases(live, name, dbMapChosen);
+            databases(live.endpoint(), name, dbMapChosen);
             bigKeys(c, name, bigValueBytes);
             return used;
+        } catch (IOException e) {
+            findings.add(Finding.fail(name, "unreachable: " + e.getMessage(),
+                    FailureHint.source(e, "MIGRATE_SOURCE_PASSWORD or --source-password-file")));
+            return 0;
+        }
+    }
+
+    /** Checks a source copied by SCAN: reachable, its user may SCAN, DUMP and PTTL; returns its used memory (0 when unknown). */
+    private long scanned(SourceSpec.Scan scan, boolean dbMapChosen) {
+        String name = scan.name();
+        try (RedisConnection c = RedisConnection.open(scan.endpoint(), timeout)) {
+            Map<String, String> server = Info.read(c, "server");
+            findings.add(Finding.ok(name, "reachable, redis " + server.getOrDefault("redis_version", "?")
+                    + "; copied by SCAN + DUMP/PTTL (SYNC/PSYNC not needed)"));
+            RespValue page = c.call("SCAN", "0", "COUNT", "10");
+            List<String> refused = new ArrayList<>();
+            byte[] probe = "slotferry:preflight".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            if (page instanceof RespValue.Error e) {
+                refused.add("SCAN (" + e.message() + ")");
+            } else if (page instanceof RespValue.Array a && a.items().size() == 2 && a.items().get(1) instanceof RespValue.Array keys
+                    && !keys.items().isEmpty() && keys.items().get(0) instanceof RespValue.Bulk first) {
+                probe = first.bytes();
+            }
+            for (String command : List.of("DUMP", "PTTL")) {
+                if (c.call(List.of(command.getBytes(java.nio.charset.StandardCharsets.US_ASCII), probe)) instanceof RespValue.Error e) {
+                    refused.add(command + " (" + e.message() + ")");
+                }
+            }
+            findings.add(refused.isEmpty() ? Finding.ok(name, "the user may run SCAN, DUMP and PTTL")
+                    : Finding.fail(name, "the user may not run " + String.join(", ", refused),
+                            "grant them (ACL: +scan +dump +pttl +select +info; to follow changes +config|get +psubscribe)"));
+            findings.add(Finding.warn(name, "a SCAN copy is not exact under concurrent writes: a key written during the walk"
+                    + " may be copied before the write, one created during it may be missed, one deleted after it was copied"
+                    + " stays on the target unless a keyspace notification says so",
+                    "stop the writers, let the copy catch up (or run again), then migrate verify; the run never reports"
+                            + " ready_for_cutover"));
+            String unfollowed = KeyspaceEvents.unavailable(c);
+            findings.add(unfollowed == null
+                    ? Finding.ok(name, "keyspace notifications name every changed key: changes after the walk are followed"
+                            + " (a lost subscription walks again)")
+                    : Finding.warn(name, "changes after the walk are not followed: " + unfollowed,
+                            "for a one-off copy of data nobody writes that is fine; to follow changes, the operator sets"
+                                    + " notify-keyspace-events AE on the source (slotferry never does)"));
+            databases(scan.endpoint(), name, dbMapChosen);
+            return Info.number(Info.read(c, "memory"), "used_memory", 0);
         } catch (IOException e) {
             findings.add(Finding.fail(name, "unreachable: " + e.getMessage(),
                     FailureHint.source(e, "MIGRATE_SOURCE_PASSWORD or --source-password-file")));
@@ -201,8 +249,8 @@ public final class Preflight {
         findings.add(Finding.warn(name, "no replica class in client-output-buffer-limit (" + limits + ")", "check it by hand"));
     }
 
-    private void databases(SourceSpec.Live live, String name, boolean dbMapChosen) throws IOException {
-        Map<Integer, Long> keys = Keyspace.keysPerDb(live.endpoint(), timeout);
+    private void databases(RedisEndpoint source, String name, boolean dbMapChosen) throws IOException {
+        Map<Integer, Long> keys = Keyspace.keysPerDb(source, timeout);
         boolean others = keys.keySet().stream().anyMatch(db -> db != 0);
         String what = "keys per database: " + (keys.isEmpty() ? "none" : keys.toString());
         findings.add(others && !dbMapChosen ? Finding.fail(name, what, "a cluster has db 0 only: choose --db-map only:0"

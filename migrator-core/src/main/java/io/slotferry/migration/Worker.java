@@ -22,6 +22,7 @@ import io.slotferry.replication.OffsetMarks;
 import io.slotferry.replication.Replica;
 import io.slotferry.replication.ReplicaOptions;
 import io.slotferry.replication.ReplicationEvent;
+import io.slotferry.replication.ReplicationId;
 import io.slotferry.replication.SnapshotSupersededException;
 import io.slotferry.replication.file.RdbFiles;
 import io.slotferry.resp.RedisEndpoint;
@@ -41,7 +42,8 @@ import java.util.logging.Logger;
  * One source instance, start to end, in the order that makes the copy correct: the snapshot is
  * loaded first and acknowledged by the target; then the source's command stream is applied from
  * the position the snapshot was taken at. A file source has a snapshot and no stream; a live source
- * streams until {@link #stop()}.
+ * streams until {@link #stop()}; a {@link SourceSpec.Scan} source is a {@link ScanCopy}: a walk, then
+ * the keys the source announces changed copied again until {@link #stop()} when it announces them.
  *
  * <p>A live worker checkpoints what the target acknowledged (at most every second, at each phase
  * change and on stop); started again over the same {@link StateDirectory} it resumes with
@@ -189,6 +191,17 @@ public final class Worker {
             LoadSummary summary;
             if (source instanceof SourceSpec.Live live) {
                 summary = replicate(live);
+            } else if (source instanceof SourceSpec.Scan scan) {
+                phase = Phase.SNAPSHOT;
+                // Not resumable: marks the run as started, so a restart walks again (REPLACE) instead of refusing the target's keys.
+                state.save(Checkpoint.snapshot(scan.name(), ReplicationId.NONE, -1));
+                try (ClusterWriter writer = openWriter()) {
+                    summary = ScanCopy.copy(scan, writer, target.capabilities(), loadOptions, stats, () -> stopping,
+                            () -> {
+                                phase = Phase.STREAMING;
+                                stopping |= snapshotOnly; // --snapshot-only: the walk is the snapshot
+                            });
+                }
             } else {
                 phase = Phase.SNAPSHOT;
                 try (ClusterWriter writer = openWriter()) {

@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * Turns {@code --source} values into source instances, one worker each:
  * {@code redis://} / {@code rediss://} (one instance), {@code twemproxy:PATH[#POOL]} (every backend of
  * the nutcracker.yml, or of one pool), {@code codis:http://DASHBOARD} (the master of every group) and
- * {@code rdb:PATH} (a file). For Twemproxy and Codis shards a healthy replica is replicated instead of
+ * {@code rdb:PATH} (a file), {@code scan:redis://} / {@code scan:rediss://} (one instance copied by SCAN). For Twemproxy and Codis shards a healthy replica is replicated instead of
  * the master unless {@link SyncFrom#MASTER} is asked; the instance keeps the shard's name either way.
  */
 public final class Discovery {
@@ -49,6 +49,8 @@ public final class Discovery {
             String lower = v.toLowerCase(Locale.ROOT);
             if (lower.startsWith("redis://") || lower.startsWith("rediss://")) {
                 sources.add(new SourceSpec.Live(v, options.uriEndpoint().apply(v)));
+            } else if (lower.startsWith("scan:redis://") || lower.startsWith("scan:rediss://")) {
+                sources.add(new SourceSpec.Scan(v, options.uriEndpoint().apply(v.substring("scan:".length()))));
             } else if (lower.startsWith("twemproxy:")) {
                 sources.addAll(twemproxy(v.substring("twemproxy:".length()), options));
             } else if (lower.startsWith("codis:")) {

@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * One source instance: {@code rdb:PATH} (a snapshot file, plain or gzip/bzip2/xz) or a live instance
  * ({@code redis://}, {@code rediss://}, or one found by {@link Discovery} in a Twemproxy or Codis
- * deployment). {@code scan:} is recognized so the error says what this build can do instead.
+ * deployment), or a live instance copied by {@code SCAN} + {@code DUMP} ({@code scan:redis://},
+ * {@code scan:rediss://}) when its user may not replicate.
  */
 public sealed interface SourceSpec {
 
@@ -35,8 +36,19 @@ public sealed interface SourceSpec {
     }
 
     /**
+     * A live instance copied by {@code SCAN} + {@code DUMP}/{@code PTTL}, without {@code SYNC}/{@code PSYNC}: one walk
+     * loaded as a snapshot, not exact under concurrent writes, and no command stream after it (docs/replication.md).
+     *
+     * @param name     {@code scan:} and the URI as written, without credentials
+     * @param endpoint where and how to connect (TLS, user, password supplier)
+     */
+    record Scan(String name, io.slotferry.resp.RedisEndpoint endpoint) implements SourceSpec {
+    }
+
+    /**
      * Parses one {@code --source} value that needs no credentials ({@code redis://} and
-     * {@code rediss://} sources are built by the CLI, which holds the secrets, as {@link Live}).
+     * {@code rediss://} sources are built by the CLI, which holds the secrets, as {@link Live}, and
+     * {@code scan:redis://} ones as {@link Scan}).
      *
      * @throws IllegalArgumentException with the accepted forms when {@code text} is none of them
      */
@@ -49,13 +61,8 @@ public sealed interface SourceSpec {
             }
             return new RdbFile(file);
         }
-        if (lower.startsWith("scan:")) {
-            throw new IllegalArgumentException("--source '" + SourceSpecs.redact(text) + "': SCAN sources are not migrated by"
-                    + " this build of 'migrate run' yet; replicate the instance (redis://...) or take a snapshot with"
-                    + " 'migrate rdb fetch SOURCE FILE' and load it with --source rdb:FILE");
-        }
         throw new IllegalArgumentException("--source '" + SourceSpecs.redact(text) + "' is not understood: use"
                 + " redis://[user@]host:port, rediss://..., twemproxy:PATH/nutcracker.yml[#POOL], codis:http://DASHBOARD:PORT,"
-                + " or rdb:PATH (an RDB file, plain or .gz/.bz2/.xz)");
+                + " scan:redis://[user@]host:port (SCAN + DUMP, no SYNC), or rdb:PATH (an RDB file, plain or .gz/.bz2/.xz)");
     }
 }

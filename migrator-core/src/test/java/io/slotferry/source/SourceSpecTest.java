@@ -21,11 +21,11 @@ class SourceSpecTest {
     }
 
     @Test
-    void namesWhatToDoForADiscoverySourceWithoutEchoingItsPassword() {
+    void refusesAnUnknownSchemeWithoutEchoingItsPassword() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SourceSpec.parse("scan:redis://admin:s3cret@10.0.0.1:6379"));
+                () -> SourceSpec.parse("sacn:redis://admin:s3cret@10.0.0.1:6379"));
         assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
-        assertTrue(e.getMessage().contains("migrate rdb fetch"), e.getMessage());
+        assertTrue(e.getMessage().contains("scan:redis://"), e.getMessage());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.slotferry.replication.scan;
 
 import io.slotferry.rdb.DumpPayload;
-import io.slotferry.rdb.KeyHeader;
 import io.slotferry.rdb.RdbEvent;
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.replication.ReplicationException;
@@ -295,9 +294,7 @@ public final class ScanSource implements SourceStream {
             ready.add(new ReplicationEvent.SnapshotData(new RdbEvent.SelectDb(db)));
             announcedDb = db;
         }
-        long expireAtMs = ttl == -1 ? -1 : batchSentAtMs + ttl;
-        KeyHeader header = new KeyHeader(db, key, expireAtMs, -1, -1, p.type(), -1);
-        ready.add(new ReplicationEvent.SnapshotData(new RdbEvent.RawValue(header, p.value(), -1, p.value().length)));
+        ready.add(new ReplicationEvent.SnapshotData(DumpReply.rawValue(key, db, p, ttl, batchSentAtMs)));
         keys++;
         return true;
     }
