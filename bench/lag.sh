@@ -61,29 +61,11 @@ mkdir -p "$OUT"
 need_launcher "$MIGRATE_BIN" "$OUT/launcher.err"
 WORK=$(mktemp -d /tmp/slotferry-lag.XXXXXX)
 NODE_PORTS=(); NODE_PIDS=(); SRC_PID=""; MIG_PID=""
-cleanup() {
-  [ -z "$MIG_PID" ] || stop_tree "$MIG_PID"
-  if [ "$KEEP" != 1 ]; then
-    cluster_stop "$WORK" "$OUT"
-    [ -z "$SRC_PID" ] || redis_stop "$SRC_PORT" "$SRC_PID"
-    rm -rf "$WORK"
-  else
-    log "KEEP=1: source on $SRC_PORT, cluster on ${NODE_PORTS[*]}"
-  fi
-}
-trap cleanup EXIT
+trap source_cluster_cleanup EXIT
 
-# user+sys CPU seconds of a process tree (clock ticks from /proc/PID/stat fields 14 and 15)
-tree_cpu() {
-  local p t=0 hz
-  hz=$(getconf CLK_TCK)
-  for p in $(proc_tree "$1"); do
-    t=$(( t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0) ))
-  done
-  calc "printf \"%.2f\", $t / $hz"
-}
-
-targets_cpu() { local p t=0; for p in "${NODE_PIDS[@]}"; do t=$(calc "printf \"%.2f\", $t + $(tree_cpu "$p")"); done; echo "$t"; }
+# shellcheck disable=SC2046  # a list of pids on purpose
+tree_cpu() { cpu_s $(proc_tree "$1"); }  # user+sys CPU-s of a process tree so far
+targets_cpu() { cpu_s "${NODE_PIDS[@]}"; }
 
 status_field() { python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(s["workers"][0][sys.argv[2]])' "$1" "$2" 2>/dev/null; }
 

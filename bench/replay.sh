@@ -59,17 +59,7 @@ mkdir -p "$OUT"
 need_launcher "$MIGRATE_BIN" "$OUT/launcher.err"
 WORK=$(mktemp -d /tmp/slotferry-replay.XXXXXX)
 NODE_PORTS=(); NODE_PIDS=(); SRC_PID=""; MIG_PID=""
-cleanup() {
-  [ -z "$MIG_PID" ] || stop_tree "$MIG_PID"
-  if [ "$KEEP" != 1 ]; then
-    cluster_stop "$WORK" "$OUT"
-    [ -z "$SRC_PID" ] || redis_stop "$SRC_PORT" "$SRC_PID"
-    rm -rf "$WORK"
-  else
-    log "KEEP=1: source on $SRC_PORT, cluster on ${NODE_PORTS[*]}"
-  fi
-}
-trap cleanup EXIT
+trap source_cluster_cleanup EXIT
 
 cluster_start "$WORK" 3 0 "$OUT/cluster-create.log"
 SRC_PORT=$(free_port) || die "no free port"

@@ -49,6 +49,9 @@
 #                              and T_CLUSTER (seconds). Dies on failure.
 #   cluster_stop DIR LOGDIR    redis_stop every node of NODE_PORTS / NODE_PIDS, then copy each
 #                              DIR/node-PORT/redis.log to LOGDIR/node-PORT.log
+#   source_cluster_cleanup     the EXIT trap of a script with a `migrate` process (MIG_PID), a cluster
+#                              (cluster_stop "$WORK" "$OUT") and one source (SRC_PORT/SRC_PID) in
+#                              WORK; KEEP=1 leaves the servers running
 #   proc_tree PID              PID and its descendants, one a line
 #   wait_peak_rss PID [LIMIT_S]
 #                              waits for PID (a child of this shell) to exit while polling
@@ -241,6 +244,17 @@ cluster_stop() {
   for p in "${NODE_PORTS[@]}"; do
     [ ! -f "$dir/node-$p/redis.log" ] || cp -f "$dir/node-$p/redis.log" "$logdir/node-$p.log"
   done
+}
+
+source_cluster_cleanup() {  # EXIT trap: a migrate process, a cluster and one source in $WORK
+  [ -z "${MIG_PID:-}" ] || stop_tree "$MIG_PID"
+  if [ "${KEEP:-0}" != 1 ]; then
+    cluster_stop "$WORK" "$OUT"
+    [ -z "${SRC_PID:-}" ] || redis_stop "$SRC_PORT" "$SRC_PID"
+    rm -rf "$WORK"
+  else
+    log "KEEP=1: source on $SRC_PORT, cluster on ${NODE_PORTS[*]}"
+  fi
 }
 
 proc_tree() {  # PID and all its descendants

@@ -30,8 +30,7 @@ import os
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fullload import Conn, key_slot, load_slots  # noqa: E402
-from replay import value  # noqa: E402
+from replay import compare  # noqa: E402
 
 POOL = 10_000
 
@@ -186,23 +185,9 @@ def cmd_step(a):
 
 
 def cmd_check(a):
-    table, ports = load_slots(a.slots)
-    src = Conn(a.source)
-    nodes = {p: Conn(p) for p in ports}
     step = max(1, a.keys // a.sample)
-    checked, diffs = 0, []
-    for i in range(0, a.keys, step):
-        for kind in (b"s", b"c", b"h", b"l"):
-            k = b"lag:%s:%d" % (kind, i)
-            dst = nodes[ports[table[key_slot(k)]]]
-            st, dt = src.call("TYPE", k), dst.call("TYPE", k)
-            ok = st == dt and value(src, k, st) == value(dst, k, dt)
-            ok = ok and (src.call("PTTL", k) >= 0) == (dst.call("PTTL", k) >= 0)
-            checked += 1
-            if not ok:
-                diffs.append(k.decode())
-    print(json.dumps({"checked": checked, "differences": len(diffs), "first": diffs[:5]}))
-    return 1 if diffs else 0
+    return compare(a.source, a.slots, (b"lag:%s:%d" % (kind, i) for i in range(0, a.keys, step)
+                                       for kind in (b"s", b"c", b"h", b"l")))
 
 
 def main():

@@ -104,23 +104,28 @@ def value(c, k, t):
     return None
 
 
-def cmd_check(a):
-    table, ports = load_slots(a.slots)
-    src = Conn(a.source)
+def compare(source_port, slots_file, keys):
+    """Compares each key of `keys` between the source and the cluster (type, value, TTL presence);
+    prints a JSON summary and returns 1 on any difference."""
+    table, ports = load_slots(slots_file)
+    src = Conn(source_port)
     nodes = {p: Conn(p) for p in ports}
-    step = max(1, a.keys // a.sample)
     checked, diffs = 0, []
-    for i in range(0, a.keys, step):
-        for k in (key_of(i), b"c:" + key_of(i)):
-            dst = nodes[ports[table[key_slot(k)]]]
-            st, dt = src.call("TYPE", k), dst.call("TYPE", k)
-            ok = st == dt and value(src, k, st) == value(dst, k, dt)
-            ok = ok and (src.call("PTTL", k) >= 0) == (dst.call("PTTL", k) >= 0)
-            checked += 1
-            if not ok:
-                diffs.append(k.decode())
+    for k in keys:
+        dst = nodes[ports[table[key_slot(k)]]]
+        st, dt = src.call("TYPE", k), dst.call("TYPE", k)
+        ok = st == dt and value(src, k, st) == value(dst, k, dt)
+        ok = ok and (src.call("PTTL", k) >= 0) == (dst.call("PTTL", k) >= 0)
+        checked += 1
+        if not ok:
+            diffs.append(k.decode())
     print(json.dumps({"checked": checked, "differences": len(diffs), "first": diffs[:5]}))
     return 1 if diffs else 0
+
+
+def cmd_check(a):
+    step = max(1, a.keys // a.sample)
+    return compare(a.source, a.slots, (k for i in range(0, a.keys, step) for k in (key_of(i), b"c:" + key_of(i))))
 
 
 def main():
