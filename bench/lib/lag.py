@@ -30,7 +30,7 @@ import os
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from replay import compare  # noqa: E402
+from replay import check_parser, compare  # noqa: E402
 
 POOL = 10_000
 
@@ -204,12 +204,7 @@ def main():
             p.add_argument("--rate", type=float, required=True)
             p.add_argument("--status", required=True)
         p.set_defaults(fn=fn)
-    p = sub.add_parser("check")
-    p.add_argument("--source", type=int, required=True)
-    p.add_argument("--slots", required=True)
-    p.add_argument("--keys", type=int, required=True)
-    p.add_argument("--sample", type=int, default=1000)
-    p.set_defaults(fn=cmd_check)
+    check_parser(sub, cmd_check)
     a = ap.parse_args()
     sys.exit(a.fn(a) or 0)
 

@@ -123,6 +123,16 @@ def compare(source_port, slots_file, keys):
     return 1 if diffs else 0
 
 
+def check_parser(sub, fn):
+    """the `check` subcommand: --source PORT --slots FILE --keys K --sample M"""
+    p = sub.add_parser("check")
+    p.add_argument("--source", type=int, required=True)
+    p.add_argument("--slots", required=True)
+    p.add_argument("--keys", type=int, required=True)
+    p.add_argument("--sample", type=int, default=1000)
+    p.set_defaults(fn=fn)
+
+
 def cmd_check(a):
     step = max(1, a.keys // a.sample)
     return compare(a.source, a.slots, (k for i in range(0, a.keys, step) for k in (key_of(i), b"c:" + key_of(i))))
@@ -140,12 +150,7 @@ def main():
     p.add_argument("--slots")
     p.add_argument("--split-dir")
     p.set_defaults(fn=cmd_gen)
-    p = sub.add_parser("check")
-    p.add_argument("--source", type=int, required=True)
-    p.add_argument("--slots", required=True)
-    p.add_argument("--keys", type=int, required=True)
-    p.add_argument("--sample", type=int, default=1000)
-    p.set_defaults(fn=cmd_check)
+    check_parser(sub, cmd_check)
     a = ap.parse_args()
     sys.exit(a.fn(a) or 0)
 
