@@ -17,7 +17,8 @@
 # The run is checked at the end: after the writes stop, the keys are compared source vs cluster
 # (bench/lib/replay.py check over a sample of each kind) once the run is caught up.
 # The tool's own CPU (user+sys of the migrate process tree, from /proc) is printed per step, next
-# to the three target primaries' CPU, both in cores (CPU-seconds per second of the step).
+# to the three target primaries' CPU, both in cores (CPU-seconds per second of the step), and the
+# tool's peak RSS at the end.
 #
 # Environment:
 #   CONNS=N          writer processes (default 4)
@@ -144,6 +145,9 @@ EOF
 done
 
 wait_caught_up 300 || die "the run did not catch up within 300 s after the last step"
+# peak RSS of the migrate process tree (the largest VmHWM: the JVM)
+HWM_MB=$(for p in $(proc_tree "$MIG_PID"); do cat "/proc/$p/status" 2>/dev/null; done |
+  awk '/^VmHWM:/ && $2 > h { h = $2 } END { printf "%.0f", h / 1024 }')
 python3 "$SCRIPT_DIR/lib/fullload.py" slots --port "${NODE_PORTS[0]}" --out "$WORK/slots.txt"
 CHECK=$(python3 "$PY" check --source "$SRC_PORT" --slots "$WORK/slots.txt" --keys "$KEYS" --sample 2000) ||
   die "source and cluster differ: $CHECK"
@@ -157,5 +161,6 @@ CHECK=$(python3 "$PY" check --source "$SRC_PORT" --slots "$WORK/slots.txt" --key
   printf '%s\n' "${ROWS[@]}"
   echo
   echo "highest bounded rate: $BEST writes/s = $(calc "printf \"%.1f\", 100 * $BEST / $SAT") % of the ceiling (p99 lag there: ${BEST_P99:--} ms; goal <= $P99_GOAL_MS ms up to 100 %)"
+  echo "tool peak RSS: $HWM_MB MB"
   echo "after the writes stopped: caught up; sample check (source vs cluster): $CHECK"
 } | tee "$OUT/report.txt"
