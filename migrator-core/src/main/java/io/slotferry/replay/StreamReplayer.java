@@ -5,7 +5,6 @@ import io.slotferry.command.CommandTable;
 import io.slotferry.command.KeyRef;
 import io.slotferry.command.ShardPolicy;
 import io.slotferry.command.UndeterminedKeysException;
-import io.slotferry.filter.CopyException;
 import io.slotferry.filter.StreamFilter;
 import io.slotferry.load.TargetCapabilities;
 import io.slotferry.replication.ReplicationEvent;
@@ -94,7 +93,7 @@ public final class StreamReplayer {
     private Transaction transaction;
     private AppliedMarks appliedMarks;
     private MasterTtlReads masterTtls;
-    private StreamFilter filter; // null: every key is kept
+    private FilteredCommands filtered; // null: every key is kept
 
     public StreamReplayer(CommandTable table, ReplayOptions options, ClusterWriter writer, TargetNodes nodes, TargetCapabilities target,
                           ReplayStats stats, ScriptCache scripts) {
@@ -129,7 +128,7 @@ public final class StreamReplayer {
         m.put("PUBLISH", StreamReplayer::publish);
         m.put("SPUBLISH", StreamReplayer::publish);
         for (String name : List.of("SLOTSRESTORE", "SLOTSRESTORE-ASYNC", "SLOTSDEL")) {
-            m.put(name, (r, c) -> r.codis.steps(c, r.filter));
+            m.put(name, (r, c) -> r.codis.steps(c, r.filtered == null ? null : r.filtered.filter()));
         }
         // Codis declares these without key positions: routed by the table, so a write stops the worker
         // (no slot to route it to) and the rest are skipped as not writes.
@@ -151,8 +150,8 @@ public final class StreamReplayer {
      * policy): what a checkpoint may claim ({@link AppliedOffsets}). Safe to call from any thread.
      */
     public long appliedOffset() {
-        StreamFilter f = filter;
-        return Math.min(offsets.applied(), f == null ? Long.MAX_VALUE : f.holdBelow());
+        FilteredCommands f = filtered;
+        return Math.min(offsets.applied(), f == null ? Long.MAX_VALUE : f.filter().holdBelow());
     }
 
     /** The stream has no more commands for now: writes the writer holds back to send together go out. */
@@ -170,8 +169,8 @@ public final class StreamReplayer {
         // the applied offset stays below the command, or below the MULTI of the block it belongs to
         offsets.applying(transaction != null ? transaction.start() : c.startOffset());
         boolean handled = false;
-        if (filter != null) {
-            filter.streamAt(c.endOffset());
+        if (filtered != null) {
+            filtered.filter().streamAt(c.endOffset());
         }
         try {
             String name = c.name();
@@ -290,7 +289,7 @@ public final class StreamReplayer {
 
     /** From now on, every keyed write passes {@code f} first (key filters; see {@link StreamFilter}). */
     public void filter(StreamFilter f) {
-        filter = f;
+        filtered = new FilteredCommands(f, table, stats);
     }
 
     /** True when every command may be applied again ({@link io.slotferry.command.ReplaySafety}). */
@@ -335,15 +334,13 @@ public final class StreamReplayer {
         if (keys.isEmpty()) {
             throw new ReplayException(name, c.startOffset(), "a write without keys cannot be routed to a slot");
         }
-        if (filter != null) {
-            List<byte[]> a = argv;
-            List<KeyRef> k = keys;
-            StreamFilter.Decision d = decided(c, () -> filter.decide(c, spec, a, k));
+        if (filtered != null) {
+            StreamFilter.Decision d = filtered.keyed(c, spec, argv, keys);
             if (d instanceof StreamFilter.Decision.Narrowed n) {
                 argv = n.argv();
                 keys = n.keys();
             } else if (!(d instanceof StreamFilter.Decision.Pass)) {
-                return filteredSteps(d);
+                return filtered.steps(d, transaction);
             }
         }
         List<byte[]> mapped = mapKeys(argv, keys, c.db());
@@ -367,65 +364,14 @@ public final class StreamReplayer {
 
     /** Scripts: their keys through the key filter first, then {@link ScriptCall}. */
     private List<Step> script(ReplicationEvent.Command c) throws ReplayException, IOException, InterruptedException {
-        List<Step> left = filter == null ? null : filteredScript(c);
+        List<Step> left = filtered == null ? null : filtered.script(c, transaction);
         return left != null ? left : new ScriptCall(c, scripts, options, emulation).steps(stats);
     }
 
     /** MOVE: the key filter's decision first (a kept key may move to a database the mapping or filter leaves out). */
     private List<Step> move(ReplicationEvent.Command c) throws ReplayException, IOException, InterruptedException {
-        List<byte[]> argv = c.argv();
-        if (filter != null && argv.size() == 3 && Ascii.upper(argv.get(2)).matches("[0-9]{1,5}")) {
-            int to = Integer.parseInt(Ascii.upper(argv.get(2)));
-            List<Step> left = filteredSteps(decided(c, () -> filter.move(c, argv.get(1), to)));
-            if (left != null) {
-                return left;
-            }
-        }
-        return databases.move(c);
-    }
-
-    @FunctionalInterface
-    private interface FilterCall {
-        StreamFilter.Decision decide() throws IOException, CopyException;
-    }
-
-    /** The key filter's decision for {@code c}; a key it could not copy again stops the worker. */
-    private StreamFilter.Decision decided(ReplicationEvent.Command c, FilterCall call) throws IOException, ReplayException {
-        try {
-            return call.decide();
-        } catch (CopyException e) {
-            throw new ReplayException(c.name(), c.startOffset(), e.getMessage(), e);
-        }
-    }
-
-    /** The steps of a command the key filter dropped or replaced; null when it goes on as it is. */
-    private List<Step> filteredSteps(StreamFilter.Decision d) {
-        if (d instanceof StreamFilter.Decision.Drop) {
-            stats.skipped("filtered");
-            return List.of();
-        } else if (d instanceof StreamFilter.Decision.Copies copies) {
-            if (transaction != null) {
-                filter.holdFrom(transaction.start()); // a restart resumes before the MULTI, never inside it
-            }
-            stats.count("filtered-copy");
-            return copies.writes().stream().<Step>map(Step.Unmarked::new).toList();
-        }
-        return null;
-    }
-
-    /** A script call's keys through the filter (a script may write any of its keys, of any type). */
-    private List<Step> filteredScript(ReplicationEvent.Command c) throws IOException, ReplayException {
-        CommandSpec spec = table.known(c.name(), c.argv());
-        if (spec == null) {
-            return null; // ScriptCall names the problem
-        }
-        List<KeyRef> keys;
-        try {
-            keys = spec.keys(c.argv());
-        } catch (UndeterminedKeysException e) {
-            return null;
-        }
-        return keys.isEmpty() ? null : filteredSteps(decided(c, () -> filter.decide(c, spec, c.argv(), keys)));
+        List<Step> left = filtered == null ? null : filtered.move(c, transaction);
+        return left != null ? left : databases.move(c);
     }
 
     /** {@code argv} with each key renamed by the database mapping; null when the mapping skips the database. */
