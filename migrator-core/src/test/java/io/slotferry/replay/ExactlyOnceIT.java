@@ -1,5 +1,6 @@
 package io.slotferry.replay;
 
+import static io.slotferry.fixture.Bulk.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -180,7 +181,7 @@ class ExactlyOnceIT {
         long now = System.currentTimeMillis();
         for (int i = 0; i < n; i++) {
             String key = i % 2 == 0 ? "cnt" : "lst";
-            List<byte[]> argv = i % 2 == 0 ? List.of(b("INCR"), b(key)) : List.of(b("RPUSH"), b(key), b(Integer.toString(i)));
+            List<byte[]> argv = i % 2 == 0 ? List.of(utf8("INCR"), utf8(key)) : List.of(utf8("RPUSH"), utf8(key), utf8(Integer.toString(i)));
             s.add(new ReplicationEvent.Command(0, argv, i * 10L + 1, (i + 1) * 10L, now));
         }
         ClusterNode owner = ownerOf("cnt");
@@ -223,7 +224,7 @@ class ExactlyOnceIT {
                 null, cluster::password), Duration.ofSeconds(5))) {
             table = ClusterTopology.discover(c);
         }
-        RedisEndpoint primary = table.primaryOf(HashSlot.of(b(key)));
+        RedisEndpoint primary = table.primaryOf(HashSlot.of(utf8(key)));
         for (ClusterNode m : cluster.masters()) {
             if (m.port() == primary.port()) {
                 return m;
@@ -235,13 +236,10 @@ class ExactlyOnceIT {
     private static String keyInAnotherSlotThan(String key) {
         for (int i = 0; ; i++) {
             String other = "eb" + i;
-            if (HashSlot.of(b(other)) / 5462 != HashSlot.of(b(key)) / 5462) {
+            if (HashSlot.of(utf8(other)) / 5462 != HashSlot.of(utf8(key)) / 5462) {
                 return other;
             }
         }
     }
 
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }

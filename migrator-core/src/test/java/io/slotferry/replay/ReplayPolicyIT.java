@@ -1,5 +1,6 @@
 package io.slotferry.replay;
 
+import static io.slotferry.fixture.Bulk.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -214,7 +215,7 @@ class ReplayPolicyIT {
             replay.settle();
             assertEquals("0", dst.get("zero"));
             assertEquals("2x", dst.get("2:{t}x"));
-            assertEquals(HashSlot.of(bytes("{t}x")), HashSlot.of(bytes("2:{t}y")), "hash tags keep working under the prefix");
+            assertEquals(HashSlot.of(utf8("{t}x")), HashSlot.of(utf8("2:{t}y")), "hash tags keep working under the prefix");
             assertFalse(dst.exists("2:" + a));
             assertEquals("moving", dst.get("5:" + a), "MOVE to 4, then SWAPDB 4 5");
             assertEquals("5", dst.get("4:five"));
@@ -358,7 +359,7 @@ class ReplayPolicyIT {
         try (TargetConnections t = TargetConnections.of(cluster)) {
             StreamReplayer replayer = t.replayer(ReplayOptions.defaults());
             ReplayException e = org.junit.jupiter.api.Assertions.assertThrows(ReplayException.class, () -> replayer.apply(
-                    new io.slotferry.replication.ReplicationEvent.Command(0, List.of(bytes("NOSUCHCOMMAND"), bytes("k")), 100, 120,
+                    new io.slotferry.replication.ReplicationEvent.Command(0, List.of(utf8("NOSUCHCOMMAND"), utf8("k")), 100, 120,
                             System.currentTimeMillis())));
             assertTrue(e.getMessage().startsWith("NOSUCHCOMMAND at source offset 100: not in the command table"), e.getMessage());
         }
@@ -369,8 +370,8 @@ class ReplayPolicyIT {
         try (TargetConnections t = TargetConnections.of(cluster)) {
             StreamReplayer replayer = t.replayer(ReplayOptions.defaults());
             ReplayException e = org.junit.jupiter.api.Assertions.assertThrows(ReplayException.class, () -> replayer.apply(
-                    new io.slotferry.replication.ReplicationEvent.Command(0, List.of(bytes("EVAL"), bytes("return 1"), bytes("2"),
-                            bytes(onEachMaster[0]), bytes(onEachMaster[1])), 7, 9, System.currentTimeMillis())));
+                    new io.slotferry.replication.ReplicationEvent.Command(0, List.of(utf8("EVAL"), utf8("return 1"), utf8("2"),
+                            utf8(onEachMaster[0]), utf8(onEachMaster[1])), 7, 9, System.currentTimeMillis())));
             assertTrue(e.getMessage().contains("span several slots"), e.getMessage());
         }
     }
@@ -397,7 +398,7 @@ class ReplayPolicyIT {
         int found = 0;
         for (int i = 0; found < out.length; i++) {
             String key = prefix + i;
-            int owner = table.primaryIndexOf(HashSlot.of(bytes(key)));
+            int owner = table.primaryIndexOf(HashSlot.of(utf8(key)));
             if (out[owner] == null) {
                 out[owner] = key;
                 found++;
@@ -406,7 +407,4 @@ class ReplayPolicyIT {
         return out;
     }
 
-    static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }

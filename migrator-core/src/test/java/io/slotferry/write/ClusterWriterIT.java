@@ -1,5 +1,6 @@
 package io.slotferry.write;
 
+import static io.slotferry.fixture.Bulk.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,8 +55,8 @@ class ClusterWriterIT {
             long offset = 0;
             for (int round = 0; round < 5; round++) {
                 for (int k = 0; k < keys; k++) {
-                    writer.submit(Write.of(bytes("order:" + k), offset++, List.of(bytes("RPUSH"), bytes("order:" + k),
-                            bytes(Integer.toString(round)))));
+                    writer.submit(Write.of(utf8("order:" + k), offset++, List.of(utf8("RPUSH"), utf8("order:" + k),
+                            utf8(Integer.toString(round)))));
                 }
             }
             writer.drain();
@@ -108,12 +109,12 @@ class ClusterWriterIT {
                     if (round == 0 && i == 200_000) {
                         faultThread.start();
                     }
-                    byte[] key = bytes("k:" + i);
+                    byte[] key = utf8("k:" + i);
                     if (i % 10 == 0) {
-                        writer.submit(Write.of(key, offset++, List.of(bytes("RPUSH"), key, bytes("e" + round)))
-                                .withProbe(new Write.Probe.Length(List.of(bytes("LLEN"), key), round + 1, round)));
+                        writer.submit(Write.of(key, offset++, List.of(utf8("RPUSH"), key, utf8("e" + round)))
+                                .withProbe(new Write.Probe.Length(List.of(utf8("LLEN"), key), round + 1, round)));
                     } else {
-                        writer.submit(Write.of(key, offset++, List.of(bytes("SET"), key, bytes("v" + i))));
+                        writer.submit(Write.of(key, offset++, List.of(utf8("SET"), key, utf8("v" + i))));
                     }
                 }
             }
@@ -143,7 +144,7 @@ class ClusterWriterIT {
 
     @Test
     void losesNothingWhileASlotMigratesBetweenPrimaries(RedisClusterFixture cluster) throws Exception {
-        byte[] tagged = bytes("{moving}:0");
+        byte[] tagged = utf8("{moving}:0");
         int slot = io.slotferry.routing.HashSlot.of(tagged);
         AtomicReference<Throwable> migrationError = new AtomicReference<>();
         Thread migration = new Thread(() -> {
@@ -163,9 +164,9 @@ class ClusterWriterIT {
                         migration.start();
                     }
                     // every third key lives in the migrating slot; lists check order and exactly-once
-                    byte[] key = bytes(i % 3 == 0 ? "{moving}:" + i : "other:" + i);
-                    writer.submit(Write.of(key, offset++, List.of(bytes("RPUSH"), key, bytes("e" + e)))
-                            .withProbe(new Write.Probe.Length(List.of(bytes("LLEN"), key), e + 1, e)));
+                    byte[] key = utf8(i % 3 == 0 ? "{moving}:" + i : "other:" + i);
+                    writer.submit(Write.of(key, offset++, List.of(utf8("RPUSH"), key, utf8("e" + e)))
+                            .withProbe(new Write.Probe.Length(List.of(utf8("LLEN"), key), e + 1, e)));
                 }
             }
             writer.drain();
@@ -246,8 +247,8 @@ class ClusterWriterIT {
     @Test
     void stopsOnWrongTypeNamingTheKey(RedisClusterFixture cluster) throws Exception {
         try (ClusterWriter writer = open(cluster, WriterOptions.defaults())) {
-            writer.submit(Write.of(bytes("typed"), 0, List.of(bytes("SET"), bytes("typed"), bytes("x"))));
-            writer.submit(Write.of(bytes("typed"), 1, List.of(bytes("RPUSH"), bytes("typed"), bytes("y"))));
+            writer.submit(Write.of(utf8("typed"), 0, List.of(utf8("SET"), utf8("typed"), utf8("x"))));
+            writer.submit(Write.of(utf8("typed"), 1, List.of(utf8("RPUSH"), utf8("typed"), utf8("y"))));
             WriteException e = assertThrows(WriteException.class, writer::drain);
             assertTrue(e.getMessage().contains("\"typed\"") && e.getMessage().contains("WRONGTYPE"), e.getMessage());
             assertEquals(1, writer.stats().refused());
@@ -270,9 +271,9 @@ class ClusterWriterIT {
         };
         try (ClusterWriter writer = ClusterWriter.open(endpoint, WriterOptions.defaults().withDataErrors(DataErrorPolicy.SKIP),
                 listener)) {
-            writer.submit(Write.of(bytes("a"), 0, List.of(bytes("SET"), bytes("a"), bytes("x"))));
-            writer.submit(Write.of(bytes("a"), 1, List.of(bytes("SADD"), bytes("a"), bytes("y"))));
-            writer.submit(Write.of(bytes("b"), 2, List.of(bytes("SET"), bytes("b"), bytes("z"))));
+            writer.submit(Write.of(utf8("a"), 0, List.of(utf8("SET"), utf8("a"), utf8("x"))));
+            writer.submit(Write.of(utf8("a"), 1, List.of(utf8("SADD"), utf8("a"), utf8("y"))));
+            writer.submit(Write.of(utf8("b"), 2, List.of(utf8("SET"), utf8("b"), utf8("z"))));
             writer.drain();
             assertEquals(2, writer.appliedOffset());
             assertEquals(2, writer.stats().acknowledged());
@@ -284,9 +285,9 @@ class ClusterWriterIT {
     void writesTransactionsAtomicallyWithTheirTtl(RedisClusterFixture cluster) throws Exception {
         long at = System.currentTimeMillis() + 3_600_000;
         try (ClusterWriter writer = open(cluster, WriterOptions.defaults())) {
-            byte[] key = bytes("tx");
-            writer.submit(Write.atomic(key, 0, List.of(List.of(bytes("DEL"), key), List.of(bytes("HSET"), key, bytes("f"), bytes("v")),
-                    List.of(bytes("PEXPIREAT"), key, bytes(Long.toString(at)))), 1));
+            byte[] key = utf8("tx");
+            writer.submit(Write.atomic(key, 0, List.of(List.of(utf8("DEL"), key), List.of(utf8("HSET"), key, utf8("f"), utf8("v")),
+                    List.of(utf8("PEXPIREAT"), key, utf8(Long.toString(at)))), 1));
             writer.drain();
         }
         try (JedisCluster jedis = cluster.jedisCluster()) {
@@ -301,7 +302,7 @@ class ClusterWriterIT {
                 WriteListener.NONE)) {
             assertTrue(!writer.clusterMode());
             for (int i = 0; i < 10_000; i++) {
-                writer.submit(Write.of(bytes("s:" + i), i, List.of(bytes("SET"), bytes("s:" + i), bytes("v"))));
+                writer.submit(Write.of(utf8("s:" + i), i, List.of(utf8("SET"), utf8("s:" + i), utf8("v"))));
             }
             writer.drain();
             assertEquals(9_999, writer.appliedOffset());
@@ -317,7 +318,7 @@ class ClusterWriterIT {
                 WriterOptions.defaults().withRateLimit(2_000, 0), WriteListener.NONE)) {
             long start = System.nanoTime();
             for (int i = 0; i < 5_000; i++) { // 2,000 may go at once (one second's burst), 3,000 take 1.5 s
-                writer.submit(Write.of(bytes("r:" + i), i, List.of(bytes("SET"), bytes("r:" + i), bytes("v"))));
+                writer.submit(Write.of(utf8("r:" + i), i, List.of(utf8("SET"), utf8("r:" + i), utf8("v"))));
             }
             writer.drain();
             long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
@@ -335,7 +336,4 @@ class ClusterWriterIT {
         return total;
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }
