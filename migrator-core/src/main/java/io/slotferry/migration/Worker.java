@@ -18,7 +18,6 @@ import io.slotferry.replay.ReplayOptions;
 import io.slotferry.replay.ReplayStats;
 import io.slotferry.replay.StreamReplayer;
 import io.slotferry.replay.ToolKeys;
-import io.slotferry.replication.OffsetMarks;
 import io.slotferry.replication.Replica;
 import io.slotferry.replication.ReplicaOptions;
 import io.slotferry.replication.ReplicationEvent;
@@ -70,11 +69,7 @@ public final class Worker {
     private final LoadStats stats = new LoadStats();
     private final ReplayStats replayStats = new ReplayStats();
     private final KeyFilter filter;
-    /** When the commands handed to the target but not all acknowledged were received (the lag in time). */
-    private final OffsetMarks receiveTimes = OffsetMarks.times();
-    /** Which database was selected where: a checkpoint at the applied offset names the one selected there. */
-    private final OffsetMarks databases = OffsetMarks.databases();
-    private int appliedDb;
+    private final StreamProgress progress = new StreamProgress();
     private volatile StreamReplayer replayer;
     private volatile Replica replica;
     private volatile boolean stopping;
@@ -82,7 +77,6 @@ public final class Worker {
     private volatile boolean snapshotOnly;
     private volatile Phase phase = Phase.STARTING;
     private volatile Throwable failure;
-    private volatile long lagMillis;
     private volatile int fullSyncs;
     private volatile int partialResyncs;
     /** The submit limit of the last checkpoint written (see {@link Checkpoint#submitLimit()}). */
@@ -155,7 +149,7 @@ public final class Worker {
 
     /** Age of the oldest command received but not acknowledged by the target, in ms; 0 when none waits. */
     public long lagMillis() {
-        return lagMillis;
+        return progress.lagMillis();
     }
 
     /** Why the link to a live source is down while it is retried, or null. */
@@ -311,11 +305,11 @@ public final class Worker {
                     long reapplyUpTo = -1;
                     if (e instanceof ReplicationEvent.SnapshotEnd end) {
                         offset = end.offset();
-                        restartMarks(offset, 0); // a master selects a database before its first command after a full sync
+                        progress.restart(offset, 0); // a master selects a database before its first command after a full sync
                     } else {
                         offset = ((ReplicationEvent.StreamResumed) e).offset();
                         reapplyUpTo = resumedFrom;
-                        restartMarks(offset, r.deliveredPosition().db());
+                        progress.restart(offset, r.deliveredPosition().db());
                         partialResyncs++;
                     }
                     if (streamWriter == null) {
@@ -364,38 +358,21 @@ public final class Worker {
         }
     }
 
-    /** The stream starts just after {@code offset}, with database {@code db} selected there. */
-    private void restartMarks(long offset, int db) {
-        receiveTimes.clear();
-        databases.clear();
-        databases.record(offset, db);
-        appliedDb = db;
-    }
-
     /**
      * {@code c} was handed to the target. Database marks never merge: at their cap (a backlog of 2^20
      * database changes) the worker first waits for the target to hold what it was sent, which frees them.
      */
     private void submitted(ReplicationEvent.Command c, Replica r, StreamReplayer replay)
             throws IOException, InterruptedException, ReplayException {
-        receiveTimes.record(c.endOffset(), c.receivedAtMillis());
-        if (!databases.record(c.endOffset(), c.db())) {
+        progress.received(c);
+        if (!progress.selected(c)) {
             replay.drain();
             acknowledge(r, replay);
-            if (!databases.record(c.endOffset(), c.db())) {
-                throw new ReplayException(c.name(), c.startOffset(), "more than " + databases.cap() + " database changes"
+            if (!progress.selected(c)) {
+                throw new ReplayException(c.name(), c.startOffset(), "more than " + progress.databaseCap() + " database changes"
                         + " wait for their checkpoint (a transaction, or writes a restart found applied, switch databases"
                         + " that often); the worker stops rather than forget where one was selected");
             }
-        }
-    }
-
-    /** The target holds everything up to {@code applied}: the marks at or below it go. */
-    private void acknowledged(long applied) {
-        receiveTimes.release(applied);
-        long db = databases.at(applied);
-        if (db >= 0) {
-            appliedDb = (int) db;
         }
     }
 
@@ -403,19 +380,15 @@ public final class Worker {
     private void acknowledge(Replica r, StreamReplayer replay) {
         long applied = replay.appliedOffset();
         r.applied(applied);
-        acknowledged(applied);
-        long oldest = receiveTimes.firstAfter(applied);
-        if (oldest < 0) {
-            oldest = r.oldestWaitingSince();
-        }
-        lagMillis = oldest < 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
+        progress.acknowledged(applied);
+        progress.measureLag(applied, r::oldestWaitingSince);
     }
 
     private void checkpoint(SourceSpec.Live live, Replica r, StreamReplayer replay) throws IOException {
         long applied = replay.appliedOffset();
-        acknowledged(applied);
+        progress.acknowledged(applied);
         submitLimit = Math.max(submitLimit, r.receivedOffset() + SUBMIT_MARGIN);
-        state.save(Checkpoint.streaming(live.name(), r.replicationId(), r.receivedOffset(), applied, appliedDb,
+        state.save(Checkpoint.streaming(live.name(), r.replicationId(), r.receivedOffset(), applied, progress.appliedDb(),
                 submitLimit));
     }
 
