@@ -306,8 +306,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                         ? "; stopped at offset " + w.appliedOffset() + " (checkpointed)" : ""));
             } else {
                 out.println(Progress.summary(e.source(), c) + " - failed: " + e.failure().getMessage());
-                if (firstError == null) {
-                    firstError = e.failure(); // an Error too (OutOfMemoryError): never a silent exit 0
+                if (firstError == null || firstError instanceof InterruptedException && !(e.failure() instanceof InterruptedException)) {
+                    firstError = e.failure(); // the cause, not a worker stopped because of it; an Error too: never a silent exit 0
                 }
             }
             if (w.filter().active()) {
@@ -326,6 +326,12 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             err.println(nothing);
             err.flush();
             return 1; // the run's own options left every key out: not a success
+        }
+        if (firstError instanceof OutOfMemoryError) {
+            throw new IllegalStateException("a worker ran out of memory (" + firstError.getMessage() + ") with "
+                    + migration.workers().size() + " source(s) in a " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB heap: give the JVM more (JAVA_OPTS=-Xmx...), or split the fleet over processes"
+                    + " (--shard/--instances); the checkpoints are kept, run again to resume", firstError);
         }
         if (firstError != null) {
             throw new IllegalStateException("a worker failed: " + firstError, firstError);
