@@ -44,6 +44,12 @@ public record RestorePayload(byte[] bytes) {
      * target is left alone: no REPLACE (and no DEL before 3.0), so the target answers BUSYKEY.
      */
     public List<List<byte[]>> commands(byte[] key, long expireAtMs, TargetCapabilities target, boolean replace) {
+        if (replace && target.restoreAbsTtl()) {
+            // the hot path of a full load: constant words, no per-key string encoding, and immutable lists
+            // that Write keeps as they are (List.copyOf returns them; a mutable list would be copied)
+            byte[] ttl = expireAtMs <= 0 ? ZERO : Long.toString(expireAtMs).getBytes(StandardCharsets.US_ASCII);
+            return List.of(List.of(RESTORE, key, ttl, bytes, REPLACE, ABSTTL));
+        }
         List<List<byte[]>> commands = new ArrayList<>(3);
         if (!replace) {
             Argv restore = Argv.of("RESTORE", key).add(target.restoreAbsTtl() && expireAtMs > 0 ? expireAtMs : 0).add(bytes);
@@ -56,12 +62,7 @@ public record RestorePayload(byte[] bytes) {
             }
             return commands;
         }
-        if (target.restoreAbsTtl()) {
-            // the hot path of a full load: constant words, no per-key string encoding
-            byte[] ttl = expireAtMs <= 0 ? ZERO : Long.toString(expireAtMs).getBytes(StandardCharsets.US_ASCII);
-            commands.add(List.of(RESTORE, key, ttl, bytes, REPLACE, ABSTTL));
-            return commands;
-        }
+        // REPLACE without ABSTTL (before 5.0)
         if (!target.restoreReplace()) {
             commands.add(Argv.of("DEL", key).build());
         }

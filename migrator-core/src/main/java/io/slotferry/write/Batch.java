@@ -19,8 +19,13 @@ final class Batch {
         size += bytes.length;
     }
 
-    void put(List<byte[]> command) {
-        ensure(RespWriter.encodedLength(command));
+    /** Makes room for {@code bytes} more, for {@link #encode} calls whose total length the caller knows. */
+    void reserve(long bytes) {
+        ensure(bytes);
+    }
+
+    /** Appends {@code command} without measuring it: room was {@link #reserve reserved} for it. */
+    void encode(List<byte[]> command) {
         size = RespWriter.encode(command, buf, size);
     }
 

@@ -93,13 +93,16 @@ final class Pending {
             out.put(encoded);
             return;
         }
-        if (write.transaction()) {
+        out.reserve(wire); // the length is known: the commands are encoded without measuring them again
+        List<List<byte[]>> commands = write.commands();
+        boolean transaction = commands.size() > 1;
+        if (transaction) {
             out.put(MULTI);
         }
-        for (List<byte[]> c : write.commands()) {
-            out.put(c);
+        for (int i = 0, n = commands.size(); i < n; i++) { // indexed: no iterator (C1 has no escape analysis)
+            out.encode(commands.get(i));
         }
-        if (write.transaction()) {
+        if (transaction) {
             out.put(EXEC);
         }
     }
@@ -111,8 +114,9 @@ final class Pending {
      */
     private static int heapLength(Write w, int wire) {
         long n = (long) wire + WRITE_OVERHEAD;
-        for (List<byte[]> c : w.commands()) {
-            n += (long) c.size() * ARGUMENT_OVERHEAD;
+        List<List<byte[]>> commands = w.commands();
+        for (int i = 0, size = commands.size(); i < size; i++) {
+            n += (long) commands.get(i).size() * ARGUMENT_OVERHEAD;
         }
         if (n > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("a write of " + n + " bytes is too big to send");
@@ -123,8 +127,9 @@ final class Pending {
     /** The RESP length of the write's command(s), MULTI and EXEC included. */
     private static int wireLength(Write w) {
         long n = w.transaction() ? MULTI.length + EXEC.length : 0;
-        for (List<byte[]> c : w.commands()) {
-            n += RespWriter.encodedLength(c);
+        List<List<byte[]>> commands = w.commands();
+        for (int i = 0, size = commands.size(); i < size; i++) {
+            n += RespWriter.encodedLength(commands.get(i));
         }
         if (n > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("a write of " + n + " bytes is too big to send");

@@ -29,9 +29,7 @@ public record DumpPayload(RdbType type, byte[] value, int rdbVersion) {
         int v = 1 + value.length;
         p[v] = (byte) rdbVersion;
         p[v + 1] = (byte) (rdbVersion >>> 8);
-        Crc64 crc = new Crc64();
-        crc.update(p, 0, p.length - 8);
-        long c = crc.value();
+        long c = Crc64.update(0, p, 0, p.length - 8);
         for (int i = 0; i < 8; i++) {
             p[p.length - 8 + i] = (byte) (c >>> (8 * i));
         }
@@ -60,12 +58,11 @@ public record DumpPayload(RdbType type, byte[] value, int rdbVersion) {
         for (int i = 7; i >= 0; i--) {
             stored = (stored << 8) | (payload[crcAt + i] & 0xffL);
         }
-        Crc64 crc = new Crc64();
-        crc.update(payload, 0, crcAt);
-        if (crc.value() != stored) {
+        long crc = Crc64.update(0, payload, 0, crcAt);
+        if (crc != stored) {
             throw new DumpFormatException(String.format(
                     "fails its checksum: CRC-64 of its %d bytes is 0x%016x, the payload says 0x%016x",
-                    crcAt, crc.value(), stored));
+                    crcAt, crc, stored));
         }
         RdbType type = RdbType.byCode(payload[0] & 0xff);
         if (type == null) {
