@@ -7,6 +7,7 @@ import io.slotferry.rdb.encoding.Listpack;
 import io.slotferry.rdb.encoding.Ziplist;
 import io.slotferry.rdb.encoding.Zipmap;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * Values stored as encoded blobs: one blob (zipmap, ziplist, intset, listpack, listpack-ex) or a
@@ -127,18 +128,18 @@ final class BlobCursor extends ValueCursor.ChunkedCursor {
     }
 
     /** Structural check of one blob without materialising elements (raw mode). */
-    static void validate(RdbType encodingOf, byte[] bytes, long offset) throws RdbFormatException {
+    static void validate(RdbType encodingOf, byte[] bytes, int length, long offset) throws RdbFormatException {
         try {
             switch (encodingOf) {
-                case HASH_ZIPMAP -> {
-                    Zipmap z = new Zipmap(bytes);
+                case HASH_ZIPMAP -> { // Redis <= 2.4 only: not worth a slice variant
+                    Zipmap z = new Zipmap(length == bytes.length ? bytes : Arrays.copyOf(bytes, length));
                     while (z.hasNext()) {
                         z.next();
                     }
                 }
-                case LIST_ZIPLIST, ZSET_ZIPLIST, HASH_ZIPLIST, LIST_QUICKLIST -> new Ziplist(bytes).validateAll();
-                case SET_INTSET -> new Intset(bytes);
-                default -> new Listpack(bytes).validateAll();
+                case LIST_ZIPLIST, ZSET_ZIPLIST, HASH_ZIPLIST, LIST_QUICKLIST -> new Ziplist(bytes, length).validateAll();
+                case SET_INTSET -> new Intset(bytes, length);
+                default -> new Listpack(bytes, length).validateAll();
             }
         } catch (CorruptEncodingException e) {
             throw corrupt(e, offset, encodingOf.encoding());

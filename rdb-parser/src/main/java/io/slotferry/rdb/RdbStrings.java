@@ -17,8 +17,14 @@ final class RdbStrings {
     private static final int ENC_INT32 = 2;
     private static final int ENC_LZF = 3;
 
+    /** Strings up to this size are read into reused buffers by {@link #readReused}. */
+    private static final int REUSED_LIMIT = 1 << 20;
+
     private final RdbInput in;
     private final long maxElementBytes;
+    private byte[] reused = new byte[0];
+    private byte[] reusedCompressed = new byte[0];
+    private int reusedLength;
 
     RdbStrings(RdbInput in, long maxElementBytes) {
         this.in = in;
@@ -61,12 +67,51 @@ final class RdbStrings {
         return len >= 0 ? in.readBytes(len, what) : readEncodedRest(b, what);
     }
 
+    /**
+     * Reads a string like {@link #readString} into a buffer this reader reuses (up to 1 MiB; a longer
+     * one gets its own array), for blobs that are only checked: the string is the first
+     * {@link #reusedLength()} bytes of the returned array, valid until the next call.
+     */
+    byte[] readReused(String what) throws IOException {
+        int b = in.readUnsignedByte(what);
+        long len = rawLengthFromPrefix(b, what);
+        byte[] out;
+        if (len >= 0 && len <= REUSED_LIMIT) {
+            out = reuse((int) len);
+            in.readFully(out, 0, (int) len, what);
+            reusedLength = (int) len;
+            return out;
+        }
+        out = len >= 0 ? in.readBytes(len, what) : (b & 0x3f) == ENC_LZF ? readLzf(what, true) : readEncodedRest(b, what);
+        if (out != reused) {
+            reusedLength = out.length;
+        }
+        return out;
+    }
+
+    /** The length of the string {@link #readReused} returned last. */
+    int reusedLength() {
+        return reusedLength;
+    }
+
+    private byte[] reuse(int len) {
+        if (reused.length < len) {
+            reused = new byte[Math.max(len, Math.min(REUSED_LIMIT, 2 * reused.length))];
+        }
+        return reused;
+    }
+
     // Constant descriptions: these run once per compressed string, and their errors carry the offset.
     private static final String LZF_COMPRESSED_LENGTH = "the compressed length of an LZF string";
     private static final String LZF_UNCOMPRESSED_LENGTH = "the uncompressed length of an LZF string";
     private static final String LZF_DATA = "the data of an LZF string";
 
     private byte[] readLzf(String what) throws IOException {
+        return readLzf(what, false);
+    }
+
+    /** An LZF string; with {@code reuse}, one of up to 1 MiB is read and decompressed into reused buffers. */
+    private byte[] readLzf(String what, boolean reuse) throws IOException {
         long clen = readLength(LZF_COMPRESSED_LENGTH);
         long ulen = readLength(LZF_UNCOMPRESSED_LENGTH);
         checkSize(ulen, what);
@@ -74,9 +119,18 @@ final class RdbStrings {
             throw in.error("an LZF uncompressed length LZF can reach from " + clen + " bytes", "but it declares " + ulen);
         }
         long at = in.offset();
-        byte[] compressed = in.readBytes(clen, LZF_DATA);
         try {
-            return Lzf.decompress(compressed, (int) ulen);
+            if (!reuse || clen > REUSED_LIMIT || ulen > REUSED_LIMIT) {
+                return Lzf.decompress(in.readBytes(clen, LZF_DATA), (int) ulen);
+            }
+            if (reusedCompressed.length < clen) {
+                reusedCompressed = new byte[(int) Math.max(clen, Math.min(REUSED_LIMIT, 2L * reusedCompressed.length))];
+            }
+            in.readFully(reusedCompressed, 0, (int) clen, LZF_DATA);
+            byte[] out = reuse((int) ulen);
+            Lzf.decompress(reusedCompressed, (int) clen, out, (int) ulen);
+            reusedLength = (int) ulen;
+            return out;
         } catch (CorruptEncodingException e) {
             throw new RdbFormatException(at + Math.max(0, e.position()), e.expected() + " in LZF data of " + what, e.problem());
         }

@@ -94,8 +94,8 @@ final class ValueSkipper {
             return;
         }
         long offset = in.offset();
-        byte[] bytes = strings.readString(encodingOf.blobDescription());
-        BlobCursor.validate(encodingOf, bytes, offset);
+        byte[] bytes = strings.readReused(encodingOf.blobDescription()); // nothing allocated per blob
+        BlobCursor.validate(encodingOf, bytes, strings.reusedLength(), offset);
     }
 
     private void skipStream(RdbType type) throws IOException {

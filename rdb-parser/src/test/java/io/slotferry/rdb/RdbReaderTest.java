@@ -127,6 +127,47 @@ class RdbReaderTest {
         assertThrows(RdbFormatException.class, () -> readAll(manyElements, RdbOptions.raw()));
     }
 
+    /** A set listpack (RDB type 20) of {@code members} str6 entries of {@code size} bytes each. */
+    private static byte[] setListpack(int members, int size, char fill) {
+        int total = 6 + members * (1 + size + 1) + 1;
+        byte[] lp = new byte[total];
+        lp[0] = (byte) total;
+        lp[1] = (byte) (total >>> 8);
+        lp[4] = (byte) members;
+        int p = 6;
+        for (int i = 0; i < members; i++) {
+            lp[p++] = (byte) (0x80 | size);
+            Arrays.fill(lp, p, p + size, (byte) (fill + i));
+            p += size;
+            lp[p++] = (byte) (1 + size);
+        }
+        lp[p] = (byte) 0xff;
+        return lp;
+    }
+
+    @Test
+    void aCorruptBlobAfterALongerValidOneIsCaughtThoughItsBufferIsReused() throws IOException {
+        byte[] valid = setListpack(8, 40, 'a');
+        // the first 3 entries and a bit of the 4th, closed with an end byte: the 4th entry claims bytes
+        // the blob does not have (but the longer blob before it left in the reused buffer)
+        byte[] cut = Arrays.copyOf(valid, 6 + 3 * 42 + 10);
+        cut[0] = (byte) cut.length;
+        cut[1] = (byte) (cut.length >>> 8);
+        cut[cut.length - 1] = (byte) 0xff;
+        byte[] rdb = new RdbBuilder(11).u8(20).string("good").string(valid).u8(20).string("bad").string(cut).end();
+        RdbOptions checked = RdbOptions.raw().withValidateBlobs(true);
+        RdbFormatException e = assertThrows(RdbFormatException.class, () -> readAll(rdb, checked));
+        assertTrue(e.getMessage().contains("listpack"), e.getMessage());
+        byte[] twoGood = new RdbBuilder(11).u8(20).string("good").string(valid).u8(20).string("small")
+                .string(setListpack(2, 5, 'x')).end();
+        List<RdbEvent> events = readAll(twoGood, checked);
+        assertArrayEquals(valid, Arrays.copyOfRange(((RdbEvent.RawValue) events.get(1)).value(), 2, 2 + valid.length),
+                "the raw value is the blob's bytes after its length prefix");
+        byte[] small = ((RdbEvent.RawValue) events.get(2)).value();
+        assertArrayEquals(setListpack(2, 5, 'x'), Arrays.copyOfRange(small, 1, small.length),
+                "the second value is exactly its own bytes (a 1-byte length prefix, then the blob)");
+    }
+
     @Test
     void badChecksumIsReportedAtTheEofOpcode() {
         byte[] rdb = new RdbBuilder(9).stringKey("k", "v").endWithChecksum(12345);

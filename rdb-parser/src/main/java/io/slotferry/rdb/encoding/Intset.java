@@ -11,8 +11,13 @@ public final class Intset implements ElementCursor {
     private int index;
 
     public Intset(byte[] blob) throws CorruptEncodingException {
-        if (blob.length < 8) {
-            throw new CorruptEncodingException(0, "an 8-byte intset header", "the blob has " + blob.length + " bytes");
+        this(blob, blob.length);
+    }
+
+    /** The intset {@code blob[0, length)} (a reused buffer, for validation without allocation). */
+    public Intset(byte[] blob, int length) throws CorruptEncodingException {
+        if (length < 8) {
+            throw new CorruptEncodingException(0, "an 8-byte intset header", "the blob has " + length + " bytes");
         }
         this.blob = blob;
         this.width = le32(blob, 0);
@@ -20,8 +25,8 @@ public final class Intset implements ElementCursor {
         if (width != 2 && width != 4 && width != 8) {
             throw new CorruptEncodingException(0, "an intset width of 2, 4 or 8", "found " + width);
         }
-        if (count < 0 || (long) count * width + 8 != blob.length) {
-            throw new CorruptEncodingException(4, "an intset of " + count + " x " + width + " bytes", "the blob has " + blob.length + " bytes");
+        if (count < 0 || (long) count * width + 8 != length) {
+            throw new CorruptEncodingException(4, "an intset of " + count + " x " + width + " bytes", "the blob has " + length + " bytes");
         }
     }
 

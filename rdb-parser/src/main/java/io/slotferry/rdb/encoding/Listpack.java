@@ -12,16 +12,21 @@ public final class Listpack extends PackedEntries {
     private final int declaredCount;
 
     public Listpack(byte[] blob) throws CorruptEncodingException {
-        super(blob, HEADER);
-        if (blob.length < HEADER + 1) {
-            throw new CorruptEncodingException(0, "a listpack of at least 7 bytes", "the blob has " + blob.length);
+        this(blob, blob.length);
+    }
+
+    /** The listpack {@code blob[0, length)} (a reused buffer, for validation without allocation). */
+    public Listpack(byte[] blob, int length) throws CorruptEncodingException {
+        super(blob, length, HEADER);
+        if (length < HEADER + 1) {
+            throw new CorruptEncodingException(0, "a listpack of at least 7 bytes", "the blob has " + length);
         }
         int total = Intset.le32(blob, 0);
-        if (total != blob.length) {
-            throw new CorruptEncodingException(0, "a listpack total size equal to the blob length " + blob.length, "found " + total);
+        if (total != length) {
+            throw new CorruptEncodingException(0, "a listpack total size equal to the blob length " + length, "found " + total);
         }
-        if ((blob[blob.length - 1] & 0xff) != 0xff) {
-            throw new CorruptEncodingException(blob.length - 1, "the listpack end byte 0xFF", "found another byte");
+        if ((blob[length - 1] & 0xff) != 0xff) {
+            throw new CorruptEncodingException(length - 1, "the listpack end byte 0xFF", "found another byte");
         }
         this.declaredCount = (blob[4] & 0xff) | (blob[5] & 0xff) << 8;
         if (!hasNext()) {
@@ -108,8 +113,8 @@ public final class Listpack extends PackedEntries {
 
     @Override
     void finish() throws CorruptEncodingException {
-        if (p != blob.length - 1) {
-            throw new CorruptEncodingException(p, "the end byte at " + (blob.length - 1), "found it at " + p);
+        if (p != length - 1) {
+            throw new CorruptEncodingException(p, "the end byte at " + (length - 1), "found it at " + p);
         }
         if (declaredCount != 0xffff && declaredCount != seen) {
             throw new CorruptEncodingException(4, "an element count equal to the " + seen + " entries", "found " + declaredCount);

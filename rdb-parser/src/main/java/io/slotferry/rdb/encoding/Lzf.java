@@ -14,16 +14,25 @@ public final class Lzf {
 
     public static byte[] decompress(byte[] in, int expectedLength) throws CorruptEncodingException {
         byte[] out = new byte[expectedLength];
+        decompress(in, in.length, out, expectedLength);
+        return out;
+    }
+
+    /**
+     * Decompresses {@code in[0, inLength)} into {@code out[0, expectedLength)} ({@code out} may be longer:
+     * a reused buffer); positions in errors are relative to {@code in}.
+     */
+    public static void decompress(byte[] in, int inLength, byte[] out, int expectedLength) throws CorruptEncodingException {
         int ip = 0;
         int op = 0;
-        while (ip < in.length) {
+        while (ip < inLength) {
             int ctrl = in[ip++] & 0xff;
             if (ctrl < 32) {
                 int run = ctrl + 1;
-                if (op + run > out.length) {
+                if (op + run > expectedLength) {
                     throw new CorruptEncodingException(ip, "a literal run within the declared length " + expectedLength, "it overflows");
                 }
-                if (ip + run > in.length) {
+                if (ip + run > inLength) {
                     throw new CorruptEncodingException(ip, run + " literal bytes", "the compressed data ended");
                 }
                 System.arraycopy(in, ip, out, op, run);
@@ -32,12 +41,12 @@ public final class Lzf {
             } else {
                 int len = ctrl >> 5;
                 if (len == 7) {
-                    if (ip >= in.length) {
+                    if (ip >= inLength) {
                         throw new CorruptEncodingException(ip, "a back-reference length byte", "the compressed data ended");
                     }
                     len += in[ip++] & 0xff;
                 }
-                if (ip >= in.length) {
+                if (ip >= inLength) {
                     throw new CorruptEncodingException(ip, "a back-reference offset byte", "the compressed data ended");
                 }
                 int ref = op - ((ctrl & 0x1f) << 8) - (in[ip++] & 0xff) - 1;
@@ -45,7 +54,7 @@ public final class Lzf {
                 if (ref < 0) {
                     throw new CorruptEncodingException(ip, "a back reference inside the output", "it points before its start");
                 }
-                if (op + len > out.length) {
+                if (op + len > expectedLength) {
                     throw new CorruptEncodingException(ip, "a back reference within the declared length " + expectedLength, "it overflows");
                 }
                 // Overlapping copies repeat bytes, so copy one at a time when the regions overlap.
@@ -62,6 +71,5 @@ public final class Lzf {
         if (op != expectedLength) {
             throw new CorruptEncodingException(ip, expectedLength + " decompressed bytes", "got " + op);
         }
-        return out;
     }
 }

@@ -8,6 +8,8 @@ import java.util.Arrays;
  */
 abstract class PackedEntries implements ElementCursor {
     protected final byte[] blob;
+    /** The blob's bytes are {@code blob[0, length)}: a reused buffer may be longer. */
+    protected final int length;
     /** Position of the next entry. */
     protected int p;
     protected int seen;
@@ -18,8 +20,9 @@ abstract class PackedEntries implements ElementCursor {
     protected boolean isInt;
     protected long intValue;
 
-    PackedEntries(byte[] blob, int headerSize) {
+    PackedEntries(byte[] blob, int length, int headerSize) {
         this.blob = blob;
+        this.length = length;
         this.p = headerSize;
     }
 
@@ -69,7 +72,7 @@ abstract class PackedEntries implements ElementCursor {
 
     /** Fails unless {@code n} more bytes exist before the end byte. */
     final void need(long n, String what) throws CorruptEncodingException {
-        if (p + n > blob.length - 1) {
+        if (p + n > length - 1) {
             throw new CorruptEncodingException(p, what, "the " + name() + " ends first");
         }
     }
@@ -79,7 +82,7 @@ abstract class PackedEntries implements ElementCursor {
      * description is only built on failure (this runs once per element, on the loader's hot path).
      */
     final void need(long n, String prefix, String suffix) throws CorruptEncodingException {
-        if (p + n > blob.length - 1) {
+        if (p + n > length - 1) {
             need(n, prefix + n + suffix);
         }
     }

@@ -19,20 +19,25 @@ public final class Ziplist extends PackedEntries {
     private int lastStart = -1;
 
     public Ziplist(byte[] blob) throws CorruptEncodingException {
-        super(blob, HEADER);
-        if (blob.length < HEADER + 1) {
-            throw new CorruptEncodingException(0, "a ziplist of at least 11 bytes", "the blob has " + blob.length);
+        this(blob, blob.length);
+    }
+
+    /** The ziplist {@code blob[0, length)} (a reused buffer, for validation without allocation). */
+    public Ziplist(byte[] blob, int length) throws CorruptEncodingException {
+        super(blob, length, HEADER);
+        if (length < HEADER + 1) {
+            throw new CorruptEncodingException(0, "a ziplist of at least 11 bytes", "the blob has " + length);
         }
         int zlbytes = Intset.le32(blob, 0);
-        if (zlbytes != blob.length) {
-            throw new CorruptEncodingException(0, "zlbytes equal to the blob length " + blob.length, "found " + zlbytes);
+        if (zlbytes != length) {
+            throw new CorruptEncodingException(0, "zlbytes equal to the blob length " + length, "found " + zlbytes);
         }
         this.tail = Intset.le32(blob, 4);
         this.declaredCount = (blob[8] & 0xff) | (blob[9] & 0xff) << 8;
-        if ((blob[blob.length - 1] & 0xff) != 0xff) {
-            throw new CorruptEncodingException(blob.length - 1, "the ziplist end byte 0xFF", "found another byte");
+        if ((blob[length - 1] & 0xff) != 0xff) {
+            throw new CorruptEncodingException(length - 1, "the ziplist end byte 0xFF", "found another byte");
         }
-        if (tail < HEADER || tail > blob.length - 1) {
+        if (tail < HEADER || tail > length - 1) {
             throw new CorruptEncodingException(4, "zltail inside the ziplist", "found " + tail);
         }
         if (!hasNext()) {
@@ -120,8 +125,8 @@ public final class Ziplist extends PackedEntries {
 
     @Override
     void finish() throws CorruptEncodingException {
-        if (p != blob.length - 1) {
-            throw new CorruptEncodingException(p, "the end byte at " + (blob.length - 1), "found it at " + p);
+        if (p != length - 1) {
+            throw new CorruptEncodingException(p, "the end byte at " + (length - 1), "found it at " + p);
         }
         int expectedTail = lastStart < 0 ? HEADER : lastStart;
         if (tail != expectedTail) {
