@@ -19,6 +19,14 @@ public record RestorePayload(byte[] bytes) {
         return new RestorePayload(DumpPayload.build(type.code(), value, rdbVersion));
     }
 
+    /**
+     * The payload of a value read framed ({@link io.slotferry.rdb.RdbOptions#dumpFrames()}), stamped with
+     * {@code rdbVersion} in place: no copy of the value.
+     */
+    public static RestorePayload ofFramed(byte[] framed, int rdbVersion) {
+        return new RestorePayload(DumpPayload.stamp(framed, rdbVersion));
+    }
+
     /** The RDB version stamped on the payload. */
     public int rdbVersion() {
         return DumpPayload.rdbVersion(bytes);

@@ -1,6 +1,7 @@
 package io.slotferry.load;
 
 import io.slotferry.rdb.ChecksumStatus;
+import io.slotferry.rdb.DumpPayload;
 import io.slotferry.rdb.KeyHeader;
 import io.slotferry.rdb.RdbEvent;
 import io.slotferry.rdb.RdbFormatException;
@@ -62,6 +63,8 @@ public final class SnapshotLoader {
     private ScriptListener scripts = ScriptListener.NONE;
     private int version;
     private boolean valkeySource;
+    /** Values come framed as DUMP payloads (read from a file here), not as bare bytes (captured values). */
+    private boolean framed;
 
     private SnapshotLoader(Path file, WriteSink sink, TargetCapabilities target, LoadOptions options, LoadStats stats) {
         this.file = file;
@@ -140,8 +143,10 @@ public final class SnapshotLoader {
     private LoadSummary run(InputStream in) throws IOException, InterruptedException {
         // Raw values are kept up to the big-value size in both modes: the rewrite path decodes them from
         // memory instead of reading the file again. Blobs are validated only where they go to RESTORE as is.
+        // Framed as DUMP payloads, so that a RESTORE stamps the value where it was read instead of copying it.
         RdbOptions raw = RdbOptions.raw().withMaxRawValueBytes(options.bigValueBytes())
-                .withValidateBlobs(options.mode() == LoadMode.RESTORE);
+                .withValidateBlobs(options.mode() == LoadMode.RESTORE).withDumpFrames(true);
+        framed = true;
         ChecksumStatus checksum = null;
         try (RdbReader reader = RdbReader.open(in, raw)) {
             RdbEvent e;
@@ -198,7 +203,8 @@ public final class SnapshotLoader {
         if (options.mode() == LoadMode.RESTORE && v.captured()) {
             int stamp = target.restoreVersion(h.type(), version, valkeySource);
             if (stamp >= 0) {
-                RestorePayload payload = RestorePayload.of(h.type(), v.value(), stamp);
+                RestorePayload payload = framed ? RestorePayload.ofFramed(v.value(), stamp)
+                        : RestorePayload.of(h.type(), v.value(), stamp);
                 long expireAt = grace.hold(h.expireAtMs(), now);
                 sink.submit(new Write(HashSlot.of(key), key, payload.commands(key, expireAt, target, options.replaceExisting()),
                         h.offset(),
@@ -255,7 +261,8 @@ public final class SnapshotLoader {
     private RdbReader openValue(RdbEvent.RawValue v) throws IOException {
         InputStream in;
         if (v.captured()) {
-            in = new ByteArrayInputStream(v.value());
+            byte[] b = v.value();
+            in = framed ? new ByteArrayInputStream(b, 1, b.length - 1 - DumpPayload.TRAILER) : new ByteArrayInputStream(b);
         } else {
             if (values == null) {
                 values = FileChannel.open(file, StandardOpenOption.READ);

@@ -26,7 +26,17 @@ public record DumpPayload(RdbType type, byte[] value, int rdbVersion) {
         byte[] p = new byte[1 + value.length + TRAILER];
         p[0] = (byte) typeCode;
         System.arraycopy(value, 0, p, 1, value.length);
-        int v = 1 + value.length;
+        return stamp(p, rdbVersion);
+    }
+
+    /**
+     * Completes, in place, a payload whose type byte and value bytes are set and whose last {@link #TRAILER}
+     * bytes are free (a value {@code p} read with {@link RdbOptions#dumpFrames()}): writes the version and the CRC-64.
+     *
+     * @return {@code p}
+     */
+    public static byte[] stamp(byte[] p, int rdbVersion) {
+        int v = p.length - TRAILER;
         p[v] = (byte) rdbVersion;
         p[v + 1] = (byte) (rdbVersion >>> 8);
         long c = Crc64.update(0, p, 0, p.length - 8);

@@ -45,7 +45,9 @@ public sealed interface RdbEvent {
      * A whole key in raw mode: {@code value} holds the exact serialized value bytes following the type
      * byte (so type byte + value + RDB version + CRC-64 is a DUMP payload), or null when they exceeded
      * {@link RdbOptions#maxRawValueBytes()}; {@code valueOffset}/{@code valueLength} locate them in the
-     * input either way, for a second, decoded pass over a spooled file.
+     * input either way, for a second, decoded pass over a spooled file. Read with
+     * {@link RdbOptions#dumpFrames()}, {@code value} is framed instead: the type byte, those bytes, then
+     * {@link DumpPayload#TRAILER} free bytes, a DUMP payload once {@link DumpPayload#stamp stamped}.
      */
     record RawValue(KeyHeader key, byte[] value, long valueOffset, long valueLength) implements RdbEvent {
         public boolean captured() {

@@ -261,21 +261,35 @@ final class RdbInput {
 
     /** Ends the capture: the captured bytes, or null when they exceeded the limit; see {@link #capturedLength()}. */
     byte[] endCapture() {
+        return endCapture(0, 0);
+    }
+
+    /**
+     * As {@link #endCapture()}, the bytes placed at {@code before} in an array {@code before} + their length
+     * + {@code after} long (room for a frame around them, filled by the caller).
+     */
+    byte[] endCapture(int before, int after) {
         int from = captureFrom;
         captureFrom = -1;
         if (capturedTotal == 0 && capture != null) {
             // The whole value is still in the input buffer (the common case): one exact copy.
             long len = pos - from;
             capturedTotal = len;
-            return len <= captureLimit ? Arrays.copyOfRange(buf, from, pos) : null;
+            return len <= captureLimit ? framed(buf, from, (int) len, before, after) : null;
         }
         if (pos > from) {
             appendCapture(buf, from, pos - from);
         }
-        byte[] out = capture == null ? null : Arrays.copyOf(capture, captureLength);
+        byte[] out = capture == null ? null : framed(capture, 0, captureLength, before, after);
         if (capture == null || capture.length > (1 << 20)) {
             capture = new byte[64 * 1024]; // do not keep a huge buffer alive between keys
         }
+        return out;
+    }
+
+    private static byte[] framed(byte[] b, int from, int len, int before, int after) {
+        byte[] out = new byte[before + len + after];
+        System.arraycopy(b, from, out, before, len);
         return out;
     }
 

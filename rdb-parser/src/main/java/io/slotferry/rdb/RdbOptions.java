@@ -11,9 +11,12 @@ package io.slotferry.rdb;
  * @param verifyChecksum     false skips CRC-64 work (the status is then reported as not verified)
  * @param validateBlobs      raw mode: walk every ziplist/listpack/intset/zipmap blob before handing its bytes
  *                           on (decoded mode always validates, since it reads every entry)
+ * @param dumpFrames         raw mode: each kept value comes framed as a DUMP payload to stamp
+ *                           ({@link RdbEvent.RawValue#value()}, {@link DumpPayload#stamp}), so that a RESTORE
+ *                           needs no second copy of it
  */
 public record RdbOptions(Mode mode, long maxRawValueBytes, int chunkElements, int chunkBytes, long maxElementBytes,
-                         boolean verifyChecksum, boolean validateBlobs) {
+                         boolean verifyChecksum, boolean validateBlobs, boolean dumpFrames) {
 
     /** How keys are delivered. */
     public enum Mode { RAW, DECODED }
@@ -26,31 +29,35 @@ public record RdbOptions(Mode mode, long maxRawValueBytes, int chunkElements, in
 
     /** Decoded chunks of at most 1024 elements / 1 MiB; elements up to 1 GiB (Redis allows 512 MiB). */
     public static RdbOptions decoded() {
-        return new RdbOptions(Mode.DECODED, 64L << 20, 1024, 1 << 20, 1L << 30, true, true);
+        return new RdbOptions(Mode.DECODED, 64L << 20, 1024, 1 << 20, 1L << 30, true, true, false);
     }
 
     /** Raw values kept in memory up to 64 MiB each. */
     public static RdbOptions raw() {
-        return new RdbOptions(Mode.RAW, 64L << 20, 1024, 1 << 20, 1L << 30, true, true);
+        return new RdbOptions(Mode.RAW, 64L << 20, 1024, 1 << 20, 1L << 30, true, true, false);
     }
 
     public RdbOptions withMaxRawValueBytes(long bytes) {
-        return new RdbOptions(mode, bytes, chunkElements, chunkBytes, maxElementBytes, verifyChecksum, validateBlobs);
+        return new RdbOptions(mode, bytes, chunkElements, chunkBytes, maxElementBytes, verifyChecksum, validateBlobs, dumpFrames);
     }
 
     public RdbOptions withChunks(int elements, int bytes) {
-        return new RdbOptions(mode, maxRawValueBytes, elements, bytes, maxElementBytes, verifyChecksum, validateBlobs);
+        return new RdbOptions(mode, maxRawValueBytes, elements, bytes, maxElementBytes, verifyChecksum, validateBlobs, dumpFrames);
     }
 
     public RdbOptions withVerifyChecksum(boolean verify) {
-        return new RdbOptions(mode, maxRawValueBytes, chunkElements, chunkBytes, maxElementBytes, verify, validateBlobs);
+        return new RdbOptions(mode, maxRawValueBytes, chunkElements, chunkBytes, maxElementBytes, verify, validateBlobs, dumpFrames);
     }
 
     public RdbOptions withValidateBlobs(boolean validate) {
-        return new RdbOptions(mode, maxRawValueBytes, chunkElements, chunkBytes, maxElementBytes, verifyChecksum, validate);
+        return new RdbOptions(mode, maxRawValueBytes, chunkElements, chunkBytes, maxElementBytes, verifyChecksum, validate, dumpFrames);
     }
 
     public RdbOptions withMaxElementBytes(long bytes) {
-        return new RdbOptions(mode, maxRawValueBytes, chunkElements, chunkBytes, bytes, verifyChecksum, validateBlobs);
+        return new RdbOptions(mode, maxRawValueBytes, chunkElements, chunkBytes, bytes, verifyChecksum, validateBlobs, dumpFrames);
+    }
+
+    public RdbOptions withDumpFrames(boolean frames) {
+        return new RdbOptions(mode, maxRawValueBytes, chunkElements, chunkBytes, maxElementBytes, verifyChecksum, validateBlobs, frames);
     }
 }

@@ -294,7 +294,15 @@ public final class RdbReader implements AutoCloseable {
             long valueOffset = in.offset();
             in.beginCapture(options.maxRawValueBytes());
             skipper.skip(type);
-            byte[] value = in.endCapture();
+            byte[] value;
+            if (options.dumpFrames()) {
+                value = in.endCapture(1, DumpPayload.TRAILER);
+                if (value != null) {
+                    value[0] = (byte) type.code();
+                }
+            } else {
+                value = in.endCapture();
+            }
             return new RdbEvent.RawValue(header, value, valueOffset, in.capturedLength());
         }
         return openValue(header);

@@ -169,6 +169,30 @@ class RdbReaderTest {
     }
 
     @Test
+    void valuesReadWithDumpFramesStampIntoTheDumpPayloadOfTheirBytes() throws IOException, DumpFormatException {
+        byte[] big = new byte[150_000]; // captured across refills of the trickled input
+        new java.util.Random(3).nextBytes(big);
+        byte[] rdb = new RdbBuilder(9).listKey("l", 3).u8(0).string("big").string(big).stringKey("k", "v").end();
+        List<RdbEvent> bare = readAll(trickle(rdb, 4), RdbOptions.raw());
+        List<RdbEvent> framed = readAll(trickle(rdb, 5), RdbOptions.raw().withDumpFrames(true));
+        int values = 0;
+        for (int i = 0; i < bare.size(); i++) {
+            if (bare.get(i) instanceof RdbEvent.RawValue b) {
+                RdbEvent.RawValue f = (RdbEvent.RawValue) framed.get(i);
+                assertEquals(b.valueLength(), f.valueLength());
+                DumpPayload p = DumpPayload.parse(DumpPayload.stamp(f.value(), 9));
+                assertEquals(b.key().type(), p.type());
+                assertArrayEquals(b.value(), p.value(), "the framed bytes are the value's");
+                assertArrayEquals(DumpPayload.build(b.key().type().code(), b.value(), 9), f.value(), "the same payload as a copy");
+                values++;
+            }
+        }
+        assertEquals(3, values);
+        assertNull(((RdbEvent.RawValue) readAll(rdb, RdbOptions.raw().withDumpFrames(true).withMaxRawValueBytes(1000))
+                .get(2)).value(), "a value over the limit is located, not kept, framed or not");
+    }
+
+    @Test
     void badChecksumIsReportedAtTheEofOpcode() {
         byte[] rdb = new RdbBuilder(9).stringKey("k", "v").endWithChecksum(12345);
         RdbFormatException e = assertThrows(RdbFormatException.class, () -> readAll(rdb, RdbOptions.raw()));
