@@ -183,7 +183,7 @@ public final class Preflight {
                     + " stays on the target unless a keyspace notification says so",
                     "stop the writers, let the copy catch up (or run again), then migrate verify; the run never reports"
                             + " ready_for_cutover"));
-            String unfollowed = KeyspaceEvents.unavailable(c);
+            String unfollowed = KeyspaceEvents.unavailable(c, scan.follow());
             findings.add(unfollowed == null
                     ? Finding.ok(name, "keyspace notifications name every changed key: changes after the walk are followed"
                             + " (a lost subscription walks again)")
