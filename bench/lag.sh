@@ -29,6 +29,8 @@
 #   STEPS="2 5 .."   step rates in % of the ceiling (default "2 5 10 15 20 30 40 55 70 85 100")
 #   STEP_SECONDS=S   seconds per step (default 10)
 #   SAT_SECONDS=S    seconds of the ceiling measurement (default 5)
+#   CEILING=N        take N writes/s as the ceiling instead of measuring it: the same rates for
+#                    runs compared with each other on a machine whose load moves the ceiling
 #   WARMUP_SECONDS=S seconds at the first step's rate before the steps, not reported (default 5)
 #   EXACTLY_ONCE=on|off  --exactly-once of migrate run (default on)
 #   MIGRATE_BIN      launcher (default ./migrate)
@@ -49,6 +51,7 @@ KEYS="${KEYS:-100000}"
 STEPS="${STEPS:-2 5 10 15 20 30 40 55 70 85 100}"
 STEP_SECONDS="${STEP_SECONDS:-10}"
 SAT_SECONDS="${SAT_SECONDS:-5}"
+CEILING="${CEILING:-}"
 WARMUP_SECONDS="${WARMUP_SECONDS:-5}"
 EXACTLY_ONCE="${EXACTLY_ONCE:-on}"
 MIGRATE_BIN="${MIGRATE_BIN:-./migrate}"
@@ -91,11 +94,18 @@ redis_start "$WORK/source" "$SRC_PORT" --save "" --appendonly no --repl-diskless
   --repl-backlog-size 256mb --client-output-buffer-limit "replica 0 0 0" || die "could not start the source"
 SRC_PID=$REDIS_PID
 
-log "ceiling: $CONNS writers unpaced for $SAT_SECONDS s, no migration running ..."
-SAT=$(python3 "$PY" saturate --port "$SRC_PORT" --conns "$CONNS" --seconds "$SAT_SECONDS" --keys "$KEYS" --seed "$SEED" |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["writes_per_s"])')
+if [ -n "$CEILING" ]; then
+  [[ "$CEILING" =~ ^[1-9][0-9]*$ ]] || die "CEILING must be a positive integer (writes/s), got '$CEILING'"
+  SAT=$CEILING
+  SAT_FROM="given (CEILING), not measured"
+else
+  log "ceiling: $CONNS writers unpaced for $SAT_SECONDS s, no migration running ..."
+  SAT=$(python3 "$PY" saturate --port "$SRC_PORT" --conns "$CONNS" --seconds "$SAT_SECONDS" --keys "$KEYS" --seed "$SEED" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["writes_per_s"])')
+  SAT_FROM="the source alone, $CONNS writers unpaced"
+  ncli "$SRC_PORT" FLUSHALL >/dev/null
+fi
 log "ceiling: $SAT writes/s"
-ncli "$SRC_PORT" FLUSHALL >/dev/null
 
 "$MIGRATE_BIN" run --source "redis://127.0.0.1:$SRC_PORT" --target "redis://127.0.0.1:${MASTER_PORTS[0]}" \
   --state-dir "$WORK/state" --status-file "$WORK/status.json" --progress-interval 100ms \
@@ -162,7 +172,7 @@ CHECK=$(python3 "$PY" check --source "$SRC_PORT" --slots "$WORK/slots.txt" --key
 {
   echo "== steady-state lag: $CONNS paced writers (SET/INCR/HSET/RPUSH), 3-master cluster, --exactly-once $EXACTLY_ONCE, $STEP_SECONDS s steps =="
   machine_lines
-  echo "ceiling (the source alone, $CONNS writers unpaced): $SAT writes/s"
+  echo "ceiling ($SAT_FROM): $SAT writes/s"
   echo
   echo "| step | target writes/s | achieved | lag ms p50 / p99 / max | lag KiB p50 / p99 / max | tool CPU (cores) | target primaries' CPU (cores) | source + writers' CPU (cores) | machine busy ($(nproc) cores) | bounded |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
