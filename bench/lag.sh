@@ -12,9 +12,9 @@
 #      during each step lag_seconds and lag_bytes are read from the status file every 100 ms
 #      (p50/p99/max, and the mean of the step's last second; every sample, with its time, in
 #      bench/out/lag/series-STEP.txt, to line stalls up with the tool's logs). Between steps the
-#      run is left to catch up (lag 0). A step is "bounded" when the lag of its last second is under 1 s and the
-#      writers kept their pace (>= 90 % of the target rate); stepping stops at the first unbounded
-#      step. Reported: per step, and the highest bounded rate as a share of the ceiling.
+#      run is left to catch up (lag 0). A step is "bounded" when the lag of its last second is
+#      under 1 s and the writers kept their pace (>= 90 % of the target rate); stepping stops at
+#      the first unbounded step. Reported: per step, and the highest bounded rate as a share of the ceiling.
 # The run is checked at the end: after the writes stop, the keys are compared source vs cluster
 # (bench/lib/replay.py check over a sample of each kind) once the run is caught up.
 # The tool's own CPU (user+sys of the migrate process tree, from /proc) is printed per step, next

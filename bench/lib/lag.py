@@ -13,9 +13,10 @@
            that falls behind catches up in batches of up to 1,000); meanwhile the status file
            of a running `migrate run` is read every 100 ms. Prints a JSON summary: target and
            achieved rate, lag_seconds and lag_bytes p50/p99/max over the step, the mean of the
-           last second, whether the lag stayed bounded, and the writers' CPU-seconds. With --series FILE, every sample is
-           also written there, one line each: epoch seconds, lag_seconds, lag_bytes, the status's
-           own time (to tell a stall of the tool from a status file not renewed).
+           last second, whether the lag stayed bounded, and the writers' CPU-seconds. With
+           --series FILE, every sample is also written there, one line each: epoch seconds,
+           lag_seconds, lag_bytes, the status's own time (to tell a stall of the tool from a
+           status file not renewed).
 
 The writes: SET, INCR, HSET and RPUSH in equal shares over K keys of each kind (lag:s:*,
 lag:c:*, lag:h:*, lag:l:*), each writer cycling through 10,000 pre-encoded commands drawn
