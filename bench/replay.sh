@@ -94,18 +94,18 @@ stats_line() {  # "N commands (top 6: name calls ...), B MB in" of a stats_take 
     END { printf "%d commands (%s), %.1f MB in\n", t, top, b / 1e6 }' "$1"
 }
 
-thread_ticks() {  # "tid ticks name" of every thread of PID (user+sys clock ticks so far)
+thread_ticks() {  # "tid ticks name sys_ticks" of every thread of PID (user+sys clock ticks so far, and sys alone)
   local t
   for t in /proc/"$1"/task/*; do cat "$t/stat" 2>/dev/null || true; done |
-    awk '{ n = $0; sub(/^[0-9]+ \(/, "", n); sub(/\) .*$/, "", n); gsub(/ /, "_", n); r = $0; sub(/^.*\) /, "", r); split(r, f, " "); print $1, f[12] + f[13], n }'
+    awk '{ n = $0; sub(/^[0-9]+ \(/, "", n); sub(/\) .*$/, "", n); gsub(/ /, "_", n); r = $0; sub(/^.*\) /, "", r); split(r, f, " "); print $1, f[12] + f[13], n, f[13] }'
 }
 
-thread_split() {  # CPU-s per 1M commands by thread name (digits folded: GC_Thread#N, ...), between two thread_ticks
+thread_split() {  # CPU-s per 1M commands by thread name (digits folded: GC_Thread#N, ...) and its kernel share, between two thread_ticks
   local tck
   tck=$(getconf CLK_TCK)
-  awk -v t="$tck" -v c="$COMMANDS" 'NR == FNR { a[$1] = $2; next }
-    { n = $3; gsub(/[0-9]+$/, "N", n); sub(/redis:.*/, "redis", n); d[n] += $2 - a[$1]; s += $2 - a[$1] }
-    END { for (n in d) if (d[n] > 0) printf "%6.2f %5.1f%% %s\n", d[n] / t * 1e6 / c, 100 * d[n] / s, n }' "$1" "$2" | sort -rn
+  awk -v t="$tck" -v c="$COMMANDS" 'NR == FNR { a[$1] = $2; b[$1] = $4; next }
+    { n = $3; gsub(/[0-9]+$/, "N", n); sub(/redis:.*/, "redis", n); d[n] += $2 - a[$1]; y[n] += $4 - b[$1]; s += $2 - a[$1] }
+    END { for (n in d) if (d[n] > 0) printf "%6.2f %5.1f%% %s (sys %.0f %%)\n", d[n] / t * 1e6 / c, 100 * d[n] / s, n, 100 * y[n] / d[n] }' "$1" "$2" | sort -rn
 }
 
 per_1m() { calc "printf \"%.2f\\n\", ($2 - $1) * 1000000 / $COMMANDS"; }  # CPU-s from $1 to $2, per 1M commands
@@ -190,7 +190,7 @@ RATIO=$(calc "printf \"%.1f\", 100 * $O / $C")
     "median $(median "${TCPU[*]}") [${TCPU[*]}], under the ceiling median $(median "${CEIL_CPU[*]}") [${CEIL_CPU[*]}]"
   echo "what the primaries executed (run $RUNS): under the ceiling $(stats_line "$OUT/commands-ceiling.txt");" \
     "under ours $(stats_line "$OUT/commands-ours.txt")"
-  echo "our CPU-s per 1M commands by thread (run $RUNS; CPU-s, share, thread):"
+  echo "our CPU-s per 1M commands by thread (run $RUNS; CPU-s, share, thread, its share in the kernel):"
   sed 's/^/  /' "$OUT/threads-$RUNS.txt" | head -12
   echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg); exactly-once: ${EXACTLY_ONCE:-on}"
   echo "sample check (source vs cluster): $(cat "$OUT/check-$RUNS.json")"

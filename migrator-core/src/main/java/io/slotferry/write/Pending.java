@@ -96,8 +96,9 @@ final class Pending {
         if (write.transaction()) {
             out.put(MULTI);
         }
-        for (List<byte[]> c : write.commands()) {
-            out.put(c);
+        List<List<byte[]>> commands = write.commands();
+        for (int i = 0; i < commands.size(); i++) { // indexed: no iterator per write (C1 keeps them on the heap)
+            out.put(commands.get(i));
         }
         if (write.transaction()) {
             out.put(EXEC);
@@ -111,8 +112,9 @@ final class Pending {
      */
     private static int heapLength(Write w, int wire) {
         long n = (long) wire + WRITE_OVERHEAD;
-        for (List<byte[]> c : w.commands()) {
-            n += (long) c.size() * ARGUMENT_OVERHEAD;
+        List<List<byte[]>> commands = w.commands();
+        for (int i = 0; i < commands.size(); i++) {
+            n += (long) commands.get(i).size() * ARGUMENT_OVERHEAD;
         }
         if (n > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("a write of " + n + " bytes is too big to send");
@@ -123,8 +125,9 @@ final class Pending {
     /** The RESP length of the write's command(s), MULTI and EXEC included. */
     private static int wireLength(Write w) {
         long n = w.transaction() ? MULTI.length + EXEC.length : 0;
-        for (List<byte[]> c : w.commands()) {
-            n += RespWriter.encodedLength(c);
+        List<List<byte[]>> commands = w.commands();
+        for (int i = 0; i < commands.size(); i++) {
+            n += RespWriter.encodedLength(commands.get(i));
         }
         if (n > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("a write of " + n + " bytes is too big to send");

@@ -35,7 +35,8 @@ public final class RespWriter {
     /** Bytes {@link #command(List)} produces for {@code argv}, computed without encoding. */
     public static long encodedLength(List<byte[]> argv) {
         long n = 1 + digits(argv.size()) + 2;
-        for (byte[] a : argv) {
+        for (int i = 0, size = argv.size(); i < size; i++) { // indexed: no iterator per write (C1 keeps them on the heap)
+            byte[] a = argv.get(i);
             n += 1 + digits(a.length) + 2 + a.length + 2;
         }
         return n;
@@ -44,7 +45,8 @@ public final class RespWriter {
     /** Encodes {@code argv} at {@code buf[at]} (which has room: {@link #encodedLength}); returns the end. */
     public static int encode(List<byte[]> argv, byte[] buf, int at) {
         at = header(buf, at, '*', argv.size());
-        for (byte[] a : argv) {
+        for (int i = 0, size = argv.size(); i < size; i++) {
+            byte[] a = argv.get(i);
             at = header(buf, at, '$', a.length);
             System.arraycopy(a, 0, buf, at, a.length);
             at += a.length;
