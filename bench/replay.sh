@@ -15,7 +15,8 @@
 # Reports ops/s of each (median of RUNS runs, interleaved), ours / ceiling (goal >= 60 %), the time
 # the source took to accept the commands, our peak RSS, the CPU-seconds per 1M commands of our process
 # and of the three cluster primaries (user+sys from /proc/PID/stat, from SIGCONT to the marker; for the
-# ceiling, of the primaries while redis-cli pipes), and a sample comparison source vs cluster.
+# ceiling, of the primaries while redis-cli pipes), what the primaries executed under each (INFO
+# commandstats: the marks' MULTI, SET and EXEC show there), and a sample comparison source vs cluster.
 # See bench/README.md.
 #
 # Environment:
@@ -77,18 +78,34 @@ python3 "$PY" gen --seed "$SEED" --commands "$COMMANDS" --keys "$KEYS" --base-ms
 
 flush_cluster() { local p; for p in "${MASTER_PORTS[@]}"; do ncli "$p" FLUSHALL >/dev/null; done; }
 
-thread_ticks() {  # "tid ticks name" of every thread of PID (user+sys clock ticks so far)
-  local t
-  for t in /proc/"$1"/task/*; do cat "$t/stat" 2>/dev/null || true; done |
-    awk '{ n = $0; sub(/^[0-9]+ \(/, "", n); sub(/\) .*$/, "", n); gsub(/ /, "_", n); r = $0; sub(/^.*\) /, "", r); split(r, f, " "); print $1, f[12] + f[13], n }'
+stats_reset() { local p; for p in "${MASTER_PORTS[@]}"; do ncli "$p" CONFIG RESETSTAT >/dev/null; done; }
+
+stats_take() {  # the primaries' write commands by name (summed; the bench's own probes left out) and input bytes, to $1
+  local p
+  for p in "${MASTER_PORTS[@]}"; do ncli "$p" INFO commandstats; ncli "$p" INFO stats; done | tr -d '\r' |
+    awk -F'[:,=]' '/^cmdstat_/ { n = $1; sub(/^cmdstat_/, "", n); c[n] += $3 }
+      /^total_net_input_bytes:/ { b += $2 }
+      END { for (n in c) if (n !~ /^(config|info|client|echo|exists|ping|cluster|command)/) print n, c[n]; print "input-bytes", b }' |
+    sort -k2 -nr >"$1"
 }
 
-thread_split() {  # CPU-s per 1M commands by thread name (digits folded: GC_Thread#N, ...), between two thread_ticks
+stats_line() {  # "N commands (top 6: name calls ...), B MB in" of a stats_take file
+  awk '$1 == "input-bytes" { b = $2; next } { t += $2; if (++i <= 6) top = top (top == "" ? "" : ", ") $1 " " $2 }
+    END { printf "%d commands (%s), %.1f MB in\n", t, top, b / 1e6 }' "$1"
+}
+
+thread_ticks() {  # "tid ticks name sys_ticks" of every thread of PID (user+sys clock ticks so far, and sys alone)
+  local t
+  for t in /proc/"$1"/task/*; do cat "$t/stat" 2>/dev/null || true; done |
+    awk '{ n = $0; sub(/^[0-9]+ \(/, "", n); sub(/\) .*$/, "", n); gsub(/ /, "_", n); r = $0; sub(/^.*\) /, "", r); split(r, f, " "); print $1, f[12] + f[13], n, f[13] }'
+}
+
+thread_split() {  # CPU-s per 1M commands by thread name (digits folded: GC_Thread#N, ...) and its kernel share, between two thread_ticks
   local tck
   tck=$(getconf CLK_TCK)
-  awk -v t="$tck" -v c="$COMMANDS" 'NR == FNR { a[$1] = $2; next }
-    { n = $3; gsub(/[0-9]+$/, "N", n); sub(/redis:.*/, "redis", n); d[n] += $2 - a[$1]; s += $2 - a[$1] }
-    END { for (n in d) if (d[n] > 0) printf "%6.2f %5.1f%% %s\n", d[n] / t * 1e6 / c, 100 * d[n] / s, n }' "$1" "$2" | sort -rn
+  awk -v t="$tck" -v c="$COMMANDS" 'NR == FNR { a[$1] = $2; b[$1] = $4; next }
+    { n = $3; gsub(/[0-9]+$/, "N", n); sub(/redis:.*/, "redis", n); d[n] += $2 - a[$1]; y[n] += $4 - b[$1]; s += $2 - a[$1] }
+    END { for (n in d) if (d[n] > 0) printf "%6.2f %5.1f%% %s (sys %.0f %%)\n", d[n] / t * 1e6 / c, 100 * d[n] / s, n, 100 * y[n] / d[n] }' "$1" "$2" | sort -rn
 }
 
 per_1m() { calc "printf \"%.2f\\n\", ($2 - $1) * 1000000 / $COMMANDS"; }  # CPU-s from $1 to $2, per 1M commands
@@ -96,12 +113,14 @@ per_1m() { calc "printf \"%.2f\\n\", ($2 - $1) * 1000000 / $COMMANDS"; }  # CPU-
 ceiling_run() {  # prints "ops_per_s target_cpu_s_per_1M"
   local t0 c0 p pids=()
   flush_cluster
+  stats_reset
   c0=$(cpu_s "${NODE_PIDS[@]}")
   t0=$(now)
   for p in "${MASTER_PORTS[@]}"; do
     ncli "$p" --pipe <"$WORK/ceiling-$p.resp" >"$WORK/pipe-$p.log" 2>&1 & pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p" || die "redis-cli --pipe into the cluster failed"; done
+  stats_take "$OUT/commands-ceiling.txt"
   calc "printf \"%.0f \", $COMMANDS / ($(now) - $t0)"
   per_1m "$c0" "$(cpu_s "${NODE_PIDS[@]}")"
 }
@@ -128,6 +147,7 @@ ours_run() {  # prints "ops_per_s source_accept_s peak_rss_mb our_cpu_s_per_1M t
   ncli "$SRC_PORT" --pipe <"$WORK/source.resp" >"$WORK/source-pipe.log" 2>&1 || die "redis-cli --pipe into the source failed"
   t_src=$(since "$t0")
   c0=$(cpu_s "$MIG_PID"); n0=$(cpu_s "${NODE_PIDS[@]}"); thread_ticks "$MIG_PID" >"$WORK/threads0-$1"
+  stats_reset
   t0=$(now)
   kill -CONT "$MIG_PID"
   deadline=$(( $(date +%s) + OURS_TIMEOUT ))
@@ -137,6 +157,7 @@ ours_run() {  # prints "ops_per_s source_accept_s peak_rss_mb our_cpu_s_per_1M t
     sleep 0.02
   done
   t_done=$(now)
+  stats_take "$OUT/commands-ours.txt"
   c1=$(cpu_s "$MIG_PID"); n1=$(cpu_s "${NODE_PIDS[@]}"); thread_ticks "$MIG_PID" >"$WORK/threads1-$1"
   thread_split "$WORK/threads0-$1" "$WORK/threads1-$1" >"$OUT/threads-$1.txt"
   python3 "$PY" check --source "$SRC_PORT" --slots "$WORK/slots.txt" --keys "$KEYS" --sample "$SAMPLE" \
@@ -167,7 +188,9 @@ RATIO=$(calc "printf \"%.1f\", 100 * $O / $C")
   echo "source accepted the backlog (replay paused) in: ${SRC_S[*]} s; our peak RSS: ${RSS[*]} MB"
   echo "CPU-s per 1M commands (user+sys): ours median $(median "${CPU[*]}") [${CPU[*]}]; the primaries while we replay" \
     "median $(median "${TCPU[*]}") [${TCPU[*]}], under the ceiling median $(median "${CEIL_CPU[*]}") [${CEIL_CPU[*]}]"
-  echo "our CPU-s per 1M commands by thread (run $RUNS; CPU-s, share, thread):"
+  echo "what the primaries executed (run $RUNS): under the ceiling $(stats_line "$OUT/commands-ceiling.txt");" \
+    "under ours $(stats_line "$OUT/commands-ours.txt")"
+  echo "our CPU-s per 1M commands by thread (run $RUNS; CPU-s, share, thread, its share in the kernel):"
   sed 's/^/  /' "$OUT/threads-$RUNS.txt" | head -12
   echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg); exactly-once: ${EXACTLY_ONCE:-on}"
   echo "sample check (source vs cluster): $(cat "$OUT/check-$RUNS.json")"

@@ -13,7 +13,10 @@
            that falls behind catches up in batches of up to 1,000); meanwhile the status file
            of a running `migrate run` is read every 100 ms. Prints a JSON summary: target and
            achieved rate, lag_seconds and lag_bytes p50/p99/max over the step, the mean of the
-           last second, and whether the lag stayed bounded.
+           last second, whether the lag stayed bounded, and the writers' CPU-seconds. With
+           --series FILE, every sample is also written there, one line each: epoch seconds,
+           lag_seconds, lag_bytes, the status's own time (to tell a stall of the tool from a
+           status file not renewed).
 
 The writes: SET, INCR, HSET and RPUSH in equal shares over K keys of each kind (lag:s:*,
 lag:c:*, lag:h:*, lag:l:*), each writer cycling through 10,000 pre-encoded commands drawn
@@ -151,16 +154,19 @@ def read_status(path):
     ws = st.get("workers") or []
     if not ws:
         return None
-    return max(w["lag_seconds"] for w in ws), sum(max(0, w["lag_bytes"]) for w in ws)
+    return max(w["lag_seconds"] for w in ws), sum(max(0, w["lag_bytes"]) for w in ws), st.get("time", "")
 
 
 def cmd_step(a):
     procs, counter, failed = start_writers(a, a.rate / a.conns)
     t0 = time.monotonic()
     secs, byts, tail_s, tail_b = [], [], [], []
+    series = open(a.series, "w") if a.series else None
     while any(p.is_alive() for p in procs):
         s = read_status(a.status)
         if s is not None:
+            if series:
+                series.write("%.3f %.3f %d %s\n" % (time.time(), s[0], s[1], s[2]))
             secs.append(s[0])
             byts.append(s[1])
             if time.monotonic() - t0 >= a.seconds - 1:
@@ -168,7 +174,10 @@ def cmd_step(a):
                 tail_b.append(s[1])
         time.sleep(0.1)
     elapsed = time.monotonic() - t0
+    if series:
+        series.close()
     join(procs, failed)
+    writers = os.times()  # the writers, joined: their CPU is this process's children's
     achieved = counter.value / elapsed
     tail_mean_s = sum(tail_s) / len(tail_s) if tail_s else None
     out = {
@@ -177,6 +186,7 @@ def cmd_step(a):
         "lag_bytes_p50": pct(byts, 0.5), "lag_bytes_p99": pct(byts, 0.99), "lag_bytes_max": max(byts) if byts else None,
         "lag_s_last_second": tail_mean_s,
         "lag_bytes_last_second": round(sum(tail_b) / len(tail_b)) if tail_b else None,
+        "writers_cpu_s": round(writers.children_user + writers.children_system, 2),
     }
     # bounded: the lag at the end of the step is under a second and the writers kept their pace
     out["bounded"] = bool(secs) and tail_mean_s is not None and tail_mean_s < 1.0 and achieved >= 0.9 * a.rate
@@ -203,6 +213,7 @@ def main():
         if name == "step":
             p.add_argument("--rate", type=float, required=True)
             p.add_argument("--status", required=True)
+            p.add_argument("--series", help="write every status sample to this file")
         p.set_defaults(fn=fn)
     check_parser(sub, cmd_check)
     a = ap.parse_args()

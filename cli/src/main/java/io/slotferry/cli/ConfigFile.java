@@ -21,7 +21,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * defaults of any command; options on the command line override it. Top-level keys apply to every command
  * that has that option; a key named after a command ({@code run:}, {@code verify:}) holds options for that
  * command only. A key no command knows is refused, and so is any key that looks like a secret (password,
- * token, secret): secrets come only from the environment or from files ({@code --target-password-file}).
+ * token, secret): secrets come only from the environment or from files ({@code --target-password-file}). A
+ * repeatable option takes a YAML list ({@code source: [redis://a:6379, redis://b:6379]}).
  *
  * <pre>
  * source: twemproxy:/etc/slotferry/nutcracker.yml
@@ -68,8 +69,56 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
             ConfigFile config = new ConfigFile(file);
             config.read(cl);
             cl.setDefaultValueProvider(config);
+            rest = config.repeated(cl, rest);
         }
         return rest.toArray(new String[0]);
+    }
+
+    /**
+     * A default value is one string, so a repeatable option without a comma split ({@code source}, {@code include},
+     * {@code exclude}) cannot take a list from the provider: a YAML list for such an option of the command being run
+     * becomes the option given once per item, unless the command line gives the option itself (it overrides the
+     * file, list and all). The command is found by its names at the start of {@code args} ({@code rdb dump}).
+     */
+    private List<String> repeated(CommandLine cl, List<String> args) {
+        CommandLine command = cl;
+        for (String a : args) {
+            if (command.getSubcommands().containsKey(a)) {
+                command = command.getSubcommands().get(a);
+            } else if (!a.startsWith("-")) {
+                break;
+            }
+        }
+        int end = args.indexOf("--");
+        List<String> given = end < 0 ? args : args.subList(0, end);
+        List<String> added = new ArrayList<>();
+        for (OptionSpec option : command.getCommandSpec().options()) {
+            JsonNode value = configured(command.getCommandSpec().name(), option);
+            if (value == null || !value.isArray() || !option.isMultiValue() || !option.splitRegex().isEmpty()
+                    || given.stream().anyMatch(a -> List.of(option.names()).stream().anyMatch(n -> a.equals(n) || a.startsWith(n + "=")))) {
+                continue;
+            }
+            value.forEach(v -> {
+                added.add(option.longestName());
+                added.add(v.asText());
+            });
+        }
+        List<String> out = new ArrayList<>(given);
+        out.addAll(added);
+        if (end >= 0) {
+            out.addAll(args.subList(end, args.size()));
+        }
+        return out;
+    }
+
+    /** The file's value for {@code option} of {@code command}: its own mapping first, then the top level. */
+    private JsonNode configured(String command, OptionSpec option) {
+        if (!option.longestName().startsWith("--")) {
+            return null;
+        }
+        String key = option.longestName().substring(2);
+        Map<String, JsonNode> own = perCommand.getOrDefault(command, Map.of());
+        return own.containsKey(key) ? own.get(key) : common.get(key);
     }
 
     private void read(CommandLine cl) {
@@ -116,21 +165,22 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
 
     @Override
     public String defaultValue(ArgSpec arg) {
-        if (!(arg instanceof OptionSpec option) || !option.longestName().startsWith("--")) {
+        if (!(arg instanceof OptionSpec option)) {
             return null;
         }
-        String key = option.longestName().substring(2);
-        Map<String, JsonNode> own = perCommand.getOrDefault(arg.command().name(), Map.of());
-        JsonNode value = own.containsKey(key) ? own.get(key) : common.get(key);
+        JsonNode value = configured(arg.command().name(), option);
         if (value == null || value.isNull()) {
             return null;
         }
         if (value.isArray()) {
+            if (option.isMultiValue() && option.splitRegex().isEmpty()) {
+                return null; // given once per item on the command line (repeated)
+            }
             List<String> items = new ArrayList<>();
             value.forEach(v -> items.add(v.asText()));
             if (items.size() > 1 && option.splitRegex().isEmpty()) {
-                throw new CommandLine.ParameterException(arg.command().commandLine(), "--config " + file + ": '" + key
-                        + "' takes one value there; give the others on the command line");
+                throw new CommandLine.ParameterException(arg.command().commandLine(), "--config " + file + ": '"
+                        + option.longestName().substring(2) + "' takes one value; a list only for a repeatable option");
             }
             return String.join(",", items);
         }

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * Key filters (a picocli mixin of {@code migrate run}, {@code migrate verify} and {@code migrate rdb dump}):
+ * Key filters (a picocli mixin of {@code migrate run}, {@code migrate plan}, {@code migrate verify} and {@code migrate rdb dump}):
  * which source keys are copied, compared or dumped. Databases are chosen by {@code --db-map}. docs/running.md
  * ("Filters") states how they apply to the snapshot, to each replicated command and to verify.
  */

@@ -1,5 +1,6 @@
 package io.slotferry.cli;
 
+import io.slotferry.replication.scan.ScanFollow;
 import io.slotferry.source.Fleet;
 import io.slotferry.source.SyncFrom;
 import java.io.IOException;
@@ -22,7 +23,8 @@ public final class FleetOptions {
                 "  scan:redis://[user@]host:port, scan:rediss://...  one instance copied by SCAN + DUMP/PTTL, for a",
                 "                                          user without SYNC/PSYNC: a walk, not exact under concurrent",
                 "                                          writes; changes followed after it only when the source's",
-                "                                          notify-keyspace-events announces them (docs/replication.md)",
+                "                                          notify-keyspace-events announces them (--scan-notifications;",
+                "                                          docs/replication.md)",
                 "  rdb:PATH                                an RDB file, plain or .gz/.bz2/.xz (run, plan)",
                 "  rdb:-                                   an RDB file on standard input (run, plan)",
                 "Examples: --source twemproxy:/etc/nutcracker.yml   --source codis:http://10.0.0.9:18080"})
@@ -37,8 +39,16 @@ public final class FleetOptions {
                 "Example: --sync-from master"})
     SyncFrom syncFrom;
 
+    @Option(names = "--scan-notifications", paramLabel = "WHEN", defaultValue = "auto",
+            description = {"For scan: sources, whether changes after the walk are followed by keyspace notifications:",
+                "auto (the default: when CONFIG GET notify-keyspace-events shows the classes AE needs), trust (also",
+                "when CONFIG GET is refused, e.g. a managed service that sets notify-keyspace-events in its own",
+                "parameters: you vouch they are on, or changes go unseen), off (one walk).",
+                "Example: --scan-notifications trust"})
+    ScanFollow scanFollow;
+
     /** Every instance the {@code --source} values name (Twemproxy backends, Codis groups, URIs, files). */
     Fleet discover(Duration timeout) throws IOException {
-        return sourceOptions.discover(sources, timeout, syncFrom);
+        return sourceOptions.discover(sources, timeout, syncFrom, scanFollow);
     }
 }

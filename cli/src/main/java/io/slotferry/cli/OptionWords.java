@@ -4,6 +4,7 @@ import io.slotferry.load.LoadMode;
 import io.slotferry.load.OnExisting;
 import io.slotferry.replay.CrossSlotScripts;
 import io.slotferry.replay.FlushPolicy;
+import io.slotferry.replication.scan.ScanFollow;
 import io.slotferry.source.SyncFrom;
 import io.slotferry.verify.VerifyMode;
 import io.slotferry.write.DataErrorPolicy;
@@ -33,6 +34,7 @@ final class OptionWords<E extends Enum<E>> implements CommandLine.ITypeConverter
         register(line, DataErrorPolicy.class);
         register(line, OnExisting.class);
         register(line, SyncFrom.class);
+        register(line, ScanFollow.class);
         register(line, OnOff.class);
         register(line, VerifyMode.class);
     }

@@ -1,5 +1,6 @@
 package io.slotferry.cli;
 
+import io.slotferry.filter.KeyFilter;
 import io.slotferry.load.OnExisting;
 import io.slotferry.migration.Finding;
 import io.slotferry.migration.Preflight;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Option;
             "write rate and snapshot time, keys per database (is --db-map needed?), the biggest sampled keys;",
             "for the target its cluster state, free memory per primary against its share of the sources' data,",
             "and whether the ACL user may run every command the run sends (ACL DRYRUN); for Codis, that no slot",
-            "migration is pending. Each finding is OK, WARN or FAIL with what to do.",
+            "migration is pending. With the run's --include/--exclude/--types, the target's memory is checked",
+            "against the share of each source the filters keep (a sample of 2,000 keys, weighed by MEMORY USAGE).",
+            "Each finding is OK, WARN or FAIL with what to do.",
             "",
             "Example:  MIGRATE_TARGET_PASSWORD=... migrate plan --source twemproxy:/etc/nutcracker.yml \\",
             "            --target rediss://slotferry@clustercfg.my-cache.example.com:6379 --target-cacert ca.pem",
@@ -41,6 +44,9 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Mixin
     TargetOptions targetOptions;
+
+    @Mixin
+    FilterOptions filterOptions;
 
     @Option(names = "--db-map", paramLabel = "MAP",
             description = "The --db-map the run will use (only:0, prefix, merge); without it, keys outside db 0 are a FAIL.")
@@ -68,11 +74,12 @@ public final class PlanCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
         }
+        KeyFilter filter = filterOptions.filter(spec);
         List<Finding> findings;
         try {
             Fleet sources = fleetOptions.discover(Duration.ofSeconds(10));
             findings = Preflight.check(sources, targetOptions.endpoint(), Duration.ofSeconds(10), dbMap != null, bigValueBytes,
-                    onExisting);
+                    onExisting, filter);
         } catch (DiscoveryException e) {
             findings = List.of(new Finding(Finding.Level.FAIL, "sources", e.getMessage(), "fix the fleet's state or the --source values"));
         } catch (IllegalArgumentException e) {

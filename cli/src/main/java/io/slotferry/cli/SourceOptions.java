@@ -4,6 +4,7 @@ import io.slotferry.resp.RedisEndpoint;
 import io.slotferry.resp.TlsTrust;
 import io.slotferry.source.Discovery;
 import io.slotferry.source.Fleet;
+import io.slotferry.replication.scan.ScanFollow;
 import io.slotferry.source.SyncFrom;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,9 +58,9 @@ public final class SourceOptions {
     }
 
     /** Every instance the {@code --source} values name (Twemproxy backends, Codis groups, URIs, files). */
-    public Fleet discover(List<String> values, Duration timeout, SyncFrom syncFrom) throws IOException {
+    public Fleet discover(List<String> values, Duration timeout, SyncFrom syncFrom, ScanFollow scanFollow) throws IOException {
         // Twemproxy and Codis backends: plain TCP (neither proxy speaks TLS to them), the shared password.
         RedisEndpoint backends = new RedisEndpoint("backend", 6379, null, null, password());
-        return Discovery.discover(values, new Discovery.Options(this::endpoint, backends, syncFrom, timeout));
+        return Discovery.discover(values, new Discovery.Options(this::endpoint, backends, syncFrom, timeout, scanFollow));
     }
 }

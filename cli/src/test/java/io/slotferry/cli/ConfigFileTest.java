@@ -53,6 +53,33 @@ class ConfigFileTest {
     }
 
     @Test
+    void aRepeatableOptionTakesAListWhichTheCommandLineReplacesWhole() throws Exception {
+        String yaml = """
+                source: [ "redis://10.0.0.1:6379", "redis://10.0.0.2:6379" ]
+                target: rediss://slotferry@cache.example.com:6379
+                run:
+                  include: [ "user:*", "re:session:[0-9]+" ]
+                  exclude: [ "user:*:cache" ]
+                """;
+        RunCommand run = parseRun(yaml, "run");
+        assertEquals(List.of("redis://10.0.0.1:6379", "redis://10.0.0.2:6379"), run.fleetOptions.sources);
+        assertEquals(List.of("user:*", "re:session:[0-9]+"), run.filters.include);
+        assertEquals(List.of("user:*:cache"), run.filters.exclude);
+
+        run = parseRun(yaml, "run", "--include=order:*", "--source", "redis://10.0.0.3:6379");
+        assertEquals(List.of("redis://10.0.0.3:6379"), run.fleetOptions.sources, "the command line wins, list and all");
+        assertEquals(List.of("order:*"), run.filters.include);
+        assertEquals(List.of("user:*:cache"), run.filters.exclude);
+    }
+
+    @Test
+    void aListForAnOptionThatTakesOneValueIsRefused() {
+        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
+                () -> parseRun("run:\n  state-dir: [ /a, /b ]\n", "run"));
+        assertTrue(e.getMessage().contains("'state-dir' takes one value"), e.getMessage());
+    }
+
+    @Test
     void aSecretInTheFileIsRefused() {
         CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
                 () -> parseRun("target-password: hunter2\n", "run"));

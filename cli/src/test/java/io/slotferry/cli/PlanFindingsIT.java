@@ -28,7 +28,8 @@ import redis.clients.jedis.Pipeline;
  * Each {@code migrate plan} finding that needs a server in a particular state, forced and asserted with its level
  * and its advice: a backlog too small for the write rate, a replica output buffer the snapshot would overflow, a
  * target without room for the data, a target user missing a permission (ACL DRYRUN), a Codis dashboard with a
- * pending slot action (the HTTP stand-in: a real dashboard is in CodisRealIT).
+ * pending slot action (the HTTP stand-in: a real dashboard is in CodisRealIT), a target with room for what the
+ * key filters keep only.
  */
 @ExtendWith(RealServers.class)
 class PlanFindingsIT {
@@ -108,6 +109,43 @@ class PlanFindingsIT {
             assertEquals(1, plan("--source", source.uri(), "--target", target.uri()), out.toString());
             assertFinding("FAIL", "expects about [^\\n]* \\(100% of the slots\\) with [^\\n]* free of",
                     "scale the target up, or out, before the run");
+        }
+    }
+
+    @Test
+    void theTargetIsCheckedForTheShareOfTheSourceTheFiltersKeep() throws Exception {
+        try (StandaloneRedis source = StandaloneRedis.start(); StandaloneRedis target = StandaloneRedis.start()) {
+            try (Jedis s = source.jedis(); Jedis t = target.jedis()) {
+                java.util.Random random = new java.util.Random(20261207);
+                Pipeline p = s.pipelined();
+                for (int i = 0; i < 5000; i++) { // a fifth kept strings, the rest left out by name or by type
+                    int kind = random.nextInt(10);
+                    String value = "v".repeat(900 + random.nextInt(200));
+                    if (kind < 2) {
+                        p.set("keep:" + i, value);
+                    } else if (kind < 3) {
+                        p.hset("keep:" + i, java.util.Map.of("f", value));
+                    } else {
+                        p.set("drop:" + i, value);
+                    }
+                }
+                p.sync();
+                long used = Long.parseLong(t.info("memory").replaceAll("(?s).*\\bused_memory:(\\d+).*", "$1"));
+                t.configSet("maxmemory", Long.toString(used + 3_000_000));
+            }
+            assertEquals(1, plan("--source", source.uri(), "--target", target.uri()), out.toString());
+            assertFinding("FAIL", "expects about [^\\n]* \\(100% of the slots\\) with [^\\n]* free of",
+                    "scale the target up, or out, before the run");
+
+            out.getBuffer().setLength(0);
+            assertEquals(0, plan("--source", source.uri(), "--target", target.uri(), "--include", "keep:*", "--types", "string"),
+                    out.toString());
+            java.util.regex.Matcher m = Pattern.compile("(?m)^OK +[^\\n]*: the filters \\(--include 'keep:\\*' --types string\\) keep"
+                    + " (\\d+) of 2000 sampled keys of db 0 \\(([0-9.]+) % of their memory\\): the target is checked for about")
+                    .matcher(out.toString());
+            assertTrue(m.find(), out.toString());
+            double percent = Double.parseDouble(m.group(2));
+            assertTrue(percent > 14 && percent < 26, "about a fifth of the sampled memory is kept: " + percent);
         }
     }
 

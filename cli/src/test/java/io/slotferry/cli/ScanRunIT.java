@@ -189,6 +189,41 @@ class ScanRunIT {
         }
     }
 
+    @Test
+    void aUserThatMayNotReadTheConfigFollowsChangesOnlyWhenTheOperatorTrustsTheNotifications(RedisClusterFixture cluster)
+            throws Exception {
+        cluster.flushAll();
+        try (StandaloneRedis source = StandaloneRedis.start()) {
+            try (Jedis j = source.jedis()) {
+                new Dataset(19L).write(j, 0, 5);
+                j.configSet("notify-keyspace-events", "AE"); // set by the service's own parameters, as on ElastiCache
+                j.aclSetUser(USER, "reset", "on", ">" + PASSWORD, "~*", "&*", "+@all", "-sync", "-psync", "-replconf", "-config");
+            }
+            Path status = dir.resolve("status.json");
+            String[] args = args("run", source, cluster, "--state-dir", dir.resolve("state").toString(),
+                    "--status-file", status.toString(), "--progress-interval", "200ms", "--scan-notifications", "trust");
+            try (MigrateProcess run = MigrateProcess.start(dir.resolve("run.log"), Map.of(), args)) {
+                Await.until("following changes", Duration.ofSeconds(60), () -> phase(status).equals("STREAMING"));
+                try (Jedis j = source.jedis()) {
+                    j.set("after:walk", "followed");
+                    j.del(j.randomKey());
+                }
+                Await.until("the target equal to the source", Duration.ofSeconds(30),
+                        () -> differences(source, cluster).isEmpty(), () -> differences(source, cluster) + "\n" + run.output());
+                assertEquals(0, run.terminate(30), run.output());
+                assertTrue(run.output().contains("following changes by keyspace notifications"), run.output());
+            }
+
+            out.getBuffer().setLength(0);
+            assertEquals(0, migrate(args("plan", source, cluster)), out.toString());
+            assertTrue(out.toString().contains("changes after the walk are not followed: CONFIG GET notify-keyspace-events answered"
+                    + " NOPERM") && out.toString().contains("--scan-notifications trust follows them"), out.toString());
+            out.getBuffer().setLength(0);
+            migrate(args("plan", source, cluster, "--scan-notifications", "trust"));
+            assertTrue(out.toString().contains("keyspace notifications name every changed key"), out.toString());
+        }
+    }
+
     /** How the cluster differs from the source (at most 20 lines). */
     private static List<String> differences(StandaloneRedis source, RedisClusterFixture cluster) {
         List<String> out = KeyspaceView.differences(keys(source), KeyspaceView.ofCluster(cluster), 1500);

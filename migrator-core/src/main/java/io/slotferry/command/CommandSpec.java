@@ -2,6 +2,7 @@ package io.slotferry.command;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
@@ -81,7 +82,8 @@ public record CommandSpec(String name, int arity, Set<String> flags, int firstKe
             }
             return keys;
         }
-        for (KeySpec spec : keySpecs) {
+        for (int s = 0; s < keySpecs.size(); s++) { // indexed: no iterator per command (C1 keeps them on the heap)
+            KeySpec spec = keySpecs.get(s);
             if (spec.incomplete()) {
                 throw new UndeterminedKeysException(name, "key spec " + spec + " is incomplete");
             }
@@ -138,6 +140,33 @@ public record CommandSpec(String name, int arity, Set<String> flags, int firstKe
                 throw new UndeterminedKeysException(name, "key index " + i + " outside the " + argv.size() + " arguments");
             }
             keys.add(new KeyRef(i, written));
+        }
+    }
+
+    /**
+     * The keys of every call that passes the arity check, when they do not depend on the arguments: each
+     * key spec begins at an index and covers a fixed range below the minimum arity (SET, INCR, HSET,
+     * RPUSH...: key 1), or the legacy first/last/step do so without movable keys. The replayer asks once
+     * per command and reuses the list instead of evaluating the specs for each call; null when the keys
+     * depend on the arguments (a keyword, a key count, a range to the end) or cannot be determined.
+     */
+    public List<KeyRef> fixedKeys() {
+        if (keySpecs.isEmpty()) {
+            if (movableKeys() || firstKey <= 0 || lastKey < 0) {
+                return null;
+            }
+        }
+        for (KeySpec spec : keySpecs) {
+            if (!(spec.beginSearch() instanceof KeySpec.Index) || !(spec.findKeys() instanceof KeySpec.Range r) || r.lastKey() < 0) {
+                return null;
+            }
+        }
+        // fixed positions: what they give for the shortest call they give for every call
+        List<byte[]> shortest = Collections.nCopies(arity > 0 ? arity : -arity, new byte[0]);
+        try {
+            return List.copyOf(keys(shortest));
+        } catch (UndeterminedKeysException e) {
+            return null; // a key beyond the shortest call, an incomplete spec: evaluated per call
         }
     }
 

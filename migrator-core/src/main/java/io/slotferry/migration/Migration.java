@@ -241,9 +241,9 @@ public final class Migration {
     private void publish(RunStatus status, MigrationMeters meters, Consumer<RunStatus> onStatus) throws IOException {
         latest.set(status);
         meters.update(status);
-        StateDirectory.writeAtomically(state.statusFile(), status);
+        StateDirectory.replaceStatus(state.statusFile(), status);
         if (options.statusFile() != null) {
-            StateDirectory.writeAtomically(options.statusFile(), status);
+            StateDirectory.replaceStatus(options.statusFile(), status);
         }
         onStatus.accept(status);
     }

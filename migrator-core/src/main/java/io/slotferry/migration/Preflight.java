@@ -1,5 +1,6 @@
 package io.slotferry.migration;
 
+import io.slotferry.filter.KeyFilter;
 import io.slotferry.metrics.ByteCount;
 import io.slotferry.resp.KeyText;
 import io.slotferry.resp.RedisConnection;
@@ -44,10 +45,12 @@ public final class Preflight {
             List.of("SCRIPT", "LOAD", "return 1"), List.of("CLUSTER", "SLOTS"), List.of("INFO", "server"));
 
     private final Duration timeout;
+    private final KeyFilter filter;
     private final List<Finding> findings = new ArrayList<>();
 
-    private Preflight(Duration timeout) {
+    private Preflight(Duration timeout, KeyFilter filter) {
         this.timeout = timeout;
+        this.filter = filter;
     }
 
     /**
@@ -58,16 +61,18 @@ public final class Preflight {
      */
     public static List<Finding> check(Fleet fleet, RedisEndpoint target, Duration timeout, boolean dbMapChosen,
             long bigValueBytes) throws InterruptedException {
-        return check(fleet, target, timeout, dbMapChosen, bigValueBytes, io.slotferry.load.OnExisting.FAIL);
+        return check(fleet, target, timeout, dbMapChosen, bigValueBytes, io.slotferry.load.OnExisting.FAIL, KeyFilter.NONE);
     }
 
     /**
      * Runs every check, also what the target already holds against {@code onExisting}, and the instances' overlaps
      * (the latter two only when the target answered: an unreachable target is said once, not after three waits).
+     * With an active {@code filter} the target's memory is checked against the share of each live source the
+     * filter keeps, estimated from a sample ({@link KeptShare}).
      */
     public static List<Finding> check(Fleet fleet, RedisEndpoint target, Duration timeout, boolean dbMapChosen,
-            long bigValueBytes, io.slotferry.load.OnExisting onExisting) throws InterruptedException {
-        Preflight p = new Preflight(timeout);
+            long bigValueBytes, io.slotferry.load.OnExisting onExisting, KeyFilter filter) throws InterruptedException {
+        Preflight p = new Preflight(timeout, filter);
         for (CodisDashboard d : fleet.dashboards()) {
             p.codis(d);
         }
@@ -141,7 +146,7 @@ public final class Preflight {
             outputBuffer(c, name, rate, used);
             databases(live.endpoint(), name, dbMapChosen);
             bigKeys(c, name, bigValueBytes);
-            return used;
+            return kept(c, name, used);
         } catch (IOException e) {
             findings.add(Finding.fail(name, "unreachable: " + e.getMessage(),
                     FailureHint.source(e, "MIGRATE_SOURCE_PASSWORD or --source-password-file")));
@@ -178,7 +183,7 @@ public final class Preflight {
                     + " stays on the target unless a keyspace notification says so",
                     "stop the writers, let the copy catch up (or run again), then migrate verify; the run never reports"
                             + " ready_for_cutover"));
-            String unfollowed = KeyspaceEvents.unavailable(c);
+            String unfollowed = KeyspaceEvents.unavailable(c, scan.follow());
             findings.add(unfollowed == null
                     ? Finding.ok(name, "keyspace notifications name every changed key: changes after the walk are followed"
                             + " (a lost subscription walks again)")
@@ -186,11 +191,31 @@ public final class Preflight {
                             "for a one-off copy of data nobody writes that is fine; to follow changes, the operator sets"
                                     + " notify-keyspace-events AE on the source (slotferry never does)"));
             databases(scan.endpoint(), name, dbMapChosen);
-            return Info.number(Info.read(c, "memory"), "used_memory", 0);
+            return kept(c, name, Info.number(Info.read(c, "memory"), "used_memory", 0));
         } catch (IOException e) {
             findings.add(Finding.fail(name, "unreachable: " + e.getMessage(),
                     FailureHint.source(e, "MIGRATE_SOURCE_PASSWORD or --source-password-file")));
             return 0;
+        }
+    }
+
+    /** The part of a source's {@code used} memory the filter keeps (all of it without a filter), said as a finding. */
+    private long kept(RedisConnection c, String name, long used) {
+        if (!filter.active()) {
+            return used;
+        }
+        try {
+            KeptShare share = KeptShare.sample(c, filter);
+            long expected = (long) (used * share.fraction());
+            findings.add(Finding.ok(name, String.format(Locale.ROOT, "the filters (%s) keep %d of %d sampled keys of db 0"
+                    + " (%.1f %% of their %s): the target is checked for about %s of %s", filter.describe(), share.kept(),
+                    share.sampled(), 100 * share.fraction(), share.weighed() ? "memory" : "count", ByteCount.format(expected),
+                    ByteCount.format(used))));
+            return expected;
+        } catch (IOException e) {
+            findings.add(Finding.warn(name, "the filters' share cannot be sampled (" + e.getMessage() + "): the target is"
+                    + " checked for the whole source", "let the source user run SCAN, TYPE and MEMORY USAGE for a closer estimate"));
+            return used;
         }
     }
 

@@ -81,7 +81,7 @@ final class ScanCopy {
         ScanCopy copy = new ScanCopy(source, sink, target, options, stats, stop);
         String unavailable;
         try (RedisConnection c = RedisConnection.open(source.endpoint(), CONNECT)) {
-            unavailable = KeyspaceEvents.unavailable(c);
+            unavailable = KeyspaceEvents.unavailable(c, source.follow());
         }
         if (unavailable != null) {
             LOG.log(Level.INFO, "{0}: one walk; changes after it are not followed: {1}", new Object[] {source.name(), unavailable});

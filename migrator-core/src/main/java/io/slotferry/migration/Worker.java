@@ -1,5 +1,6 @@
 package io.slotferry.migration;
 
+import io.slotferry.checkpoint.BackgroundSaves;
 import io.slotferry.checkpoint.Checkpoint;
 import io.slotferry.checkpoint.RunIdentity;
 import io.slotferry.checkpoint.StateDirectory;
@@ -47,6 +48,8 @@ import java.util.logging.Logger;
  * <p>A live worker checkpoints what the target acknowledged (at most every second, at each phase
  * change and on stop); started again over the same {@link StateDirectory} it resumes with
  * {@code PSYNC replid applied+1}, and loads a snapshot again only when the source refuses that.
+ * While it streams, its checkpoints are saved by a thread of their own ({@link BackgroundSaves}): the
+ * stream goes on during their fsync, and waits only when a write would pass the submit limit on disk.
  *
  * <p>Each worker writes through its own {@link ClusterWriter}: workers never wait on each other,
  * and each one's applied offset covers its own writes only.
@@ -79,8 +82,10 @@ public final class Worker {
     private volatile Throwable failure;
     private volatile int fullSyncs;
     private volatile int partialResyncs;
-    /** The submit limit of the last checkpoint written (see {@link Checkpoint#submitLimit()}). */
+    /** The submit limit of the last checkpoint asked for (see {@link Checkpoint#submitLimit()}). */
     private long submitLimit = -1;
+    /** Saves a live worker's checkpoints (null otherwise). */
+    private BackgroundSaves saves;
     /** Up to where the run before this one may have sent writes: set when resuming from its checkpoint. */
     private long resumedFrom = -1;
 
@@ -256,8 +261,10 @@ public final class Worker {
              MasterTtlReads ttls = ttlReads != null ? ttlReads : MasterTtlReads.ofSource(live.endpoint());
              StreamFilter streamFilter = new StreamFilter(filter, replayOptions.dbMapping(), target.capabilities(),
                      replayOptions.ttlGraceMillis(), live.endpoint());
-             Replica r = connect(live, ReplicaOptions.defaults(spool).withSnapshotFile(true).withFollowedTransfer(true))) {
+             Replica r = connect(live, ReplicaOptions.defaults(spool).withSnapshotFile(true).withFollowedTransfer(true));
+             BackgroundSaves bgSaves = new BackgroundSaves(state, live.name())) {
             replica = r;
+            saves = bgSaves;
             LoadSummary summary = null;
             StreamReplayer replay = null;
             long released = System.nanoTime();
@@ -271,16 +278,18 @@ public final class Worker {
                     e = r.poll(200);
                 }
                 if (e instanceof ReplicationEvent.Command c) {
-                    if (c.endOffset() > submitLimit) {
-                        // written before the write is sent: a crash then knows how far the target may hold writes
+                    if (c.endOffset() > submitLimit - SUBMIT_MARGIN / 2) {
+                        // raised half a margin ahead, saved in the background while the stream goes on
                         submitLimit = Math.max(c.endOffset(), r.receivedOffset()) + SUBMIT_MARGIN;
-                        checkpoint(live, r, replay);
+                        checkpoint(live, r, replay, false);
                     }
+                    // on disk before the write is sent: a crash then knows how far the target may hold writes
+                    saves.awaitSubmitLimit(c.endOffset());
                     replay.apply(c);
                     submitted(c, r, replay);
                 } else if (e instanceof ReplicationEvent.SnapshotBegin b) {
                     phase = Phase.SNAPSHOT;
-                    state.save(Checkpoint.snapshot(live.name(), b.replid(), b.offset()));
+                    saves.saveNow(Checkpoint.snapshot(live.name(), b.replid(), b.offset()));
                 } else if (e instanceof ReplicationEvent.SnapshotFile f) {
                     if (streamWriter != null) {
                         LOG.log(Level.WARNING, "{0}: the source forced a new full sync; its snapshot is loaded again over"
@@ -328,7 +337,7 @@ public final class Worker {
                     replay.startAt(offset);
                     replayer = replay;
                     phase = Phase.STREAMING;
-                    checkpoint(live, r, replay);
+                    checkpoint(live, r, replay, true);
                     if (snapshotOnly) {
                         stopping = true;
                     }
@@ -341,14 +350,14 @@ public final class Worker {
                     acknowledge(r, replay);
                     if (now - checkpointed > CHECKPOINT_NANOS) {
                         checkpointed = now;
-                        checkpoint(live, r, replay);
+                        checkpoint(live, r, replay, false);
                     }
                 }
             }
             if (replay != null) {
                 replay.drain();
                 acknowledge(r, replay);
-                checkpoint(live, r, replay);
+                checkpoint(live, r, replay, true);
             }
             return summary != null ? summary : new LoadSummary(0, ChecksumStatus.ABSENT, stats.snapshot());
         } finally {
@@ -384,12 +393,19 @@ public final class Worker {
         progress.measureLag(applied, r::oldestWaitingSince);
     }
 
-    private void checkpoint(SourceSpec.Live live, Replica r, StreamReplayer replay) throws IOException {
+    /** Asks for a streaming checkpoint; {@code wait}: returns once it is on disk (phase changes, stop). */
+    private void checkpoint(SourceSpec.Live live, Replica r, StreamReplayer replay, boolean wait)
+            throws IOException, InterruptedException {
         long applied = replay.appliedOffset();
         progress.acknowledged(applied);
         submitLimit = Math.max(submitLimit, r.receivedOffset() + SUBMIT_MARGIN);
-        state.save(Checkpoint.streaming(live.name(), r.replicationId(), r.receivedOffset(), applied, progress.appliedDb(),
-                submitLimit));
+        Checkpoint c = Checkpoint.streaming(live.name(), r.replicationId(), r.receivedOffset(), applied, progress.appliedDb(),
+                submitLimit);
+        if (wait) {
+            saves.saveNow(c);
+        } else {
+            saves.save(c);
+        }
     }
 
     /** The snapshot's scripts: cached bodies for EVALSHA, function libraries loaded on every primary. */

@@ -57,6 +57,8 @@ public final class AppliedMarks {
     private long barrier = -1;
     /** The barrier mark as read when the stream started: what the last run completed. */
     private long loadedBarrier = -1;
+    /** The highest of the marks as read when the stream started: writes above it were not applied by the last run. */
+    private long loadedMax = -1;
     private long reapplyUpTo = -1;
     /** The replication id {@link #valuePrefix} was built for ({@code REPLID:} as bytes). */
     private String valueId;
@@ -92,6 +94,7 @@ public final class AppliedMarks {
         Arrays.fill(marks, -1);
         barrier = -1;
         loadedBarrier = -1;
+        loadedMax = -1;
         if (!active()) {
             return;
         }
@@ -121,6 +124,10 @@ public final class AppliedMarks {
         }
         barrier = offsetOf(nodes.call(HashSlot.of(barrierKey), List.of(GET, barrierKey)), id, "the barrier mark");
         loadedBarrier = barrier;
+        for (long m : marks) {
+            loadedMax = Math.max(loadedMax, m);
+        }
+        loadedMax = Math.max(loadedMax, loadedBarrier);
     }
 
     /**
@@ -131,7 +138,8 @@ public final class AppliedMarks {
      * must not be taken for applied.
      */
     boolean applied(int slot, long offset) {
-        return offset <= Math.max(marks[slot], loadedBarrier);
+        // past every mark read (the whole stream once the restart's overlap is behind): no look at the slot's
+        return offset <= loadedMax && offset <= Math.max(marks[slot], loadedBarrier);
     }
 
     /** True when the target already holds the operation on a drained writer at {@code position}. */

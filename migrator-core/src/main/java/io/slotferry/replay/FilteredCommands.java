@@ -57,7 +57,7 @@ final class FilteredCommands {
 
     /** A script call's keys through the filter (a script may write any of its keys, of any type); null: run it. */
     List<Step> script(ReplicationEvent.Command c, Transaction transaction) throws IOException, ReplayException {
-        CommandSpec spec = table.known(c.name(), c.argv());
+        CommandSpec spec = table.known(c.argv());
         if (spec == null) {
             return null; // ScriptCall names the problem
         }

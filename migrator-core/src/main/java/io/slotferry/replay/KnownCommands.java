@@ -2,6 +2,8 @@ package io.slotferry.replay;
 
 import io.slotferry.command.CommandSpec;
 import io.slotferry.command.CommandTable;
+import io.slotferry.command.KeyRef;
+import io.slotferry.command.UndeterminedKeysException;
 import io.slotferry.resp.Ascii;
 import java.util.HashMap;
 import java.util.List;
@@ -10,57 +12,73 @@ import java.util.Optional;
 
 /**
  * The command table as the replayer asks it, on every command's path: entries remembered by command
- * name for commands without subcommands. Used by the worker's thread only.
+ * name for commands without subcommands, found by the name's bytes as the stream spells them (no String
+ * and no upper-casing per command), with their keys when these do not depend on the arguments. Used by
+ * the worker's thread only.
  */
 final class KnownCommands {
     private final CommandTable table;
-    private final Map<String, CommandSpec> specs = new HashMap<>();
-    private final SpecsByName byName = new SpecsByName();
+    private final Map<String, Entry> byUpperName = new HashMap<>();
+    private final CommandNames<Entry> byName = new CommandNames<>();
+
+    /**
+     * A table entry and, for a command remembered by name whose keys sit at fixed positions
+     * ({@link CommandSpec#fixedKeys}), those keys: the same list for every call.
+     */
+    record Entry(CommandSpec spec, List<KeyRef> fixedKeys) {
+        /** The keys of {@code argv}, a call of this entry whose arity was checked. */
+        List<KeyRef> keys(List<byte[]> argv) throws UndeterminedKeysException {
+            return fixedKeys != null ? fixedKeys : spec.keys(argv);
+        }
+    }
 
     KnownCommands(CommandTable table) {
         this.table = table;
     }
 
     /** The table entry of {@code argv}; a command the table does not know stops the worker. */
-    CommandSpec spec(String upperName, List<byte[]> argv, long offset) throws ReplayException {
-        CommandSpec spec = known(upperName, argv);
-        if (spec == null) {
-            throw new ReplayException(upperName, offset, "not in the command table (" + table.size()
+    Entry spec(List<byte[]> argv, long offset) throws ReplayException {
+        Entry e = entry(argv);
+        if (e == null) {
+            throw new ReplayException(Ascii.upper(argv.get(0)), offset, "not in the command table (" + table.size()
                     + " commands of Redis 2.8-8.0, Valkey 8 and codis-server): the worker stops rather than drop it");
         }
-        return spec;
+        return e;
     }
 
-    /**
-     * The table entry of {@code argv} found by its name's bytes as the stream spells them (no String and
-     * no upper-casing per call: the replay-safety check of every write), or null when the table does
-     * not know it.
-     */
+    /** The table entry of {@code argv}, or null when the table does not know it (the replay-safety check of every write). */
     CommandSpec known(List<byte[]> argv) {
-        CommandSpec spec = byName.get(argv.get(0));
-        if (spec == null) {
+        Entry e = entry(argv);
+        return e == null ? null : e.spec();
+    }
+
+    private Entry entry(List<byte[]> argv) {
+        Entry e = byName.get(argv.get(0));
+        if (e == null) {
             String upperName = Ascii.upper(argv.get(0));
-            spec = known(upperName, argv);
-            if (spec != null && specs.get(upperName) == spec) {
-                byName.put(argv.get(0), spec); // remembered by name: no subcommand decides it
+            e = entry(upperName, argv);
+            if (e != null && byUpperName.get(upperName) == e) {
+                byName.put(argv.get(0), e); // remembered by name: no subcommand decides it
             }
         }
-        return spec;
+        return e;
     }
 
-    /** The table entry of {@code argv}, or null when the table does not know it. */
-    CommandSpec known(String upperName, List<byte[]> argv) {
-        CommandSpec spec = specs.get(upperName);
-        if (spec != null) {
-            return spec;
+    private Entry entry(String upperName, List<byte[]> argv) {
+        Entry e = byUpperName.get(upperName);
+        if (e != null) {
+            return e;
         }
         Optional<CommandSpec> found = table.lookup(argv);
         if (found.isEmpty()) {
             return null;
         }
-        if (found.get().name().indexOf('|') < 0 && argv.size() > 1) {
-            specs.put(upperName, found.get()); // a container would have resolved a subcommand
+        CommandSpec spec = found.get();
+        if (spec.name().indexOf('|') < 0 && argv.size() > 1) {
+            e = new Entry(spec, spec.fixedKeys());
+            byUpperName.put(upperName, e); // a container would have resolved a subcommand
+            return e;
         }
-        return found.get();
+        return new Entry(spec, null);
     }
 }

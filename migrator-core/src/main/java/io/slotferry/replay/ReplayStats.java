@@ -15,7 +15,15 @@ public final class ReplayStats {
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
     void count(String what) {
-        counts.computeIfAbsent(what, k -> new LongAdder()).increment();
+        counter(what).increment();
+    }
+
+    /**
+     * The counter {@code what} itself, created (and shown from now on) if it was not yet: for counts on
+     * every command's path, kept by the caller after its first count so no map is looked up per command.
+     */
+    LongAdder counter(String what) {
+        return counts.computeIfAbsent(what, k -> new LongAdder());
     }
 
     void skipped(String reason) {

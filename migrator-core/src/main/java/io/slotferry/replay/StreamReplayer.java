@@ -9,6 +9,7 @@ import io.slotferry.filter.StreamFilter;
 import io.slotferry.load.TargetCapabilities;
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.resp.Ascii;
+import io.slotferry.resp.CommandName;
 import io.slotferry.routing.HashSlot;
 import io.slotferry.split.CommandSplitter;
 import io.slotferry.split.SlotCommand;
@@ -29,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -77,6 +79,9 @@ public final class StreamReplayer {
     /** The transaction boundaries: never held in the transaction they open or close. */
     private static final Set<String> BOUNDARIES = Set.of("MULTI", "EXEC", "DISCARD");
 
+    /** Every other command: routed by its keys ({@link #keyed}). */
+    private static final Handler KEYED = StreamReplayer::keyed;
+
     private final KnownCommands table;
     private final TargetCapabilities target;
     private final ReplayOptions options;
@@ -94,6 +99,11 @@ public final class StreamReplayer {
     private AppliedMarks appliedMarks;
     private MasterTtlReads masterTtls;
     private FilteredCommands filtered; // null: every key is kept
+    /** The handler of each command name as the stream spells it, found once per spelling (no String per command). */
+    private final CommandNames<Handler> handlers = new CommandNames<>();
+    /** The counters of routed writes, kept after their first count: no map lookup per command. */
+    private LongAdder appliedCount;
+    private LongAdder splitCount;
 
     public StreamReplayer(CommandTable table, ReplayOptions options, ClusterWriter writer, TargetNodes nodes, TargetCapabilities target,
                           ReplayStats stats, ScriptCache scripts) {
@@ -135,7 +145,7 @@ public final class StreamReplayer {
         for (String name : List.of("SLOTSRESTORE-ASYNC-AUTH", "SLOTSRESTORE-ASYNC-SELECT", "SLOTSRESTORE-ASYNC-ACK",
                 "SLOTSMGRT-EXEC-WRAPPER", "SLOTSMGRTONE", "SLOTSMGRTTAGONE", "SLOTSMGRTSLOT", "SLOTSMGRTTAGSLOT",
                 "SLOTSMGRTONE-ASYNC", "SLOTSMGRTTAGONE-ASYNC", "SLOTSMGRTSLOT-ASYNC", "SLOTSMGRTTAGSLOT-ASYNC")) {
-            m.put(name, (r, c) -> r.keyed(c, c.name()));
+            m.put(name, StreamReplayer::keyed);
         }
         return Map.copyOf(m);
     }
@@ -173,13 +183,12 @@ public final class StreamReplayer {
             filtered.filter().streamAt(c.endOffset());
         }
         try {
-            String name = c.name();
-            List<Step> steps = steps(c, name);
-            if (transaction != null && !BOUNDARIES.contains(name)) {
+            List<Step> steps = handler(c.argv().get(0)).steps(this, c);
+            if (transaction != null && !BOUNDARIES.contains(c.name())) {
                 transaction.add(steps, c);
             } else {
-                for (Step s : steps) {
-                    run(s, c.endOffset());
+                for (int i = 0; i < steps.size(); i++) { // indexed: no iterator per command (C1 keeps them on the heap)
+                    run(steps.get(i), c.endOffset());
                 }
             }
             if (transaction == null) {
@@ -194,12 +203,18 @@ public final class StreamReplayer {
         }
     }
 
-    private List<Step> steps(ReplicationEvent.Command c, String name) throws ReplayException, IOException, InterruptedException {
-        Handler h = SPECIAL.get(name);
+    /** The handler of the command named {@code word}: {@link #SPECIAL}, else {@link #RULES}, else {@link #KEYED}. */
+    private Handler handler(byte[] word) {
+        Handler h = handlers.get(word);
         if (h == null) {
-            h = RULES.get(name);
+            String name = Ascii.upper(word);
+            h = SPECIAL.get(name);
+            if (h == null) {
+                h = RULES.getOrDefault(name, KEYED);
+            }
+            handlers.put(word, h);
         }
-        return h != null ? h.steps(this, c) : keyed(c, name);
+        return h;
     }
 
     private List<Step> multi(ReplicationEvent.Command c) throws ReplayException {
@@ -304,17 +319,19 @@ public final class StreamReplayer {
         return true;
     }
 
-    private List<Step> keyed(ReplicationEvent.Command c, String name) throws ReplayException, IOException, InterruptedException {
+    /** A keyed command, routed by its keys (the command's name is made only for messages: not per command). */
+    private List<Step> keyed(ReplicationEvent.Command c) throws ReplayException, IOException, InterruptedException {
         List<byte[]> source = masterTtls == null ? c.argv() : masterTtls.argv(c);
         List<byte[]> argv = grace.apply(AbsoluteExpiry.apply(source, c.receivedAtMillis()), c.receivedAtMillis());
-        if (name.equals("MSETNX")) {
+        if (CommandName.is(c.argv().get(0), "MSETNX")) {
             // replicated only when it succeeded, i.e. every key was absent: MSET has the same effect and splits
             argv = new ArrayList<>(argv);
             argv.set(0, Ascii.bytes("MSET"));
         }
-        CommandSpec spec = table.spec(argv == c.argv() ? name : Ascii.upper(argv.get(0)), argv, c.startOffset());
+        KnownCommands.Entry entry = table.spec(argv, c.startOffset());
+        CommandSpec spec = entry.spec();
         if (!spec.arityMatches(argv.size())) {
-            throw new ReplayException(name, c.startOffset(), argv.size() + " arguments do not match its arity " + spec.arity());
+            throw new ReplayException(c.name(), c.startOffset(), argv.size() + " arguments do not match its arity " + spec.arity());
         }
         boolean write = spec.write();
         if (spec.policy() == ShardPolicy.ALL_SHARDS && write) {
@@ -327,12 +344,12 @@ public final class StreamReplayer {
         }
         List<KeyRef> keys;
         try {
-            keys = spec.keys(argv);
+            keys = entry.keys(argv);
         } catch (UndeterminedKeysException e) {
-            throw new ReplayException(name, c.startOffset(), "its keys cannot be determined: " + e.getMessage());
+            throw new ReplayException(c.name(), c.startOffset(), "its keys cannot be determined: " + e.getMessage());
         }
         if (keys.isEmpty()) {
-            throw new ReplayException(name, c.startOffset(), "a write without keys cannot be routed to a slot");
+            throw new ReplayException(c.name(), c.startOffset(), "a write without keys cannot be routed to a slot");
         }
         if (filtered != null) {
             StreamFilter.Decision d = filtered.keyed(c, spec, argv, keys);
@@ -348,18 +365,39 @@ public final class StreamReplayer {
             stats.skipped("other-db");
             return List.of();
         }
+        if (keys.size() == 1) {
+            // one key, the usual case: its slot, without a plan (what CommandSplitter.plan gives for it)
+            byte[] key = mapped.get(keys.get(0).index());
+            countRouted(false);
+            return List.of(new Step.Send(SlotCommand.of(HashSlot.of(key), key, mapped)));
+        }
         SlotPlan plan = CommandSplitter.plan(mapped, keys, spec.policy() == ShardPolicy.MULTI_SHARD_SPLIT);
         if (plan instanceof SlotPlan.CrossSlot x) {
             stats.count("emulated");
-            return List.of(emulation.step(name, x.argv(), x.keys(), c.startOffset()));
+            return List.of(emulation.step(c.name(), x.argv(), x.keys(), c.startOffset()));
         }
-        SlotPlan.Routed r = (SlotPlan.Routed) plan;
-        stats.count(r.commands().size() > 1 ? "split" : "applied");
-        List<Step> out = new ArrayList<>(r.commands().size());
-        for (SlotCommand sc : r.commands()) {
-            out.add(new Step.Send(sc));
+        List<SlotCommand> routed = ((SlotPlan.Routed) plan).commands();
+        countRouted(routed.size() > 1);
+        List<Step> out = new ArrayList<>(routed.size());
+        for (int i = 0; i < routed.size(); i++) {
+            out.add(new Step.Send(routed.get(i)));
         }
         return out;
+    }
+
+    /** Counts a routed write under {@code split} or {@code applied}. */
+    private void countRouted(boolean split) {
+        if (split) {
+            if (splitCount == null) {
+                splitCount = stats.counter("split");
+            }
+            splitCount.increment();
+        } else {
+            if (appliedCount == null) {
+                appliedCount = stats.counter("applied");
+            }
+            appliedCount.increment();
+        }
     }
 
     /** Scripts: their keys through the key filter first, then {@link ScriptCall}. */
@@ -412,7 +450,7 @@ public final class StreamReplayer {
             throw new ReplayException("FUNCTION FLUSH", c.startOffset(), "it would delete the function libraries of"
                     + " every source on the shared target; delete this source's libraries by hand (FUNCTION DELETE)");
         }
-        return keyed(c, c.name());
+        return keyed(c);
     }
 
     /** Hash field TTLs route as they are to a target that has them, else through {@link HashFieldExpiry}. */
@@ -420,6 +458,6 @@ public final class StreamReplayer {
         if (!target.hashFieldTtl()) {
             return HashFieldExpiry.withoutSupport(c, c.name(), options, target, stats);
         }
-        return keyed(c, c.name());
+        return keyed(c);
     }
 }

@@ -1,5 +1,6 @@
 package io.slotferry.source;
 
+import io.slotferry.replication.scan.ScanFollow;
 import io.slotferry.resp.RedisConnection;
 import io.slotferry.resp.RedisEndpoint;
 import java.io.IOException;
@@ -33,9 +34,10 @@ public final class Discovery {
      * @param backends     TLS and credentials of Twemproxy and Codis backends (its host and port are replaced)
      * @param syncFrom     replica or master
      * @param timeout      connect and HTTP timeout
+     * @param scanFollow   whether {@code scan:} sources follow changes after their walk
      */
     public record Options(Function<String, RedisEndpoint> uriEndpoint, RedisEndpoint backends, SyncFrom syncFrom,
-            Duration timeout) {
+            Duration timeout, ScanFollow scanFollow) {
     }
 
     private Discovery() {
@@ -50,7 +52,7 @@ public final class Discovery {
             if (lower.startsWith("redis://") || lower.startsWith("rediss://")) {
                 sources.add(new SourceSpec.Live(v, options.uriEndpoint().apply(v)));
             } else if (lower.startsWith("scan:redis://") || lower.startsWith("scan:rediss://")) {
-                sources.add(new SourceSpec.Scan(v, options.uriEndpoint().apply(v.substring("scan:".length()))));
+                sources.add(new SourceSpec.Scan(v, options.uriEndpoint().apply(v.substring("scan:".length())), options.scanFollow()));
             } else if (lower.startsWith("twemproxy:")) {
                 sources.addAll(twemproxy(v.substring("twemproxy:".length()), options));
             } else if (lower.startsWith("codis:")) {

@@ -1,5 +1,6 @@
 package io.slotferry.source;
 
+import io.slotferry.replication.scan.ScanFollow;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -41,8 +42,9 @@ public sealed interface SourceSpec {
      *
      * @param name     {@code scan:} and the URI as written, without credentials
      * @param endpoint where and how to connect (TLS, user, password supplier)
+     * @param follow   whether changes after the walk are followed ({@code --scan-notifications})
      */
-    record Scan(String name, io.slotferry.resp.RedisEndpoint endpoint) implements SourceSpec {
+    record Scan(String name, io.slotferry.resp.RedisEndpoint endpoint, ScanFollow follow) implements SourceSpec {
     }
 
     /**

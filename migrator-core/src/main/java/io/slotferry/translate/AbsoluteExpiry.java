@@ -1,6 +1,7 @@
 package io.slotferry.translate;
 
 import io.slotferry.resp.Ascii;
+import io.slotferry.resp.CommandName;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,40 +19,37 @@ public final class AbsoluteExpiry {
 
     /** {@code argv} with relative expiries made absolute; the same list when there is none. */
     public static List<byte[]> apply(List<byte[]> argv, long receivedAtMillis) {
-        String name = Ascii.upper(argv.get(0));
+        // compared as bytes: no upper-cased String per command (this runs on every replayed command)
+        byte[] name = argv.get(0);
         try {
-            switch (name) {
-                case "EXPIRE", "PEXPIRE" -> {
-                    if (argv.size() < 3) {
-                        return argv;
-                    }
-                    long unit = name.equals("EXPIRE") ? 1000 : 1;
-                    List<byte[]> out = new ArrayList<>(argv);
-                    out.set(0, Ascii.bytes("PEXPIREAT"));
-                    out.set(2, Ascii.number(absolute(argv.get(2), unit, receivedAtMillis)));
-                    return out;
-                }
-                case "SETEX", "PSETEX" -> {
-                    if (argv.size() != 4) {
-                        return argv;
-                    }
-                    long unit = name.equals("SETEX") ? 1000 : 1;
-                    return List.of(Ascii.bytes("SET"), argv.get(1), argv.get(3), Ascii.bytes("PXAT"),
-                            Ascii.number(absolute(argv.get(2), unit, receivedAtMillis)));
-                }
-                case "SET" -> {
-                    return options(argv, 3, receivedAtMillis);
-                }
-                case "GETEX" -> {
-                    return options(argv, 2, receivedAtMillis);
-                }
-                case "RESTORE" -> {
-                    return restore(argv, receivedAtMillis);
-                }
-                default -> {
+            if (CommandName.is(name, "SET")) {
+                return options(argv, 3, receivedAtMillis);
+            }
+            boolean expire = CommandName.is(name, "EXPIRE");
+            if (expire || CommandName.is(name, "PEXPIRE")) {
+                if (argv.size() < 3) {
                     return argv;
                 }
+                List<byte[]> out = new ArrayList<>(argv);
+                out.set(0, Ascii.bytes("PEXPIREAT"));
+                out.set(2, Ascii.number(absolute(argv.get(2), expire ? 1000 : 1, receivedAtMillis)));
+                return out;
             }
+            boolean setex = CommandName.is(name, "SETEX");
+            if (setex || CommandName.is(name, "PSETEX")) {
+                if (argv.size() != 4) {
+                    return argv;
+                }
+                return List.of(Ascii.bytes("SET"), argv.get(1), argv.get(3), Ascii.bytes("PXAT"),
+                        Ascii.number(absolute(argv.get(2), setex ? 1000 : 1, receivedAtMillis)));
+            }
+            if (CommandName.is(name, "GETEX")) {
+                return options(argv, 2, receivedAtMillis);
+            }
+            if (CommandName.is(name, "RESTORE")) {
+                return restore(argv, receivedAtMillis);
+            }
+            return argv;
         } catch (NumberFormatException | ArithmeticException e) {
             return argv; // not a valid TTL: the target refuses it as the source would have
         }
@@ -59,11 +57,12 @@ public final class AbsoluteExpiry {
 
     private static List<byte[]> options(List<byte[]> argv, int from, long now) {
         for (int i = from; i < argv.size() - 1; i++) {
-            String opt = Ascii.upper(argv.get(i));
-            if (opt.equals("EX") || opt.equals("PX")) {
+            byte[] opt = argv.get(i);
+            boolean ex = CommandName.is(opt, "EX");
+            if (ex || CommandName.is(opt, "PX")) {
                 List<byte[]> out = new ArrayList<>(argv);
                 out.set(i, Ascii.bytes("PXAT"));
-                out.set(i + 1, Ascii.number(absolute(argv.get(i + 1), opt.equals("EX") ? 1000 : 1, now)));
+                out.set(i + 1, Ascii.number(absolute(argv.get(i + 1), ex ? 1000 : 1, now)));
                 return out;
             }
         }
@@ -75,7 +74,7 @@ public final class AbsoluteExpiry {
             return argv;
         }
         for (int i = 4; i < argv.size(); i++) {
-            if (Ascii.upper(argv.get(i)).equals("ABSTTL")) {
+            if (CommandName.is(argv.get(i), "ABSTTL")) {
                 return argv;
             }
         }

@@ -1,6 +1,7 @@
 package io.slotferry.translate;
 
 import io.slotferry.resp.Ascii;
+import io.slotferry.resp.CommandName;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,16 +44,21 @@ public final class ExpiryGrace {
         if (graceMillis == 0 || argv.size() < 3 || !mayExpire(argv.get(0))) {
             return argv;
         }
-        String name = Ascii.upper(argv.get(0));
+        byte[] name = argv.get(0); // compared as bytes: no String per command
         try {
-            return switch (name) {
-                case "PEXPIREAT" -> at(argv, 2, 1, receivedAtMillis);
-                case "EXPIREAT" -> at(argv, 2, 1000, receivedAtMillis);
-                case "SET" -> option(argv, 3, receivedAtMillis);
-                case "GETEX" -> option(argv, 2, receivedAtMillis);
-                case "RESTORE" -> restore(argv, receivedAtMillis);
-                default -> argv;
-            };
+            if (CommandName.is(name, "SET")) {
+                return option(argv, 3, receivedAtMillis);
+            }
+            if (CommandName.is(name, "PEXPIREAT")) {
+                return at(argv, 2, 1, receivedAtMillis);
+            }
+            if (CommandName.is(name, "EXPIREAT")) {
+                return at(argv, 2, 1000, receivedAtMillis);
+            }
+            if (CommandName.is(name, "GETEX")) {
+                return option(argv, 2, receivedAtMillis);
+            }
+            return CommandName.is(name, "RESTORE") ? restore(argv, receivedAtMillis) : argv;
         } catch (NumberFormatException | ArithmeticException e) {
             return argv; // not a valid time: the target refuses it as the source would have
         }
@@ -85,9 +91,10 @@ public final class ExpiryGrace {
 
     private List<byte[]> option(List<byte[]> argv, int from, long now) {
         for (int i = from; i < argv.size() - 1; i++) {
-            String opt = Ascii.upper(argv.get(i));
-            if (opt.equals("PXAT") || opt.equals("EXAT")) {
-                long at = Math.multiplyExact(parse(argv.get(i + 1)), opt.equals("EXAT") ? 1000 : 1);
+            byte[] opt = argv.get(i);
+            boolean exat = CommandName.is(opt, "EXAT");
+            if (exat || CommandName.is(opt, "PXAT")) {
+                long at = Math.multiplyExact(parse(argv.get(i + 1)), exat ? 1000 : 1);
                 long held = hold(at, now);
                 if (held == at) {
                     return argv;
@@ -104,7 +111,7 @@ public final class ExpiryGrace {
     private List<byte[]> restore(List<byte[]> argv, long now) {
         boolean absolute = false;
         for (int i = 4; i < argv.size(); i++) {
-            absolute |= Ascii.upper(argv.get(i)).equals("ABSTTL");
+            absolute |= CommandName.is(argv.get(i), "ABSTTL");
         }
         if (!absolute) {
             return argv; // AbsoluteExpiry made every TTL absolute; a 0 (none) stays

@@ -1,6 +1,7 @@
 package io.slotferry.write;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * The applied offset, the one home of its arithmetic: the highest source offset such that the target
@@ -20,15 +21,20 @@ import java.util.ArrayDeque;
  * being applied; and never below an offset it reported before, since what the target held then it
  * still holds (a checkpoint names the database selected at its offset, so the offset must not step
  * back over a {@code SELECT}). One lock guards every field, so no reader depends on the order in
- * which another thread's fields are read. A writer that no replayer reports to (a snapshot load)
- * gives its settled offset.
+ * which another thread's fields are read; only a write's settling takes no lock (the reply readers
+ * settle every write, while the replayer registers them): it counts its mark down, and the settled
+ * offset moves past the marks counted down to zero under the lock, when a write is registered or an
+ * offset is asked for. A writer that no replayer reports to (a snapshot load) gives its settled offset.
  */
 public final class AppliedOffsets {
 
     /** Writes of one offset still unsettled. */
     static final class Mark {
+        private static final AtomicIntegerFieldUpdater<Mark> UNSETTLED = AtomicIntegerFieldUpdater.newUpdater(Mark.class, "unsettled");
+
         final long offset;
-        int unsettled;
+        /** Counted up under the lock (one more write of the offset), down by {@link #settle} without it. */
+        private volatile int unsettled = 1;
 
         Mark(long offset) {
             this.offset = offset;
@@ -51,10 +57,12 @@ public final class AppliedOffsets {
 
     /** Registers a write carrying {@code offset} (never lower than the previous one): the last submitted, one more unsettled. */
     synchronized Mark register(long offset) {
+        advance();
         submitted = offset;
         Mark tail = marks.peekLast();
         if (tail != null && tail.offset == offset) {
-            tail.unsettled++;
+            // still queued (a mark counted down to zero leaves only in advance(), under this lock): one more write of it
+            Mark.UNSETTLED.incrementAndGet(tail);
             return tail;
         }
         long last = tail != null ? tail.offset : settled;
@@ -67,14 +75,20 @@ public final class AppliedOffsets {
             settled = settledBefore;
         }
         Mark m = new Mark(offset);
-        m.unsettled = 1;
         marks.addLast(m);
         return m;
     }
 
-    /** One write of {@code mark} settled; advances the settled offset past every fully settled mark. */
-    synchronized void settle(Mark mark) {
-        mark.unsettled--;
+    /**
+     * One write of {@code mark} settled. Takes no lock: the settled offset moves past it (and every
+     * fully settled mark before it) at the next {@link #register}, {@link #settled()} or {@link #applied()}.
+     */
+    void settle(Mark mark) {
+        Mark.UNSETTLED.decrementAndGet(mark);
+    }
+
+    /** Advances the settled offset past every fully settled mark at the head (holding the lock). */
+    private void advance() {
         Mark head;
         while ((head = marks.peekFirst()) != null && head.unsettled == 0) {
             settledBefore = settled;
@@ -85,6 +99,7 @@ public final class AppliedOffsets {
 
     /** Highest offset such that every write registered up to it is settled; -1 before the first. */
     public synchronized long settled() {
+        advance();
         return settled;
     }
 
@@ -123,6 +138,7 @@ public final class AppliedOffsets {
 
     /** What a checkpoint may claim (see the class comment). Safe to call from any thread. */
     public synchronized long applied() {
+        advance();
         // Before the writer settles its first write it knows no offset: the start offset holds until then
         // (a checkpoint of -1 would make the next run ask PSYNC from 0, a full sync).
         long applied = Math.max(settled, startedAt);

@@ -8,6 +8,7 @@ import io.slotferry.fixture.Await;
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.StandaloneRedis;
 import io.slotferry.fixture.TwemproxyFixture;
+import io.slotferry.replication.scan.ScanFollow;
 import io.slotferry.resp.RedisEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class DiscoveryIT {
     private static Discovery.Options options(SyncFrom from) {
         return new Discovery.Options(uri -> {
             throw new AssertionError("no URI sources here: " + uri);
-        }, RedisEndpoint.plain("backend", 6379), from, TIMEOUT);
+        }, RedisEndpoint.plain("backend", 6379), from, TIMEOUT, ScanFollow.AUTO);
     }
 
     @Test

@@ -31,6 +31,17 @@ class AbsoluteExpiryTest {
     }
 
     @Test
+    void namesAndOptionsMatchInAnyLetterCaseAndLookalikesAreLeftAlone() {
+        assertEquals("set k v PXAT 1700000000010", apply("set k v px 10")); // the name as sent, its option rewritten
+        assertEquals("SET k v PXAT 1700000002000", apply("SeTeX k 2 v"));
+        assertEquals("restore k 5 payload abstTL", apply("restore k 5 payload abstTL"));
+        for (String lookalike : List.of("EXPIREAT k 60", "SETNX k 60", "PSET k 60 v", "SET k v PXX 1", "SET k v EXAT 1", "GETDEL k")) {
+            List<byte[]> argv = line(lookalike);
+            assertSame(argv, AbsoluteExpiry.apply(argv, RECEIVED), lookalike);
+        }
+    }
+
+    @Test
     void restoreWithARelativeTtlGetsAbsttl() {
         assertEquals("RESTORE k 1700000005000 payload REPLACE ABSTTL", apply("RESTORE k 5000 payload REPLACE"));
         assertEquals("RESTORE k 0 payload", apply("RESTORE k 0 payload"));

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 class AppliedOffsetsTest {
@@ -98,6 +102,63 @@ class AppliedOffsetsTest {
         for (long seed = 1; seed <= 300; seed++) {
             new Run(seed).play(1_500);
         }
+    }
+
+    @Test
+    void writesSettledByThreeReplyThreadsWhileMoreAreRegisteredNeverLetTheSettledOffsetPassAnUnsettledOne() throws Exception {
+        int n = 200_000;
+        long[] offset = new long[n];
+        Random random = new Random(20261207);
+        for (int i = 0, at = 0; i < n; i++) {
+            at += random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(3); // a quarter share the offset of the write before
+            offset[i] = at;
+        }
+        AppliedOffsets offsets = new AppliedOffsets();
+        AtomicIntegerArray settleCalled = new AtomicIntegerArray(n);
+        AppliedOffsets.Mark[] marks = new AppliedOffsets.Mark[n];
+        List<BlockingQueue<Integer>> queues = new ArrayList<>();
+        List<Thread> settlers = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            BlockingQueue<Integer> q = new LinkedBlockingQueue<>();
+            queues.add(q);
+            settlers.add(new Thread(() -> {
+                try {
+                    for (int i; (i = q.take()) >= 0; ) {
+                        settleCalled.set(i, 1);
+                        offsets.settle(marks[i]);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        AtomicInteger registered = new AtomicInteger();
+        Thread worker = new Thread(() -> {
+            Random pick = new Random(7);
+            for (int i = 0; i < n; i++) {
+                marks[i] = offsets.register(offset[i]);
+                registered.set(i + 1);
+                queues.get(pick.nextInt(3)).add(i);
+            }
+            queues.forEach(q -> q.add(-1));
+        });
+        settlers.forEach(Thread::start);
+        worker.start();
+        int checked = 0;
+        while (worker.isAlive() || settlers.stream().anyMatch(Thread::isAlive)) {
+            int r = registered.get(); // read first: writes registered later may share the offset read next
+            long settled = offsets.settled();
+            for (; checked < r && offset[checked] <= settled; checked++) {
+                assertEquals(1, settleCalled.get(checked), "the settled offset " + settled + " passed write " + checked
+                        + " (offset " + offset[checked] + ")");
+            }
+        }
+        worker.join();
+        for (Thread t : settlers) {
+            t.join();
+        }
+        assertEquals(offset[n - 1], offsets.settled(), "every write settled");
+        assertEquals(offset[n - 1], offsets.applied());
     }
 
     /** One unit of the reference model: a command, or a MULTI block up to its EXEC. */

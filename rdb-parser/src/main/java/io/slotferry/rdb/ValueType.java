@@ -8,4 +8,20 @@ public enum ValueType {
     public String wireName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    /**
+     * The type {@code TYPE key} answered: one of the {@link #wireName()}s, {@link #MODULE} for any other name (a
+     * module type names itself, e.g. {@code ReJSON-RL}), null for {@code none} (no such key).
+     */
+    public static ValueType ofTypeReply(String reply) {
+        if (reply.equals("none")) {
+            return null;
+        }
+        for (ValueType t : values()) {
+            if (t.wireName().equals(reply)) {
+                return t;
+            }
+        }
+        return MODULE;
+    }
 }

@@ -261,9 +261,13 @@ public final class Replica implements SourceStream {
     /**
      * When the oldest command received but not yet handed out was received (epoch ms, possibly a
      * little earlier, never later), or -1 when every received command was handed out: the age of the
-     * backlog waiting in the spool.
+     * backlog waiting in the spool. Called by the consumer's thread.
      */
     public long oldestWaitingSince() {
+        // decoded, not handed out yet: their spool marks are gone, their events carry the time (consumer's thread)
+        if (pending.peek() instanceof ReplicationEvent.Command c) {
+            return c.receivedAtMillis();
+        }
         return spool.receivedAfter(delivered);
     }
 

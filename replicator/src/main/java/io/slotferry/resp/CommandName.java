@@ -1,6 +1,5 @@
 package io.slotferry.resp;
 
-import java.nio.charset.StandardCharsets;
 
 /** Case-insensitive comparison of a command (or subcommand) argument with an upper-case ASCII name. */
 public final class CommandName {
@@ -9,8 +8,8 @@ public final class CommandName {
 
     /** True when {@code arg} spells {@code upperName} in any letter case (ASCII). */
     public static boolean is(byte[] arg, String upperName) {
-        byte[] name = upperName.getBytes(StandardCharsets.US_ASCII);
-        if (arg.length != name.length) {
+        // no copy of the name: on every replayed command's path (SELECT, expiry and option words)
+        if (arg.length != upperName.length()) {
             return false;
         }
         for (int i = 0; i < arg.length; i++) {
@@ -18,7 +17,7 @@ public final class CommandName {
             if (c >= 'a' && c <= 'z') {
                 c -= 32;
             }
-            if (c != name[i]) {
+            if (c != upperName.charAt(i)) {
                 return false;
             }
         }

@@ -56,14 +56,20 @@ public final class KeyspaceEvents implements AutoCloseable {
     }
 
     /**
-     * Why the source's notifications cannot tell every changed key ({@code CONFIG GET notify-keyspace-events}
-     * refused, or classes missing), or null when they can.
+     * Why the copy does not follow the source's changes: {@code follow} is {@link ScanFollow#OFF}, the source's
+     * notifications cannot tell every changed key (classes missing), or {@code CONFIG GET notify-keyspace-events}
+     * is refused and {@code follow} does not {@link ScanFollow#TRUST trust} them; null when it follows.
      */
-    public static String unavailable(RedisConnection c) throws IOException {
+    public static String unavailable(RedisConnection c, ScanFollow follow) throws IOException {
+        if (follow == ScanFollow.OFF) {
+            return "--scan-notifications off";
+        }
         RespValue r = c.call("CONFIG", "GET", "notify-keyspace-events");
         if (!(r instanceof RespValue.Array a) || a.items() == null || a.items().size() != 2
                 || !(a.items().get(1) instanceof RespValue.Bulk b) || b.bytes() == null) {
-            return "CONFIG GET notify-keyspace-events answered " + (r instanceof RespValue.Error e ? e.message() : r);
+            return follow == ScanFollow.TRUST ? null : "CONFIG GET notify-keyspace-events answered "
+                    + (r instanceof RespValue.Error e ? e.message() : r) + " (a service that sets notify-keyspace-events in its"
+                    + " own parameters: --scan-notifications trust follows them)";
         }
         String flags = b.text();
         String have = flags.replace("A", NEEDED);

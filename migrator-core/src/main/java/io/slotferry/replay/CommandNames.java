@@ -1,37 +1,39 @@
 package io.slotferry.replay;
 
-import io.slotferry.command.CommandSpec;
 import java.util.Arrays;
 
 /**
- * Command table entries by the command name's bytes as the stream spells them: the lookup on every
- * write's path, without a String or an upper-casing per write. Open addressing over a fixed table;
- * it stops remembering when half full (names in many spellings), so lookups stay short and memory
- * fixed. Single-threaded, like the replayer.
+ * Values by the command name's bytes as the stream spells them (table entries, handlers): the lookups
+ * on every command's path, without a String or an upper-casing per command. Open addressing over a
+ * fixed table; it stops remembering when half full (names in many spellings), so lookups stay short
+ * and memory fixed. Single-threaded, like the replayer.
+ *
+ * @param <V> what is remembered for a name
  */
-final class SpecsByName {
+final class CommandNames<V> {
     private static final int SIZE = 256;
 
     private final byte[][] names = new byte[SIZE][];
-    private final CommandSpec[] specs = new CommandSpec[SIZE];
+    private final Object[] values = new Object[SIZE];
     private int count;
 
-    /** The entry remembered for {@code name}, or null. */
-    CommandSpec get(byte[] name) {
+    /** The value remembered for {@code name}, or null. */
+    @SuppressWarnings("unchecked")
+    V get(byte[] name) {
         for (int i = hash(name), probes = 0; probes < SIZE; i = (i + 1) & (SIZE - 1), probes++) {
             byte[] n = names[i];
             if (n == null) {
                 return null;
             }
             if (Arrays.equals(n, name)) {
-                return specs[i];
+                return (V) values[i];
             }
         }
         return null;
     }
 
-    /** Remembers {@code spec} for {@code name} (a command without subcommands: the name alone decides it). */
-    void put(byte[] name, CommandSpec spec) {
+    /** Remembers {@code value} for {@code name} (what the name alone decides, whatever the arguments). */
+    void put(byte[] name, V value) {
         if (count >= SIZE / 2) {
             return;
         }
@@ -43,7 +45,7 @@ final class SpecsByName {
             i = (i + 1) & (SIZE - 1);
         }
         names[i] = name.clone();
-        specs[i] = spec;
+        values[i] = value;
         count++;
     }
 

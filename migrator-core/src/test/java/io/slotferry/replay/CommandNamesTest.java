@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SpecsByNameTest {
+class CommandNamesTest {
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
@@ -18,7 +18,7 @@ class SpecsByNameTest {
     @Test
     void findsEveryNameItRemembersAsSpelledAndNothingElse() {
         List<CommandSpec> all = new ArrayList<>(CommandTable.load().all());
-        SpecsByName byName = new SpecsByName();
+        CommandNames<CommandSpec> byName = new CommandNames<>();
         List<CommandSpec> kept = all.subList(0, 100);
         for (CommandSpec spec : kept) {
             byte[] name = ascii(spec.name());
@@ -37,7 +37,7 @@ class SpecsByNameTest {
     @Test
     void stopsRememberingWhenHalfFull() {
         List<CommandSpec> all = new ArrayList<>(CommandTable.load().all());
-        SpecsByName byName = new SpecsByName();
+        CommandNames<CommandSpec> byName = new CommandNames<>();
         for (CommandSpec spec : all.subList(0, 200)) {
             byName.put(ascii(spec.name()), spec);
         }
