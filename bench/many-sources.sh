@@ -11,7 +11,7 @@
 #
 # Environment:
 #   KEYS=N        keys in the whole data set (default 1000000)
-#   COUNTS="..."  source counts to run, each dividing 16 (default "1 4 16")
+#   COUNTS="..."  source counts to run, each dividing 16 (default "1 4 16"); a count may repeat ("1 1 1 16")
 #   SEED=N        data set seed (default 5)
 #   MIGRATE_BIN   launcher (default ./migrate)
 #   TIMEOUT=S     give up on one run after S seconds (default 900)
@@ -70,15 +70,17 @@ EXPECTED=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["keys
 
 cluster_keys() { local p t=0; for p in "${MASTER_PORTS[@]}"; do t=$((t + $(ncli "$p" DBSIZE))); done; echo "$t"; }
 
-ROWS=(); RSS_BY_N=()
+ROWS=(); RSS_BY_N=(); k=0
 for n in $COUNTS; do
+  k=$((k + 1))
   for p in "${MASTER_PORTS[@]}"; do ncli "$p" FLUSHALL >/dev/null; done
   sources=()
   for j in $(seq 0 $((n - 1))); do
-    port=$(free_port) || die "no free port"
     mkdir -p "$WORK/source-$n-$j"
-    redis_start "$WORK/source-$n-$j" "$port" --save "" --appendonly no --repl-diskless-sync-delay 0 ||
+    # a fresh port per attempt: other benches on the machine may take the one picked first
+    redis_start_free "$WORK/source-$n-$j" --save "" --appendonly no --repl-diskless-sync-delay 0 ||
       die "could not start source $j of $n"
+    port=$REDIS_PORT
     SRC_PORTS+=("$port"); SRC_PIDS+=("$REDIS_PID")
     for part in $(seq "$j" "$n" $((PARTS - 1))); do
       ncli "$port" --pipe <"$WORK/part-$part.resp" >"$WORK/pipe-$n-$j.log" 2>&1 || die "loading part $part failed"
@@ -88,12 +90,12 @@ for n in $COUNTS; do
   log "$n source(s) hold $EXPECTED keys; migrate run --snapshot-only ..."
   t0=$(now)
   timeout "$TIMEOUT" /usr/bin/time -f "%e %U %S %M" -o "$WORK/time-$n" "$MIGRATE_BIN" run "${sources[@]}" \
-    --target "redis://127.0.0.1:${MASTER_PORTS[0]}" --state-dir "$WORK/state-$n" --snapshot-only \
+    --target "redis://127.0.0.1:${MASTER_PORTS[0]}" --state-dir "$WORK/state-$k" --snapshot-only \
     >"$OUT/ours-$n.out" 2>"$OUT/ours-$n.err" || { tail -20 "$OUT/ours-$n.err" >&2; die "migrate run with $n sources failed"; }
   wall=$(since "$t0")
   read -r _ user sys rss_kb <"$WORK/time-$n"
   # the migrator's own keys (the recorded TTL grace) go with `migrate finish`, outside the clock
-  "$MIGRATE_BIN" finish --state-dir "$WORK/state-$n" --target "redis://127.0.0.1:${MASTER_PORTS[0]}" \
+  "$MIGRATE_BIN" finish --state-dir "$WORK/state-$k" --target "redis://127.0.0.1:${MASTER_PORTS[0]}" \
     >"$OUT/finish-$n.out" 2>&1 || { tail -20 "$OUT/finish-$n.out" >&2; die "migrate finish after $n sources failed"; }
   got=$(cluster_keys)
   [ "$got" = "$EXPECTED" ] || die "$n sources: the cluster holds $got keys, expected $EXPECTED"
