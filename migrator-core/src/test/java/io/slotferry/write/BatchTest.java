@@ -45,21 +45,24 @@ class BatchTest {
         assertTrue(batch.capacity() >= batch.size() && batch.capacity() <= 2 * batch.size(), "grown by doubling: " + batch.capacity());
     }
 
+    /** Sends {@code count} more batches of {@code bytes} each; the capacity after each is checked by {@code check}. */
+    private static void send(Batch batch, Random random, int count, int bytes, Runnable check) {
+        for (int i = 0; i < count; i++) {
+            batch.clear();
+            fill(batch, random, bytes, 250);
+            check.run();
+        }
+    }
+
     @Test
     void aBufferMuchBiggerThanTheRecentBatchesShrinksBackToTwiceTheLargest() {
         Random random = new Random(16);
         Batch batch = new Batch();
         fill(batch, random, 1 << 20, 500);
         int grown = batch.capacity();
-        for (int i = 0; i < 64; i++) {
-            batch.clear();
-            fill(batch, random, 100 << 10, 500);
-        }
+        send(batch, random, 64, 100 << 10, () -> { });
         assertEquals(grown, batch.capacity(), "the full batch was one of the last 64: the buffer is kept");
-        for (int i = 0; i < 64; i++) {
-            batch.clear();
-            fill(batch, random, 100 << 10, 500);
-        }
+        send(batch, random, 64, 100 << 10, () -> { });
         batch.clear();
         assertTrue(batch.capacity() < grown / 2 && batch.capacity() >= 100 << 10, "shrunk to fit 100 KiB batches: " + batch.capacity());
     }
@@ -68,13 +71,10 @@ class BatchTest {
     void batchesOfTheSameSizeKeepTheirBuffer() {
         Random random = new Random(17);
         Batch batch = new Batch();
-        fill(batch, random, 300 << 10, 200);
+        fill(batch, random, 300 << 10, 250);
         int grown = batch.capacity();
-        for (int i = 0; i < 500; i++) {
-            batch.clear();
-            fill(batch, random, 300 << 10, 200);
-            assertEquals(grown, batch.capacity(), "no shrinking and growing again for steady batches");
-        }
+        send(batch, random, 500, 300 << 10,
+                () -> assertEquals(grown, batch.capacity(), "no shrinking and growing again for steady batches"));
     }
 
     @Test
