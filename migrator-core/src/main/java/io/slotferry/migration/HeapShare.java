@@ -3,7 +3,7 @@ package io.slotferry.migration;
 /**
  * How the workers of one run share the JVM's heap. Each worker's writer holds up to its in-flight budget of
  * writes ({@code --max-in-flight-bytes}), about twice that on the heap (the queued writes, and the batch buffers
- * they are encoded into, which grow and shrink with the batches: io.slotferry.write.Batch), plus buffers of its
+ * they are encoded into, which start at a sixteenth of the budget and grow with the batches: io.slotferry.write.Batch), plus buffers of its
  * own ({@link #PER_WORKER}). The workers together get at most half the heap (what the old generation holds with
  * the launcher's collector), so with many sources in one process each budget is lowered to its share, never
  * below {@link #FLOOR}; a single source keeps the budget it asked for unless the heap is very small. When even
@@ -31,8 +31,8 @@ record HeapShare(long inFlightBytes, long requested, int workers, long maxHeap) 
      * A worker's own buffers besides its writes in flight, measured while 16 sources load (docs/benchmarks.md): the
      * RDB reader's 256 KiB input buffer and its checksum thread's 768 KiB of copies, 128 KiB per connection (three
      * primaries, the source, its TTL reads, the cluster's nodes), the replication link's and spool's 64 KiB buffers,
-     * the batch buffers' 64 KiB start, slot tables; the stream phase swaps the RDB reader for a 1 MiB read buffer.
-     * Measured with 3 primaries: each further primary of the target adds 192 KiB (its connection and batch buffer).
+     * the batch buffers' start (64 KiB at least each), slot tables; the stream phase swaps the RDB reader for a 1 MiB read buffer.
+     * Measured with 3 primaries: each further primary of the target adds about 200 KiB (its connection and batch buffer).
      */
     static final long PER_WORKER = 3L << 20;
 

@@ -36,54 +36,36 @@ class BatchTest {
     }
 
     @Test
-    void aBatchStartsSmallAndGrowsToWhatItHolds() {
+    void aBatchStartsAtASixteenthOfTheInFlightBudgetBetween64KiBAnd1MiB() {
+        assertEquals(1 << 20, Batch.initialFor(16L << 20), "the default budget: 1 MiB");
+        assertEquals(88 << 10, Batch.initialFor(1408L << 10), "16 sources in the launcher's heap");
+        assertEquals(Batch.SMALLEST_INITIAL, Batch.initialFor(64 << 10));
+        assertEquals(Batch.LARGEST_INITIAL, Batch.initialFor(1L << 30));
+        assertEquals(Batch.SMALLEST_INITIAL, new Batch().capacity());
+    }
+
+    @Test
+    void aBatchGrowsToWhatItHoldsAndKeepsIt() {
         Random random = new Random(15);
-        Batch batch = new Batch();
-        assertEquals(Batch.INITIAL, batch.capacity());
+        Batch batch = new Batch(Batch.initialFor(1408L << 10));
         byte[] expected = fill(batch, random, 700 << 10, 300);
         assertArrayEquals(expected, Arrays.copyOf(batch.buffer(), batch.size()), "the commands as encoded, in order");
-        assertTrue(batch.capacity() >= batch.size() && batch.capacity() <= 2 * batch.size(), "grown by doubling: " + batch.capacity());
-    }
-
-    /** Sends {@code count} more batches of {@code bytes} each; the capacity after each is checked by {@code check}. */
-    private static void send(Batch batch, Random random, int count, int bytes, Runnable check) {
-        for (int i = 0; i < count; i++) {
+        int grown = batch.capacity();
+        assertTrue(grown >= batch.size() && grown <= 2 * batch.size(), "grown by doubling: " + grown);
+        for (int i = 0; i < 200; i++) {
             batch.clear();
-            fill(batch, random, bytes, 250);
-            check.run();
+            fill(batch, random, 1 + random.nextInt(700 << 10), 300);
+            assertEquals(grown, batch.capacity(), "batches up to the largest so far keep the buffer");
         }
-    }
-
-    @Test
-    void aBufferMuchBiggerThanTheRecentBatchesShrinksBackToTwiceTheLargest() {
-        Random random = new Random(16);
-        Batch batch = new Batch();
-        fill(batch, random, 1 << 20, 500);
-        int grown = batch.capacity();
-        send(batch, random, 64, 100 << 10, () -> { });
-        assertEquals(grown, batch.capacity(), "the full batch was one of the last 64: the buffer is kept");
-        send(batch, random, 64, 100 << 10, () -> { });
-        batch.clear();
-        assertTrue(batch.capacity() < grown / 2 && batch.capacity() >= 100 << 10, "shrunk to fit 100 KiB batches: " + batch.capacity());
-    }
-
-    @Test
-    void batchesOfTheSameSizeKeepTheirBuffer() {
-        Random random = new Random(17);
-        Batch batch = new Batch();
-        fill(batch, random, 300 << 10, 250);
-        int grown = batch.capacity();
-        send(batch, random, 500, 300 << 10,
-                () -> assertEquals(grown, batch.capacity(), "no shrinking and growing again for steady batches"));
     }
 
     @Test
     void aBigValuesBufferIsReleasedOnceItsBatchIsSent() {
         Random random = new Random(18);
-        Batch batch = new Batch();
+        Batch batch = new Batch(Batch.initialFor(16L << 20));
         byte[] expected = fill(batch, random, 1, 6 << 20);
         assertArrayEquals(expected, Arrays.copyOf(batch.buffer(), batch.size()));
         batch.clear();
-        assertEquals(Batch.INITIAL, batch.capacity());
+        assertEquals(Batch.LARGEST_INITIAL, batch.capacity());
     }
 }
