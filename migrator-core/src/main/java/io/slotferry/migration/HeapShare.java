@@ -2,15 +2,22 @@ package io.slotferry.migration;
 
 /**
  * How the workers of one run share the JVM's heap. Each worker's writer holds up to its in-flight budget of
- * writes ({@code --max-in-flight-bytes}), about twice that on the heap (the queued writes and their encoded
- * batches), plus buffers of its own ({@link #PER_WORKER}: a 1 MiB batch buffer per primary, the replica's
- * 1 MiB read buffer, the loader's chunks). The workers together get at most half the heap (what the old
- * generation holds with the launcher's collector), so with many sources in one process each budget is lowered
- * to its share, never below {@link #FLOOR}; a single source keeps the budget it asked for unless the heap is
- * very small. When even the floor does not fit, the run says how much heap it needs
- * ({@link #recommendedHeap}). Measured (bench/many-sources.sh, 1M keys over 16 sources): in the launcher's
- * 184 MiB heap the workers ran out of memory with 2.9 and with 1.4 MiB in flight each (148 MB of byte arrays
- * live); with -Xmx512m they finished.
+ * writes ({@code --max-in-flight-bytes}), about twice that on the heap (the queued writes, and the batch buffers
+ * they are encoded into, which start at a sixteenth of the budget and grow with the batches: io.slotferry.write.Batch), plus buffers of its
+ * own ({@link #PER_WORKER}). The workers together get at most half the heap (what the old generation holds with
+ * the launcher's collector), so with many sources in one process each budget is lowered to its share, never
+ * below {@link #FLOOR}; a single source keeps the budget it asked for unless the heap is very small. When even
+ * the floor does not fit, the run says how much heap it needs ({@link #recommendedHeap}): with the launcher's
+ * 184 MiB heap that is from 19 sources on.
+ *
+ * <p>Not counted: a value of up to {@code --big-value-bytes} (8 MiB) is held whole while it is written by
+ * {@code RESTORE} (a copy in the batch too), so a worker meeting one needs that much more for a moment; larger
+ * values are written in chunks inside the budget.
+ *
+ * <p>Measured (bench/many-sources.sh, 1M keys over 16 sources, docs/benchmarks.md): before the buffers were
+ * sized to their use, 16 workers in the launcher's 184 MiB heap ran out of memory (148 MB of byte arrays live:
+ * a checksum pool of 8 MiB and a 1 MiB input buffer per RDB reader, 1 MiB batch buffers per primary...); now
+ * they finish in it.
  *
  * @param inFlightBytes each worker's in-flight budget
  * @param requested     the budget asked for
@@ -20,8 +27,14 @@ package io.slotferry.migration;
 record HeapShare(long inFlightBytes, long requested, int workers, long maxHeap) {
     /** The smallest budget a worker is given: below it the writer would send batches too small to keep up. */
     static final long FLOOR = 1L << 20;
-    /** A worker's own buffers besides its writes in flight. */
-    static final long PER_WORKER = 8L << 20;
+    /**
+     * A worker's own buffers besides its writes in flight, measured while 16 sources load (docs/benchmarks.md): the
+     * RDB reader's 256 KiB input buffer and its checksum thread's 768 KiB of copies, 128 KiB per connection (three
+     * primaries, the source, its TTL reads, the cluster's nodes), the replication link's and spool's 64 KiB buffers,
+     * the batch buffers' start (64 KiB at least each), slot tables; the stream phase swaps the RDB reader for a 1 MiB read buffer.
+     * Measured with 3 primaries: each further primary of the target adds about 200 KiB (its connection and batch buffer).
+     */
+    static final long PER_WORKER = 3L << 20;
 
     static HeapShare of(long maxHeap, int workers, long requested) {
         long share = (usable(maxHeap) / Math.max(1, workers) - PER_WORKER) / 2;

@@ -29,7 +29,7 @@ final class ShardWriter {
     private final ShardPipeline pipe;
     private final InDoubt inDoubt;
     private final ShardConnection connection;
-    private final Batch batch = new Batch();
+    private final Batch batch;
     private final Thread sender;
     final String address;
 
@@ -38,6 +38,7 @@ final class ShardWriter {
         this.inDoubt = new InDoubt(pipe);
         this.connection = new ShardConnection(pipe, new ShardReplies(pipe, inDoubt), inDoubt);
         this.address = pipe.address;
+        this.batch = new Batch(Batch.initialFor(owner.options().maxInFlightBytes()));
         this.sender = new Thread(this::sendLoop, "slotferry-writer-" + address);
         sender.setDaemon(true);
         sender.start();

@@ -27,12 +27,21 @@ class HeapShareTest {
     }
 
     @Test
-    void aBudgetNeverFallsBelowTheFloorAndSaysWhenTheHeapIsTooSmall() {
+    void sixteenSourcesFitTheLaunchersHeapAboveTheFloor() {
         HeapShare s = HeapShare.of(184 * MIB, 16, 16 * MIB);
+        assertTrue(s.lowered());
+        assertTrue(s.inFlightBytes() > HeapShare.FLOOR, "in flight: " + s.inFlightBytes());
+        assertFalse(s.tooSmall());
+        assertFalse(HeapShare.of(184 * MIB, 18, 16 * MIB).tooSmall());
+    }
+
+    @Test
+    void aBudgetNeverFallsBelowTheFloorAndSaysWhenTheHeapIsTooSmall() {
+        HeapShare s = HeapShare.of(184 * MIB, 24, 16 * MIB);
         assertEquals(HeapShare.FLOOR, s.inFlightBytes());
         assertTrue(s.tooSmall());
-        assertEquals(320 * MIB, s.recommendedHeap());
-        assertFalse(HeapShare.of(320 * MIB, 16, 16 * MIB).tooSmall());
+        assertEquals(24 * (2 * HeapShare.FLOOR + HeapShare.PER_WORKER) * 2, s.recommendedHeap());
+        assertFalse(HeapShare.of(s.recommendedHeap(), 24, 16 * MIB).tooSmall());
     }
 
     @Test

@@ -9,13 +9,16 @@ import java.util.concurrent.BlockingQueue;
  * Computes the CRC-64 of the input on a second thread, over copies of each block as it is read, so
  * checksumming (about a third of raw parsing time) overlaps parsing instead of adding to it.
  *
- * <p>Memory is bounded: a fixed pool of block buffers circulates between the reader and the worker;
- * when the worker falls behind, the reader waits for a free buffer. The worker only checksums bytes
- * the reader has already consumed ({@link #permit(long)}), because the reader reads ahead and only
- * learns where the RDB ends (the trailer is not checksummed) when it gets there.
+ * <p>Memory is bounded: a fixed pool of blocks, three reads' worth ({@link #POOL} blocks of a quarter
+ * of a read each), circulates between the reader and the worker: the bytes read but not consumed yet,
+ * the read being checksummed and the next read. When the worker falls behind, the reader waits for a
+ * free block. The worker only checksums bytes the reader has already consumed ({@link #permit(long)}),
+ * because the reader reads ahead and only learns where the RDB ends (the trailer is not checksummed)
+ * when it gets there.
  */
 final class ChecksumWorker implements AutoCloseable {
-    private static final int POOL = 8;
+    private static final int BLOCKS_PER_READ = 4;
+    private static final int POOL = 3 * BLOCKS_PER_READ;
 
     private record Block(byte[] data, int length) {
     }
@@ -36,8 +39,10 @@ final class ChecksumWorker implements AutoCloseable {
     private boolean finished;
     private Throwable failure;
 
-    ChecksumWorker(int blockSize) {
+    /** A worker for reads of up to {@code readSize} bytes: its pool holds three times that. */
+    ChecksumWorker(int readSize) {
         free = new ArrayBlockingQueue<>(POOL);
+        int blockSize = Math.max(1, (readSize + BLOCKS_PER_READ - 1) / BLOCKS_PER_READ);
         for (int i = 0; i < POOL; i++) {
             free.add(new byte[blockSize]);
         }

@@ -64,6 +64,13 @@ import java.nio.charset.StandardCharsets;
  * checksum are tolerated and counted in {@link RdbEvent.End}.
  */
 public final class RdbReader implements AutoCloseable {
+    /**
+     * Bytes read from the input at a time. Each of many sources in one process has a reader, so this is per worker
+     * (with the checksum thread's copies: 4 times this, 1 MiB); 256 KiB reads cost no measurable parsing time over
+     * 1 MiB ones (docs/benchmarks.md, "Many sources in one process").
+     */
+    public static final int INPUT_BUFFER = 256 << 10;
+
     /** Highest versions this reader understands. */
     public static final int MAX_REDIS_VERSION = 12;
     public static final int VALKEY_MIN_VERSION = 80;
@@ -109,9 +116,12 @@ public final class RdbReader implements AutoCloseable {
         this.skipper = new ValueSkipper(in, strings, options.validateBlobs());
     }
 
-    /** A reader over {@code in} (not buffered further: the reader buffers itself). */
+    /**
+     * A reader over {@code in} (not buffered further: the reader buffers itself, {@link #INPUT_BUFFER} bytes, and
+     * when it verifies the checksum the checksum thread holds three more buffers' worth of copies).
+     */
     public static RdbReader open(InputStream in, RdbOptions options) {
-        return new RdbReader(in, options, 0, 1 << 20);
+        return new RdbReader(in, options, 0, INPUT_BUFFER);
     }
 
     /**

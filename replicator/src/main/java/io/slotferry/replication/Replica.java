@@ -28,6 +28,8 @@ import java.util.Deque;
  * {@link #applied(long)}, which frees spooled segments below it.
  */
 public final class Replica implements SourceStream {
+    /** Stream bytes read from the spool at a time. */
+    static final int READ_BUFFER = 1 << 20;
     /** SNAPSHOT parses the RDB into events; FILE_* hand the file over (begin, file, end); STREAM frames commands. */
     private enum Phase { WAITING, SNAPSHOT, FILE_BEGIN, FILE_HANDOUT, FILE_END, STREAM }
 
@@ -41,7 +43,8 @@ public final class Replica implements SourceStream {
     private Spool.Snapshot snapshot;
     private RdbReader rdb;
     private CommandFramer framer;
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(1 << 20);
+    /** {@link #READ_BUFFER} bytes, allocated when the stream starts (not while a snapshot loads). */
+    private ByteBuffer readBuffer;
     private final Deque<ReplicationEvent> pending = new ArrayDeque<>();
     private int db;
     private volatile long delivered;
@@ -167,7 +170,7 @@ public final class Replica implements SourceStream {
      */
     private void readFileHeader(Spool.Snapshot s) throws IOException {
         try (RdbReader header = RdbReader.open(new BufferedInputStream(bytesOf(s).open(), 1 << 16),
-                RdbOptions.raw())) {
+                RdbOptions.raw().withVerifyChecksum(false))) { // the first events only: no checksum thread and its buffers
             RdbEvent e;
             while ((e = header.next()) != null) {
                 if (e instanceof RdbEvent.Header h) {
@@ -225,6 +228,9 @@ public final class Replica implements SourceStream {
             streamReplid = resumed;
             pending.add(new ReplicationEvent.StreamResumed(resumed, framer.commandBoundary()));
             return true;
+        }
+        if (readBuffer == null) {
+            readBuffer = ByteBuffer.allocate(READ_BUFFER);
         }
         readBuffer.clear();
         int n = spool.read(generation, framer.offset(), readBuffer);
