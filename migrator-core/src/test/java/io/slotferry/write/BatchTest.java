@@ -27,8 +27,10 @@ class BatchTest {
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         while (batch.size() < bytes) {
             List<byte[]> command = set(random, valueBytes);
-            batch.put(command);
-            byte[] one = new byte[Math.toIntExact(RespWriter.encodedLength(command))];
+            long length = RespWriter.encodedLength(command);
+            batch.reserve(length);
+            batch.encode(command);
+            byte[] one = new byte[Math.toIntExact(length)];
             RespWriter.encode(command, one, 0);
             expected.writeBytes(one);
         }
