@@ -40,11 +40,12 @@ public final class FleetOptions {
     SyncFrom syncFrom;
 
     @Option(names = "--scan-notifications", paramLabel = "WHEN", defaultValue = "auto",
-            description = {"For scan: sources, whether changes after the walk are followed by keyspace notifications:",
-                "auto (the default: when CONFIG GET notify-keyspace-events shows the classes AE needs), trust (also",
-                "when CONFIG GET is refused, e.g. a managed service that sets notify-keyspace-events in its own",
-                "parameters: you vouch they are on, or changes go unseen), off (one walk).",
-                "Example: --scan-notifications trust"})
+            description = {"For scan: sources, whether changes after the walk are followed by",
+                "keyspace notifications: auto (the default: when CONFIG GET shows that",
+                "notify-keyspace-events has the classes AE needs), trust (also when CONFIG",
+                "GET is refused, e.g. a managed service that sets notify-keyspace-events in",
+                "its own parameters: you vouch they are on, or changes go unseen), off (one",
+                "walk). Example: --scan-notifications trust"})
     ScanFollow scanFollow;
 
     /** Every instance the {@code --source} values name (Twemproxy backends, Codis groups, URIs, files). */
