@@ -41,16 +41,7 @@ mkdir -p "$OUT"
 need_launcher "$MIGRATE_BIN" "$OUT/launcher.err"
 WORK=$(mktemp -d /tmp/slotferry-verify.XXXXXX)
 NODE_PORTS=(); NODE_PIDS=(); SRC_PID=""; SRC_PORT=""
-cleanup() {
-  if [ "$KEEP" != 1 ]; then
-    cluster_stop "$WORK" "$OUT"
-    [ -z "$SRC_PID" ] || redis_stop "$SRC_PORT" "$SRC_PID"
-    rm -rf "$WORK"
-  else
-    log "KEEP=1: source on $SRC_PORT, cluster on ${NODE_PORTS[*]}, dir $WORK"
-  fi
-}
-trap cleanup EXIT
+trap source_cluster_cleanup EXIT
 
 SRC_PORT=$(free_port) || die "no free port"
 mkdir -p "$WORK/source"
