@@ -65,9 +65,12 @@ record KeptShare(long sampled, long kept, long sampledBytes, long keptBytes) {
             List<RespValue> types = filter.typesActive() ? pipeline(c, "TYPE", names) : null;
             List<RespValue> sizes = weigh ? pipeline(c, "MEMORY", names) : null;
             for (int i = 0; i < names.size(); i++) {
+                if (types != null && types.get(i) instanceof RespValue.Error e) {
+                    throw new IOException("TYPE answered " + e.message());
+                }
                 ValueType type = types == null ? null : types.get(i) instanceof RespValue.SimpleString s ? ValueType.ofTypeReply(s.text()) : null;
                 if (types != null && type == null) {
-                    continue; // gone since the SCAN, or TYPE refused: not counted
+                    continue; // gone since the SCAN: not counted
                 }
                 long bytes = 0;
                 if (sizes != null) {
