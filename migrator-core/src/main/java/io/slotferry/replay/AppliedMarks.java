@@ -131,15 +131,14 @@ public final class AppliedMarks {
     }
 
     /**
-     * True when the target already holds the write of {@code slot} at {@code offset}: by the marks as
-     * they were read when the stream started, i.e. what the last run applied. The marks this run writes
-     * say nothing about its own later writes, and a write may share its offset with one marked before it
-     * (the parts of one source transaction on either side of a cross-slot command or a flush): those
-     * must not be taken for applied.
+     * True when the target already holds the write of {@code slot} marked at {@code position} (the end
+     * offset of its stream command; see {@link Step.Send#position()}): by the marks as they were read when
+     * the stream started, i.e. what the last run applied. The marks this run writes say nothing about its
+     * own later writes.
      */
-    boolean applied(int slot, long offset) {
+    boolean applied(int slot, long position) {
         // past every mark read (the whole stream once the restart's overlap is behind): no look at the slot's
-        return offset <= loadedMax && offset <= Math.max(marks[slot], loadedBarrier);
+        return position <= loadedMax && position <= Math.max(marks[slot], loadedBarrier);
     }
 
     /** True when the target already holds the operation on a drained writer at {@code position}. */
@@ -160,10 +159,10 @@ public final class AppliedMarks {
         barrier = Math.max(barrier, position);
     }
 
-    /** {@code commands} and the mark of {@code offset}, to be applied as one transaction. */
-    List<List<byte[]>> marked(int slot, long offset, List<List<byte[]>> commands) {
+    /** {@code commands} and the mark of {@code position}, to be applied as one transaction. */
+    List<List<byte[]>> marked(int slot, long position, List<List<byte[]>> commands) {
         String id = replid.get();
-        List<byte[]> mark = List.of(SET, key(slot), value(id, offset), PX, ONE_DAY);
+        List<byte[]> mark = List.of(SET, key(slot), value(id, position), PX, ONE_DAY);
         if (commands.size() == 1) {
             return List.of(commands.get(0), mark); // the usual case, on every unsafe write's path: no copy
         }
@@ -173,9 +172,13 @@ public final class AppliedMarks {
         return out;
     }
 
-    /** How the writer tells, after a lost connection, whether the write of {@code slot} at {@code offset} was applied. */
-    Write.Probe.Mark probe(int slot, long offset, boolean replaySafe) {
-        return new Write.Probe.Mark(key(slot), replid.get(), offset, replaySafe, offset <= reapplyUpTo);
+    /**
+     * How the writer tells, after a lost connection, whether the write of {@code slot} marked at
+     * {@code position} was applied; {@code offset} is the write's source offset (the EXEC's, for a part of
+     * a MULTI block), which says whether the last run may have sent it.
+     */
+    Write.Probe.Mark probe(int slot, long position, boolean replaySafe, long offset) {
+        return new Write.Probe.Mark(key(slot), replid.get(), position, replaySafe, offset <= reapplyUpTo);
     }
 
     /** {@code REPLID:OFFSET}, built from the id's bytes kept while the id stays the same (every unsafe write needs one). */

@@ -9,8 +9,20 @@ import java.io.IOException;
  */
 sealed interface Step {
 
-    /** Commands for one slot, handed to the writer. */
-    record Send(SlotCommand command) implements Step {
+    /**
+     * Commands for one slot, handed to the writer.
+     *
+     * @param position where its applied mark stands: the end offset of the stream command it comes from
+     *                 (of the last one, for a slot's part of a MULTI block), or -1 for the offset it is run
+     *                 at. The parts of one block share the EXEC's offset (no checkpoint inside a block) but
+     *                 not their positions, so a part after a cross-slot command or a flush is never taken
+     *                 for applied because a part of its slot before it was.
+     */
+    record Send(SlotCommand command, long position) implements Step {
+        /** Commands of the stream command being applied, marked at the offset they are run at. */
+        Send(SlotCommand command) {
+            this(command, -1);
+        }
     }
 
     /** A whole-key write of the key filter ({@code StreamFilter.Decision.Copies}): never skipped by applied marks. */

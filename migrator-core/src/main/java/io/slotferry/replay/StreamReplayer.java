@@ -247,7 +247,7 @@ public final class StreamReplayer {
 
     private void run(Step step, long offset) throws IOException, InterruptedException, ReplayException {
         if (step instanceof Step.Send s) {
-            send(s.command(), offset);
+            send(s.command(), offset, s.position() < 0 ? offset : s.position());
         } else if (step instanceof Step.Unmarked u) {
             writer.submit(new Write(u.command().slot(), u.command().key(), u.command().commands(), offset, null, 0));
         } else if (step instanceof Step.Barrier b) {
@@ -264,21 +264,24 @@ public final class StreamReplayer {
         }
     }
 
-    /** Hands one slot's commands to the writer, with an applied mark when marks are on and they are not replay-safe. */
-    private void send(SlotCommand c, long offset) throws IOException, InterruptedException {
+    /**
+     * Hands one slot's commands to the writer, with an applied mark at {@code position} when marks are on
+     * and they are not replay-safe; {@code offset} is what the checkpoint learns once they are applied.
+     */
+    private void send(SlotCommand c, long offset, long position) throws IOException, InterruptedException {
         List<List<byte[]>> commands = c.commands();
         Write.Probe probe = null;
         if (appliedMarks != null && appliedMarks.active()) {
-            if (appliedMarks.applied(c.slot(), offset)) {
+            if (appliedMarks.applied(c.slot(), position)) {
                 offsets.skipped(offset);
                 stats.skipped("applied-before-restart"); // the target holds it: a crash came after it was applied
                 return;
             }
             boolean safe = replaySafe(commands);
             if (!safe) {
-                commands = appliedMarks.marked(c.slot(), offset, commands);
+                commands = appliedMarks.marked(c.slot(), position, commands);
             }
-            probe = appliedMarks.probe(c.slot(), offset, safe);
+            probe = appliedMarks.probe(c.slot(), position, safe, offset);
         }
         writer.submit(new Write(c.slot(), c.key(), commands, offset, probe, 0));
     }

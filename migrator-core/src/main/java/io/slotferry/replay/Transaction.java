@@ -36,36 +36,45 @@ final class Transaction {
             throw new ReplayException("MULTI", c.startOffset(), "the transaction holds more than " + maxBytes
                     + " bytes before its EXEC; raise the limit or split the source's transactions");
         }
-        steps.addAll(more);
+        for (Step s : more) {
+            // each part keeps the position of its own command: a restart meeting the block again tells its parts apart
+            steps.add(s instanceof Step.Send send ? new Step.Send(send.command(), c.endOffset()) : s);
+        }
     }
 
     /**
-     * The steps of the block at its EXEC: the commands of each slot joined into one send, and each
-     * barrier after the sends of what came before it (the emulation then sees that applied).
+     * The steps of the block at its EXEC: the commands of each slot joined into one send, at the
+     * position of the slot's last command joined, and each barrier after the sends of what came before
+     * it (the emulation then sees that applied).
      */
     List<Step> commit() {
         List<Step> out = new ArrayList<>();
         Map<Integer, List<List<byte[]>>> perSlot = new LinkedHashMap<>();
         Map<Integer, byte[]> keyOf = new LinkedHashMap<>();
+        Map<Integer, Long> positionOf = new LinkedHashMap<>();
         for (Step s : steps) {
             if (s instanceof Step.Send send) {
                 SlotCommand sc = send.command();
                 perSlot.computeIfAbsent(sc.slot(), x -> new ArrayList<>()).addAll(sc.commands());
                 keyOf.putIfAbsent(sc.slot(), sc.key());
+                positionOf.put(sc.slot(), send.position());
             } else {
-                flush(perSlot, keyOf, out);
+                flush(perSlot, keyOf, positionOf, out);
                 out.add(s);
             }
         }
-        flush(perSlot, keyOf, out);
+        flush(perSlot, keyOf, positionOf, out);
         return out;
     }
 
-    private static void flush(Map<Integer, List<List<byte[]>>> perSlot, Map<Integer, byte[]> keyOf, List<Step> out) {
+    private static void flush(Map<Integer, List<List<byte[]>>> perSlot, Map<Integer, byte[]> keyOf,
+            Map<Integer, Long> positionOf, List<Step> out) {
         for (Map.Entry<Integer, List<List<byte[]>>> e : perSlot.entrySet()) {
-            out.add(new Step.Send(new SlotCommand(e.getKey(), keyOf.get(e.getKey()), e.getValue())));
+            SlotCommand joined = new SlotCommand(e.getKey(), keyOf.get(e.getKey()), e.getValue());
+            out.add(new Step.Send(joined, positionOf.get(e.getKey())));
         }
         perSlot.clear();
         keyOf.clear();
+        positionOf.clear();
     }
 }
