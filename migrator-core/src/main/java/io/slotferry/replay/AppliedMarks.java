@@ -161,8 +161,7 @@ public final class AppliedMarks {
 
     /** {@code commands} and the mark of {@code position}, to be applied as one transaction. */
     List<List<byte[]>> marked(int slot, long position, List<List<byte[]>> commands) {
-        String id = replid.get();
-        List<byte[]> mark = List.of(SET, key(slot), value(id, position), PX, ONE_DAY);
+        List<byte[]> mark = mark(slot, position);
         if (commands.size() == 1) {
             return List.of(commands.get(0), mark); // the usual case, on every unsafe write's path: no copy
         }
@@ -172,13 +171,23 @@ public final class AppliedMarks {
         return out;
     }
 
+    /** The command that sets the mark of {@code slot} to {@code position}: the last of a transaction. */
+    List<byte[]> mark(int slot, long position) {
+        return List.of(SET, key(slot), value(replid.get(), position), PX, ONE_DAY);
+    }
+
+    /** True when the last run may have sent the write of source offset {@code offset} (see {@link #load}). */
+    boolean reapplied(long offset) {
+        return offset <= reapplyUpTo;
+    }
+
     /**
      * How the writer tells, after a lost connection, whether the write of {@code slot} marked at
      * {@code position} was applied; {@code offset} is the write's source offset (the EXEC's, for a part of
      * a MULTI block), which says whether the last run may have sent it.
      */
     Write.Probe.Mark probe(int slot, long position, boolean replaySafe, long offset) {
-        return new Write.Probe.Mark(key(slot), replid.get(), position, replaySafe, offset <= reapplyUpTo);
+        return new Write.Probe.Mark(key(slot), replid.get(), position, replaySafe, reapplied(offset));
     }
 
     /** {@code REPLID:OFFSET}, built from the id's bytes kept while the id stays the same (every unsafe write needs one). */

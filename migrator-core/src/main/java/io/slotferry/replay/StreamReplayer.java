@@ -23,7 +23,6 @@ import io.slotferry.translate.ScriptCache;
 import io.slotferry.write.AppliedOffsets;
 import io.slotferry.write.ClusterWriter;
 import io.slotferry.write.TargetNodes;
-import io.slotferry.write.Write;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,8 +41,9 @@ import java.util.function.Supplier;
  * commands, other databases); or it stops the worker with a {@link ReplayException} naming it and its
  * offset. Nothing is dropped without a counter.
  *
- * <p>Each handler returns its command's {@link Step}s as values; this class alone runs them: a send hands
- * one slot's commands to the {@link ClusterWriter}, a barrier runs with the writer drained. Progress
+ * <p>Each handler returns its command's {@link Step}s as values; this class alone runs them: a send queues
+ * one slot's commands in {@link QueuedWrites} (each slot's queued writes go to the {@link ClusterWriter} as
+ * one unit with one applied mark), a barrier runs with the queue sent and the writer drained. Progress
  * goes to the writer's {@link AppliedOffsets}, which computes the applied offset.
  *
  * <p>Single-threaded: one replayer per worker, fed by the worker's thread.
@@ -94,6 +94,7 @@ public final class StreamReplayer {
     private final CrossSlotEmulation emulation;
     private final DatabaseCommands databases;
     private final ExpiryGrace grace;
+    private final QueuedWrites queued;
 
     private Transaction transaction;
     private AppliedMarks appliedMarks;
@@ -119,6 +120,8 @@ public final class StreamReplayer {
         this.databases = new DatabaseCommands(options, writer, nodes, emulation, stats);
         this.grace = new ExpiryGrace(options.ttlGraceMillis());
         this.codis = new CodisCommands(new CodisRestore(key -> options.dbMapping().targetKey(0, key)), grace, stats);
+        // the window holds at most half the writer's in-flight budget: held and in-flight writes stay within 1.5 times it
+        this.queued = new QueuedWrites(writer, offsets, this.table, stats, QueuedWrites.MAX_COMMANDS, writer.maxInFlightBytes() / 2);
     }
 
     private static Map<String, Handler> specialHandlers() {
@@ -164,13 +167,15 @@ public final class StreamReplayer {
         return Math.min(offsets.applied(), f == null ? Long.MAX_VALUE : f.filter().holdBelow());
     }
 
-    /** The stream has no more commands for now: writes the writer holds back to send together go out. */
-    public void flush() {
+    /** The stream has no more commands for now: the queued writes ({@link QueuedWrites}) and those the writer holds back go out. */
+    public void flush() throws IOException, InterruptedException {
+        queued.send();
         writer.flush();
     }
 
-    /** Waits until everything submitted is acknowledged. */
+    /** Sends the queued writes and waits until everything submitted is acknowledged. */
     public void drain() throws IOException, InterruptedException {
+        queued.send();
         writer.drain();
     }
 
@@ -247,11 +252,11 @@ public final class StreamReplayer {
 
     private void run(Step step, long offset) throws IOException, InterruptedException, ReplayException {
         if (step instanceof Step.Send s) {
-            send(s.command(), offset, s.position() < 0 ? offset : s.position());
+            queued.send(s.command(), offset, s.position() < 0 ? offset : s.position());
         } else if (step instanceof Step.Unmarked u) {
-            writer.submit(new Write(u.command().slot(), u.command().key(), u.command().commands(), offset, null, 0));
+            queued.unmarked(u.command(), offset);
         } else if (step instanceof Step.Barrier b) {
-            writer.drain();
+            drain();
             if (appliedMarks != null && appliedMarks.barrierApplied(b.position())) {
                 stats.skipped("applied-before-restart"); // it completed before a crash: its effects are on the target
                 return;
@@ -265,28 +270,6 @@ public final class StreamReplayer {
     }
 
     /**
-     * Hands one slot's commands to the writer, with an applied mark at {@code position} when marks are on
-     * and they are not replay-safe; {@code offset} is what the checkpoint learns once they are applied.
-     */
-    private void send(SlotCommand c, long offset, long position) throws IOException, InterruptedException {
-        List<List<byte[]>> commands = c.commands();
-        Write.Probe probe = null;
-        if (appliedMarks != null && appliedMarks.active()) {
-            if (appliedMarks.applied(c.slot(), position)) {
-                offsets.skipped(offset);
-                stats.skipped("applied-before-restart"); // the target holds it: a crash came after it was applied
-                return;
-            }
-            boolean safe = replaySafe(commands);
-            if (!safe) {
-                commands = appliedMarks.marked(c.slot(), position, commands);
-            }
-            probe = appliedMarks.probe(c.slot(), position, safe, offset);
-        }
-        writer.submit(new Write(c.slot(), c.key(), commands, offset, probe, 0));
-    }
-
-    /**
      * From now on, writes that are not replay-safe carry an applied mark of {@code source}, and every
      * write the target already holds is skipped (see {@link AppliedMarks}); reads the marks now.
      *
@@ -297,6 +280,7 @@ public final class StreamReplayer {
             throws IOException, InterruptedException {
         appliedMarks = new AppliedMarks(source, replid, nodes);
         appliedMarks.load(reapplyUpTo);
+        queued.marks(appliedMarks);
         emulation.journal(source, replid);
     }
 
@@ -308,18 +292,6 @@ public final class StreamReplayer {
     /** From now on, every keyed write passes {@code f} first (key filters; see {@link StreamFilter}). */
     public void filter(StreamFilter f) {
         filtered = new FilteredCommands(f, table, stats);
-    }
-
-    /** True when every command may be applied again ({@link io.slotferry.command.ReplaySafety}). */
-    private boolean replaySafe(List<List<byte[]>> commands) {
-        for (int i = 0; i < commands.size(); i++) {
-            List<byte[]> argv = commands.get(i);
-            CommandSpec spec = table.known(argv);
-            if (spec == null || !spec.replaySafety().safe(argv)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A keyed command, routed by its keys (the command's name is made only for messages: not per command). */

@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * ({@link #settle}), in any order (different primaries answer at different speeds); every write up to
  * {@link #settled()} is settled. The replayer: where the stream {@link #startAt starts}, which command
  * it is {@link #applying} (its start offset; the offset stays at or below it until the command is
- * {@link #handled} or {@link #applyDone} — a command's writes are submitted one slot at a time), a
+ * {@link #handled} or {@link #applyDone} — a command's writes are submitted one slot at a time), writes
+ * it is {@link #holding} back to submit later (the offset stays below the first of them until they are
+ * {@link #released}), a
  * write it {@link #skipped} as already applied (submitted, as far as the arithmetic goes), and the end
  * of the last command it handled (every write of it submitted, or none needed).
  *
@@ -52,6 +54,8 @@ public final class AppliedOffsets {
     private long submitted = -1;
     /** While a command is applied: its start offset; otherwise MAX_VALUE. */
     private long applying = Long.MAX_VALUE;
+    /** While the replayer holds writes back, not yet submitted: the start offset of the first one's command; otherwise MAX_VALUE. */
+    private long held = Long.MAX_VALUE;
     /** The highest value {@link #applied()} returned since the stream (re)started; MIN_VALUE without a stream. */
     private long reported = Long.MIN_VALUE;
 
@@ -131,6 +135,20 @@ public final class AppliedOffsets {
         applying = Long.MAX_VALUE;
     }
 
+    /**
+     * The replayer holds a write of the command being applied back (to send it later with others of its
+     * slot): until {@link #released}, the offset stays at or below that command's start, whatever is
+     * handled or settled meanwhile.
+     */
+    public synchronized void holding() {
+        held = Math.min(held, applying);
+    }
+
+    /** Every write the replayer held back is submitted (registered): their own offsets keep the applied offset below them now. */
+    public synchronized void released() {
+        held = Long.MAX_VALUE;
+    }
+
     /** A write carrying {@code offset} was not handed to the writer: the target holds it already. */
     public synchronized void skipped(long offset) {
         submitted = offset;
@@ -142,7 +160,7 @@ public final class AppliedOffsets {
         // Before the writer settles its first write it knows no offset: the start offset holds until then
         // (a checkpoint of -1 would make the next run ask PSYNC from 0, a full sync).
         long applied = Math.max(settled, startedAt);
-        long result = Math.min(applied >= submitted ? Math.max(handled, applied) : applied, applying);
+        long result = Math.min(applied >= submitted ? Math.max(handled, applied) : applied, Math.min(applying, held));
         if (reported == Long.MIN_VALUE) {
             return result; // no stream: the writes' own offsets (a snapshot's)
         }

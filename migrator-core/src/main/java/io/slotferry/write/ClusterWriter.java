@@ -164,6 +164,11 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         return offsets;
     }
 
+    /** The in-flight budget ({@link WriterOptions#maxInFlightBytes()}): a caller holding writes back sizes what it holds by it. */
+    public long maxInFlightBytes() {
+        return options.maxInFlightBytes();
+    }
+
     public WriterStats stats() {
         return counters.snapshot(inFlight.get());
     }

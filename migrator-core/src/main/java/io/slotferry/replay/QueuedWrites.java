@@ -1,0 +1,238 @@
+package io.slotferry.replay;
+
+import io.slotferry.command.CommandSpec;
+import io.slotferry.routing.HashSlot;
+import io.slotferry.split.SlotCommand;
+import io.slotferry.write.AppliedOffsets;
+import io.slotferry.write.Write;
+import io.slotferry.write.WriteException;
+import io.slotferry.write.WriteSink;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The replayer's stream writes, queued per slot over a bounded window and sent one slot at a time, so
+ * that writes which are not replay-safe share their applied marks (docs/replay.md, "Exactly once").
+ * When the window is sent, each slot's writes go, in stream order, as one unit: with a write that is not
+ * replay-safe among them, {@code MULTI}, every write of the slot, ONE mark at the position of the last
+ * of them, {@code EXEC}; otherwise each write on its own, without a mark, as it would have gone alone.
+ *
+ * <p>Why the guarantees hold. A slot's writes keep their order and their connection, so the target still
+ * holds every write of a slot at or below its mark. Writes of different slots may be reordered within the
+ * window, which a cluster never orders anyway. A unit is atomic with its mark, so a restart's rule (skip
+ * every write at or below {@code max(slot mark, barrier mark)}) and the probe after a lost connection
+ * (mark at or above the unit's last position: all of it applied, else none) stay exact. The checkpoint
+ * never passes a queued write: the first write queued holds the applied offset below its command
+ * ({@link AppliedOffsets#holding}) until the window is submitted, and each unit is submitted carrying the
+ * source offset of its FIRST write, in the order the slots first appear (so the offsets submitted never
+ * decrease), so the settled offset passes a write only once its whole unit is acknowledged.
+ *
+ * <p>The window is sent when the stream has no more commands for now, when it holds {@code maxCommands}
+ * commands or {@code maxBytes} bytes (argument bytes plus per-object overhead, as the writer's in-flight
+ * budget counts them), and before anything that must see earlier writes sent (an operation on a drained
+ * writer, a drain, a checkpoint, new marks). Writes that bypass it (marks off, and the writes a restart
+ * sends again up to the last run's submit limit, whose {@code WRONGTYPE} after a later write must stay a
+ * per-write question) send the window first, so no slot's writes are reordered.
+ *
+ * <p>Single-threaded, like the replayer that feeds it.
+ */
+final class QueuedWrites {
+    /** Commands a window holds at most. */
+    static final int MAX_COMMANDS = 65_536;
+    private static final int WRITE_OVERHEAD = 64;
+    private static final int ARGUMENT_OVERHEAD = 16;
+    private static final byte SAFE = 0;
+    private static final byte UNSAFE = 1;
+    private static final byte UNMARKED = 2;
+
+    private final WriteSink writer;
+    private final AppliedOffsets offsets;
+    private final KnownCommands table;
+    private final ReplayStats stats;
+    private final int maxCommands;
+    private final long maxBytes;
+    private AppliedMarks marks;
+
+    /** The window in stream order: each write's commands, offset, mark position, kind, and the next write of its slot (-1: none). */
+    private SlotCommand[] command = new SlotCommand[256];
+    private long[] offset = new long[256];
+    private long[] position = new long[256];
+    private byte[] kind = new byte[256];
+    private int[] next = new int[256];
+    private int writes;
+    private int commands;
+    private long bytes;
+    /** Per slot: its first and last write in the window (-1: none), and whether one is not replay-safe. */
+    private final int[] first = new int[HashSlot.SLOTS];
+    private final int[] last = new int[HashSlot.SLOTS];
+    private final boolean[] unsafe = new boolean[HashSlot.SLOTS];
+    /** The slots with writes in the window, in the order they first appear. */
+    private final int[] order = new int[HashSlot.SLOTS];
+    private int slots;
+
+    QueuedWrites(WriteSink writer, AppliedOffsets offsets, KnownCommands table, ReplayStats stats, int maxCommands, long maxBytes) {
+        if (maxCommands < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("a window needs room for a command: " + maxCommands + " commands, " + maxBytes + " bytes");
+        }
+        this.writer = writer;
+        this.offsets = offsets;
+        this.table = table;
+        this.stats = stats;
+        this.maxCommands = maxCommands;
+        this.maxBytes = maxBytes;
+        Arrays.fill(first, -1);
+    }
+
+    /** From now on, writes that are not replay-safe carry marks of {@code m}, and what it says applied is skipped. */
+    void marks(AppliedMarks m) throws WriteException, InterruptedException {
+        send();
+        marks = m;
+    }
+
+    /**
+     * One slot's commands of the stream command at source offset {@code offset}, marked at {@code position}:
+     * skipped when the target holds them already, else queued (or sent, when they bypass the window).
+     */
+    void send(SlotCommand c, long offset, long position) throws WriteException, InterruptedException {
+        AppliedMarks m = marks;
+        if (m == null || !m.active()) {
+            bypass(new Write(c.slot(), c.key(), c.commands(), offset, null, 0));
+            return;
+        }
+        if (m.applied(c.slot(), position)) {
+            offsets.skipped(offset);
+            stats.skipped("applied-before-restart"); // the target holds it: a crash came after it was applied
+            return;
+        }
+        boolean safe = replaySafe(c.commands());
+        if (m.reapplied(offset)) {
+            List<List<byte[]>> marked = safe ? c.commands() : m.marked(c.slot(), position, c.commands());
+            bypass(new Write(c.slot(), c.key(), marked, offset, m.probe(c.slot(), position, safe, offset), 0));
+            return;
+        }
+        queue(c, offset, position, safe ? SAFE : UNSAFE);
+    }
+
+    /** A whole-key write of the key filter: never skipped by marks, sent without a probe, in its place among its slot's writes. */
+    void unmarked(SlotCommand c, long offset) throws WriteException, InterruptedException {
+        AppliedMarks m = marks;
+        if (m == null || !m.active() || m.reapplied(offset)) {
+            bypass(new Write(c.slot(), c.key(), c.commands(), offset, null, 0));
+            return;
+        }
+        queue(c, offset, offset, UNMARKED);
+    }
+
+    /** True when no write is queued. */
+    boolean isEmpty() {
+        return writes == 0;
+    }
+
+    /** Submits every queued write, one unit per slot (see the class comment); the window is empty after. */
+    void send() throws WriteException, InterruptedException {
+        if (writes == 0) {
+            return;
+        }
+        for (int k = 0; k < slots; k++) {
+            int slot = order[k];
+            int head = first[slot];
+            if (unsafe[slot]) {
+                submitTransaction(slot, head);
+            } else {
+                for (int i = head; i >= 0; i = next[i]) {
+                    Write.Probe probe = kind[i] == UNMARKED ? null : marks.probe(slot, position[i], true, offset[i]);
+                    writer.submit(new Write(slot, command[i].key(), command[i].commands(), offset[head], probe, 0));
+                }
+            }
+            first[slot] = -1;
+            unsafe[slot] = false;
+        }
+        Arrays.fill(command, 0, writes, null);
+        writes = 0;
+        commands = 0;
+        bytes = 0;
+        slots = 0;
+        offsets.released();
+    }
+
+    /** The writes of {@code slot} from {@code head} on, and the mark of the last, as one transaction carrying the first's offset. */
+    private void submitTransaction(int slot, int head) throws WriteException, InterruptedException {
+        int tail = last[slot];
+        List<List<byte[]>> all;
+        if (head == tail) {
+            all = marks.marked(slot, position[head], command[head].commands()); // one write: as it would go alone
+        } else {
+            all = new ArrayList<>();
+            for (int i = head; i >= 0; i = next[i]) {
+                all.addAll(command[i].commands());
+            }
+            all.add(marks.mark(slot, position[tail]));
+        }
+        writer.submit(new Write(slot, command[head].key(), all, offset[head], marks.probe(slot, position[tail], false, offset[tail]), 0));
+    }
+
+    /** Sends the window, then {@code w} on its own: it keeps its place after every earlier write of its slot. */
+    private void bypass(Write w) throws WriteException, InterruptedException {
+        send();
+        writer.submit(w);
+    }
+
+    private void queue(SlotCommand c, long at, long markedAt, byte k) throws WriteException, InterruptedException {
+        List<List<byte[]>> cs = c.commands();
+        long size = WRITE_OVERHEAD;
+        for (int i = 0, n = cs.size(); i < n; i++) { // indexed: no iterator per write
+            List<byte[]> argv = cs.get(i);
+            for (int j = 0, m = argv.size(); j < m; j++) {
+                size += argv.get(j).length + ARGUMENT_OVERHEAD;
+            }
+        }
+        if (writes > 0 && (commands + cs.size() > maxCommands || bytes + size > maxBytes)) {
+            send();
+        }
+        if (writes == 0) {
+            offsets.holding();
+        }
+        if (writes == command.length) {
+            grow();
+        }
+        int i = writes++;
+        command[i] = c;
+        offset[i] = at;
+        position[i] = markedAt;
+        kind[i] = k;
+        next[i] = -1;
+        int slot = c.slot();
+        if (first[slot] < 0) {
+            first[slot] = i;
+            order[slots++] = slot;
+        } else {
+            next[last[slot]] = i;
+        }
+        last[slot] = i;
+        unsafe[slot] |= k == UNSAFE;
+        commands += cs.size();
+        bytes += size;
+    }
+
+    private void grow() {
+        int n = command.length * 2;
+        command = Arrays.copyOf(command, n);
+        offset = Arrays.copyOf(offset, n);
+        position = Arrays.copyOf(position, n);
+        kind = Arrays.copyOf(kind, n);
+        next = Arrays.copyOf(next, n);
+    }
+
+    /** True when every command may be applied again ({@link io.slotferry.command.ReplaySafety}). */
+    private boolean replaySafe(List<List<byte[]>> commands) {
+        for (int i = 0; i < commands.size(); i++) {
+            List<byte[]> argv = commands.get(i);
+            CommandSpec spec = table.known(argv);
+            if (spec == null || !spec.replaySafety().safe(argv)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
