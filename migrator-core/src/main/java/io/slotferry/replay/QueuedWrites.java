@@ -24,9 +24,11 @@ import java.util.List;
  * every write at or below {@code max(slot mark, barrier mark)}) and the probe after a lost connection
  * (mark at or above the unit's last position: all of it applied, else none) stay exact. The checkpoint
  * never passes a queued write: the first write queued holds the applied offset below its command
- * ({@link AppliedOffsets#holding}) until the window is submitted, and each unit is submitted carrying the
- * source offset of its FIRST write, in the order the slots first appear (so the offsets submitted never
- * decrease), so the settled offset passes a write only once its whole unit is acknowledged.
+ * ({@link AppliedOffsets#holding}) until the window is submitted, and every unit of a window is submitted
+ * carrying the source offset of the window's FIRST write (so the offsets submitted never decrease), so
+ * the settled offset passes a queued write only once the whole window is acknowledged. Units go in the
+ * order of their last writes: a write never goes before a write that preceded it in the stream went or
+ * would have gone, so the stream's last write (a marker an operator waits for) still goes last.
  *
  * <p>The window is sent when the stream has no more commands for now, when it holds {@code maxCommands}
  * commands or {@code maxBytes} bytes (argument bytes plus per-object overhead, as the writer's in-flight
@@ -67,9 +69,6 @@ final class QueuedWrites {
     private final int[] first = new int[HashSlot.SLOTS];
     private final int[] last = new int[HashSlot.SLOTS];
     private final boolean[] unsafe = new boolean[HashSlot.SLOTS];
-    /** The slots with writes in the window, in the order they first appear. */
-    private final int[] order = new int[HashSlot.SLOTS];
-    private int slots;
 
     QueuedWrites(WriteSink writer, AppliedOffsets offsets, KnownCommands table, ReplayStats stats, int maxCommands, long maxBytes) {
         if (maxCommands < 1 || maxBytes < 1) {
@@ -134,15 +133,19 @@ final class QueuedWrites {
         if (writes == 0) {
             return;
         }
-        for (int k = 0; k < slots; k++) {
-            int slot = order[k];
+        long registered = offset[0]; // every unit's: the writer's settled offset passes it once the whole window is acknowledged
+        for (int t = 0; t < writes; t++) {
+            int slot = command[t].slot();
+            if (last[slot] != t) {
+                continue; // a slot's unit goes where its last write stands: the stream's last write goes last
+            }
             int head = first[slot];
             if (unsafe[slot]) {
-                submitTransaction(slot, head);
+                submitTransaction(slot, head, t, registered);
             } else {
                 for (int i = head; i >= 0; i = next[i]) {
                     Write.Probe probe = kind[i] == UNMARKED ? null : marks.probe(slot, position[i], true, offset[i]);
-                    writer.submit(new Write(slot, command[i].key(), command[i].commands(), offset[head], probe, 0));
+                    writer.submit(new Write(slot, command[i].key(), command[i].commands(), registered, probe, 0));
                 }
             }
             first[slot] = -1;
@@ -152,13 +155,11 @@ final class QueuedWrites {
         writes = 0;
         commands = 0;
         bytes = 0;
-        slots = 0;
         offsets.released();
     }
 
-    /** The writes of {@code slot} from {@code head} on, and the mark of the last, as one transaction carrying the first's offset. */
-    private void submitTransaction(int slot, int head) throws WriteException, InterruptedException {
-        int tail = last[slot];
+    /** The writes of {@code slot} from {@code head} to {@code tail}, and the mark of the last, as one transaction carrying {@code registered}. */
+    private void submitTransaction(int slot, int head, int tail, long registered) throws WriteException, InterruptedException {
         List<List<byte[]>> all;
         if (head == tail) {
             all = marks.marked(slot, position[head], command[head].commands()); // one write: as it would go alone
@@ -169,7 +170,7 @@ final class QueuedWrites {
             }
             all.add(marks.mark(slot, position[tail]));
         }
-        writer.submit(new Write(slot, command[head].key(), all, offset[head], marks.probe(slot, position[tail], false, offset[tail]), 0));
+        writer.submit(new Write(slot, command[head].key(), all, registered, marks.probe(slot, position[tail], false, offset[tail]), 0));
     }
 
     /** Sends the window, then {@code w} on its own: it keeps its place after every earlier write of its slot. */
@@ -205,7 +206,6 @@ final class QueuedWrites {
         int slot = c.slot();
         if (first[slot] < 0) {
             first[slot] = i;
-            order[slots++] = slot;
         } else {
             next[last[slot]] = i;
         }

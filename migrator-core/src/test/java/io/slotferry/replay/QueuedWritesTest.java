@@ -197,6 +197,25 @@ class QueuedWritesTest {
             }
         }
         assertEquals(expected, actual, "seed " + seed + ": every write sent once, each slot's in stream order");
+        // within a window, the units (a slot's consecutive writes) go in the order of their last writes
+        Map<Sent, Integer> index = new IdentityHashMap<>();
+        for (int i = 0; i < stream.size(); i++) {
+            index.put(stream.get(i), i);
+        }
+        for (int i = 0; i + 1 < sink.writes.size(); i++) {
+            boolean unitEnds = sink.writes.get(i + 1).slot() != sink.writes.get(i).slot();
+            if (unitEnds && sink.call.get(i).equals(sink.call.get(i + 1))) {
+                List<Sent> before = carried.get(sink.writes.get(i));
+                int j = i + 1;
+                while (j + 1 < sink.writes.size() && sink.writes.get(j + 1).slot() == sink.writes.get(i + 1).slot()
+                        && sink.call.get(j + 1).equals(sink.call.get(i + 1))) {
+                    j++;
+                }
+                List<Sent> after = carried.get(sink.writes.get(j));
+                assertTrue(index.get(before.get(before.size() - 1)) < index.get(after.get(after.size() - 1)),
+                        "seed " + seed + ": a unit goes where its last write stands");
+            }
+        }
         for (Map<Integer, Integer> perSlot : unitsPerCallAndSlot.values()) {
             for (int units : perSlot.values()) {
                 assertEquals(1, units, "seed " + seed + ": one marked unit per slot per window");
