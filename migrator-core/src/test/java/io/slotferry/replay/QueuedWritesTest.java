@@ -288,13 +288,18 @@ class QueuedWritesTest {
         }
     }
 
+    /** A window of the default command limit and 16 MiB over {@code offsets}, started at offset 0, without marks yet. */
+    private static QueuedWrites window(Submitted sink, AppliedOffsets offsets) {
+        offsets.startAt(0);
+        return new QueuedWrites(sink, offsets, TABLE, new ReplayStats(), QueuedWrites.MAX_COMMANDS, 1 << 24);
+    }
+
     @Test
     void aStreamOnManySlotsSharesMarksOnlyWhereASlotRepeats() throws Exception {
         // 4,000 unsafe writes on 100 slots in one window: 100 units, 100 marks, not 4,000
         Submitted sink = new Submitted();
         AppliedOffsets offsets = new AppliedOffsets();
-        offsets.startAt(0);
-        QueuedWrites window = new QueuedWrites(sink, offsets, TABLE, new ReplayStats(), QueuedWrites.MAX_COMMANDS, 1 << 24);
+        QueuedWrites window = window(sink, offsets);
         window.marks(new AppliedMarks("src", () -> REPLID, null));
         for (int n = 0; n < 4000; n++) {
             offsets.applying(n * 10L);
@@ -313,9 +318,7 @@ class QueuedWritesTest {
     @Test
     void withoutMarksEveryWriteGoesAtOnceOnItsOwn() throws Exception {
         Submitted sink = new Submitted();
-        AppliedOffsets offsets = new AppliedOffsets();
-        offsets.startAt(0);
-        QueuedWrites window = new QueuedWrites(sink, offsets, TABLE, new ReplayStats(), QueuedWrites.MAX_COMMANDS, 1 << 24);
+        QueuedWrites window = window(sink, new AppliedOffsets());
         for (int n = 0; n < 10; n++) {
             window.send(command(n % 2, n, true), n + 1, n + 1);
             assertEquals(n + 1, sink.writes.size());
