@@ -23,7 +23,7 @@ final class StreamCheckpoints {
     private static final long RELEASE_NANOS = 100_000_000L;
     private static final long CHECKPOINT_NANOS = 1_000_000_000L;
     /** How far past the received offset a checkpoint lets stream writes go before the next one must be written. */
-    private static final long SUBMIT_MARGIN = 64L << 20;
+    static final long SUBMIT_MARGIN = 64L << 20;
 
     private final String source;
     private final Replica replica;
