@@ -14,7 +14,6 @@ import io.slotferry.load.ScriptListener;
 import io.slotferry.load.SnapshotLoader;
 import io.slotferry.rdb.ChecksumStatus;
 import io.slotferry.replay.FunctionLibraries;
-import io.slotferry.replay.ReplayException;
 import io.slotferry.replay.ReplayOptions;
 import io.slotferry.replay.ReplayStats;
 import io.slotferry.replay.StreamReplayer;
@@ -48,7 +47,7 @@ import java.util.logging.Logger;
  * <p>A live worker checkpoints what the target acknowledged (at most every second, at each phase
  * change and on stop); started again over the same {@link StateDirectory} it resumes with
  * {@code PSYNC replid applied+1}, and loads a snapshot again only when the source refuses that.
- * While it streams, its checkpoints are saved by a thread of their own ({@link BackgroundSaves}): the
+ * While it streams, its checkpoints ({@link StreamCheckpoints}) are saved by a thread of their own: the
  * stream goes on during their fsync, and waits only when a write would pass the submit limit on disk.
  *
  * <p>Each worker writes through its own {@link ClusterWriter}: workers never wait on each other,
@@ -56,10 +55,6 @@ import java.util.logging.Logger;
  */
 public final class Worker {
     private static final Logger LOG = Logger.getLogger(Worker.class.getName());
-    private static final long RELEASE_NANOS = 100_000_000L;
-    private static final long CHECKPOINT_NANOS = 1_000_000_000L;
-    /** How far past the received offset a checkpoint lets stream writes go before the next one must be written. */
-    private static final long SUBMIT_MARGIN = 64L << 20;
 
     /** Where a worker is; {@link #FAILED} carries {@link #failure()}. */
     public enum Phase { STARTING, SNAPSHOT, STREAMING, DONE, STOPPED, FAILED }
@@ -82,10 +77,6 @@ public final class Worker {
     private volatile Throwable failure;
     private volatile int fullSyncs;
     private volatile int partialResyncs;
-    /** The submit limit of the last checkpoint asked for (see {@link Checkpoint#submitLimit()}). */
-    private long submitLimit = -1;
-    /** Saves a live worker's checkpoints (null otherwise). */
-    private BackgroundSaves saves;
     /** Up to where the run before this one may have sent writes: set when resuming from its checkpoint. */
     private long resumedFrom = -1;
 
@@ -262,13 +253,11 @@ public final class Worker {
              StreamFilter streamFilter = new StreamFilter(filter, replayOptions.dbMapping(), target.capabilities(),
                      replayOptions.ttlGraceMillis(), live.endpoint());
              Replica r = connect(live, ReplicaOptions.defaults(spool).withSnapshotFile(true).withFollowedTransfer(true));
-             BackgroundSaves bgSaves = new BackgroundSaves(state, live.name())) {
+             BackgroundSaves saves = new BackgroundSaves(state, live.name())) {
             replica = r;
-            saves = bgSaves;
+            StreamCheckpoints checkpoints = new StreamCheckpoints(live.name(), r, saves, progress);
             LoadSummary summary = null;
             StreamReplayer replay = null;
-            long released = System.nanoTime();
-            long checkpointed = released;
             while (!stopping) {
                 ReplicationEvent e = r.poll(0);
                 if (e == null) {
@@ -278,18 +267,12 @@ public final class Worker {
                     e = r.poll(200);
                 }
                 if (e instanceof ReplicationEvent.Command c) {
-                    if (c.endOffset() > submitLimit - SUBMIT_MARGIN / 2) {
-                        // raised half a margin ahead, saved in the background while the stream goes on
-                        submitLimit = Math.max(c.endOffset(), r.receivedOffset()) + SUBMIT_MARGIN;
-                        checkpoint(live, r, replay, false);
-                    }
-                    // on disk before the write is sent: a crash then knows how far the target may hold writes
-                    saves.awaitSubmitLimit(c.endOffset());
+                    checkpoints.beforeSubmit(c, replay);
                     replay.apply(c);
-                    submitted(c, r, replay);
+                    checkpoints.submitted(c, replay);
                 } else if (e instanceof ReplicationEvent.SnapshotBegin b) {
                     phase = Phase.SNAPSHOT;
-                    saves.saveNow(Checkpoint.snapshot(live.name(), b.replid(), b.offset()));
+                    checkpoints.snapshotBegins(b);
                 } else if (e instanceof ReplicationEvent.SnapshotFile f) {
                     if (streamWriter != null) {
                         LOG.log(Level.WARNING, "{0}: the source forced a new full sync; its snapshot is loaded again over"
@@ -337,74 +320,27 @@ public final class Worker {
                     replay.startAt(offset);
                     replayer = replay;
                     phase = Phase.STREAMING;
-                    checkpoint(live, r, replay, true);
+                    checkpoints.checkpoint(replay, true);
                     if (snapshotOnly) {
                         stopping = true;
                     }
                 } else if (e instanceof ReplicationEvent.SnapshotData) {
                     throw new IllegalStateException("parsed snapshot events in file mode");
                 }
-                long now = System.nanoTime();
-                if (replay != null && (e == null || now - released > RELEASE_NANOS)) {
-                    released = now;
-                    acknowledge(r, replay);
-                    if (now - checkpointed > CHECKPOINT_NANOS) {
-                        checkpointed = now;
-                        checkpoint(live, r, replay, false);
-                    }
+                if (replay != null) {
+                    checkpoints.tick(replay, e == null);
                 }
             }
             if (replay != null) {
                 replay.drain();
-                acknowledge(r, replay);
-                checkpoint(live, r, replay, true);
+                checkpoints.acknowledge(replay);
+                checkpoints.checkpoint(replay, true);
             }
             return summary != null ? summary : new LoadSummary(0, ChecksumStatus.ABSENT, stats.snapshot());
         } finally {
             if (streamWriter != null) {
                 streamWriter.close();
             }
-        }
-    }
-
-    /**
-     * {@code c} was handed to the target. Database marks never merge: at their cap (a backlog of 2^20
-     * database changes) the worker first waits for the target to hold what it was sent, which frees them.
-     */
-    private void submitted(ReplicationEvent.Command c, Replica r, StreamReplayer replay)
-            throws IOException, InterruptedException, ReplayException {
-        progress.received(c);
-        if (!progress.selected(c)) {
-            replay.drain();
-            acknowledge(r, replay);
-            if (!progress.selected(c)) {
-                throw new ReplayException(c.name(), c.startOffset(), "more than " + progress.databaseCap() + " database changes"
-                        + " wait for their checkpoint (a transaction, or writes a restart found applied, switch databases"
-                        + " that often); the worker stops rather than forget where one was selected");
-            }
-        }
-    }
-
-    /** Frees what the target holds (spooled segments, marks) and measures the lag in time. */
-    private void acknowledge(Replica r, StreamReplayer replay) {
-        long applied = replay.appliedOffset();
-        r.applied(applied);
-        progress.acknowledged(applied);
-        progress.measureLag(applied, r::oldestWaitingSince);
-    }
-
-    /** Asks for a streaming checkpoint; {@code wait}: returns once it is on disk (phase changes, stop). */
-    private void checkpoint(SourceSpec.Live live, Replica r, StreamReplayer replay, boolean wait)
-            throws IOException, InterruptedException {
-        long applied = replay.appliedOffset();
-        progress.acknowledged(applied);
-        submitLimit = Math.max(submitLimit, r.receivedOffset() + SUBMIT_MARGIN);
-        Checkpoint c = Checkpoint.streaming(live.name(), r.replicationId(), r.receivedOffset(), applied, progress.appliedDb(),
-                submitLimit);
-        if (wait) {
-            saves.saveNow(c);
-        } else {
-            saves.save(c);
         }
     }
 

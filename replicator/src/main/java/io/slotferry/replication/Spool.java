@@ -3,21 +3,18 @@ package io.slotferry.replication;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The local files between the socket and the consumer: one RDB file per full sync and the command
- * stream in segment files named by their starting offset. The receiver writes as fast as the master
- * sends; the consumer reads at its own pace, only up to the last complete command; segments below
- * the applied offset are deleted. A quota bounds the disk used: when it is reached the receiver
- * stops reading the socket (still acknowledging) until the consumer frees space.
+ * stream in segment files named by their starting offset ({@link StreamSegments}, one set per
+ * generation). The receiver writes as fast as the master sends; the consumer reads at its own pace,
+ * only up to the last complete command; segments below the applied offset are deleted. A quota bounds
+ * the disk used: when it is reached the receiver stops reading the socket (still acknowledging) until
+ * the consumer frees space. This class is the monitor the two threads meet in.
  *
  * <p>Each full sync starts a new generation; its snapshot supersedes the older one's files. The
  * snapshot's file can be read while it arrives ({@link #arrivingSnapshot()}, {@link ArrivingRdb}); its
@@ -43,31 +40,27 @@ final class Spool implements AutoCloseable {
     private Path receiving;
     /** The snapshot whose file the consumer reads itself: kept through later full syncs until it lets go. */
     private Snapshot held;
-    private final TreeMap<Long, Path> segments = new TreeMap<>();
+    /** The current generation's segment files; replaced by the receiver, which reads it without the lock. */
+    private StreamSegments stream;
     private long committed = -1;
     private final TreeMap<Long, ReplicationId> resumes = new TreeMap<>();
     private final OffsetMarks marks = OffsetMarks.times();
     private IOException failure;
-    private long segmentBytesOnDisk;
-
-    // Receiver only.
-    private FileChannel writing;
-    private long writingStart;
-    private long writingEnd;
 
     Spool(Path dir, long maxBytes, long segmentBytes) throws IOException {
         this.dir = OwnerOnly.directory(dir);
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
+        this.stream = new StreamSegments(this.dir, generation, segmentBytes); // a resumed stream has no full sync
     }
 
     // ---- receiver side ----------------------------------------------------------------------------
 
     /** Starts a new generation (full sync): older files are dropped; returns the RDB file to write. */
     synchronized Path beginFullSync() throws IOException {
-        closeWriter();
         deleteAll();
         generation++;
+        stream = new StreamSegments(dir, generation, segmentBytes);
         snapshot = null;
         snapshotBytes = 0;
         snapshotComplete = false;
@@ -127,65 +120,12 @@ final class Spool implements AutoCloseable {
             }
             committed = offset;
         }
-        truncateTo(offset);
-    }
-
-    /** Drops bytes after {@code offset} (a partial command cut by a disconnect) and reopens for appending. */
-    private void truncateTo(long offset) throws IOException {
-        closeWriter();
-        Map.Entry<Long, Path> last;
-        synchronized (this) {
-            while (!segments.isEmpty() && segments.lastKey() > offset) {
-                Path p = segments.pollLastEntry().getValue();
-                segmentBytesOnDisk -= Files.size(p);
-                Files.deleteIfExists(p);
-            }
-            last = segments.lastEntry();
-        }
-        if (last == null) {
-            newSegment(offset);
-            return;
-        }
-        writing = FileChannel.open(last.getValue(), StandardOpenOption.WRITE);
-        long keep = offset - last.getKey();
-        long had = writing.size();
-        writing.truncate(keep);
-        writing.position(keep);
-        writingStart = last.getKey();
-        writingEnd = offset;
-        synchronized (this) {
-            segmentBytesOnDisk -= had - keep;
-        }
-    }
-
-    private void newSegment(long start) throws IOException {
-        closeWriter();
-        Path p = dir.resolve(String.format("stream-%d-%020d.seg", generation, start));
-        writing = OwnerOnly.channel(p, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
-        writingStart = start;
-        writingEnd = start;
-        synchronized (this) {
-            segments.put(start, p);
-        }
+        stream.openAt(offset); // drops a partial command cut by a disconnect
     }
 
     /** Appends stream bytes (complete commands or not); {@link #commit(long)} publishes them. */
     void append(byte[] b, int off, int len) throws IOException {
-        if (writingEnd - writingStart >= segmentBytes) {
-            newSegment(writingEnd);
-        }
-        ByteBuffer bb = ByteBuffer.wrap(b, off, len);
-        try {
-            while (bb.hasRemaining()) {
-                writing.write(bb);
-            }
-        } catch (IOException e) {
-            throw new ReplicationException("cannot write the stream spool in " + dir + " (disk full?): " + e.getMessage(), e);
-        }
-        writingEnd += len;
-        synchronized (this) {
-            segmentBytesOnDisk += len;
-        }
+        stream.append(b, off, len);
     }
 
     /**
@@ -215,8 +155,7 @@ final class Spool implements AutoCloseable {
      * counting it would stall a command bigger than the quota forever.
      */
     synchronized boolean full() {
-        long partialTail = writing == null || committed < 0 ? 0 : writingEnd - committed;
-        return segmentBytesOnDisk - partialTail >= maxBytes;
+        return stream.completeBytes(committed) >= maxBytes;
     }
 
     // ---- consumer side ----------------------------------------------------------------------------
@@ -305,67 +244,21 @@ final class Spool implements AutoCloseable {
 
     /** Reads committed stream bytes at {@code position} of generation {@code gen}; 0 when none yet. */
     int read(int gen, long position, ByteBuffer into) throws IOException {
-        Path file;
-        long start;
+        StreamSegments segments;
         long end;
         synchronized (this) {
             if (gen != generation) {
                 return 0;
             }
-            Map.Entry<Long, Path> seg = segments.floorEntry(position);
-            if (seg == null || position >= committed) {
-                return 0;
-            }
-            Long next = segments.higherKey(position);
-            file = seg.getValue();
-            start = seg.getKey();
-            end = Math.min(committed, next == null ? Long.MAX_VALUE : next);
+            segments = stream;
+            end = committed;
         }
-        int want = (int) Math.min(into.remaining(), end - position);
-        if (want <= 0) {
-            return 0;
-        }
-        FileChannel opened;
-        try {
-            opened = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (java.nio.file.NoSuchFileException e) {
-            synchronized (this) {
-                if (gen != generation) {
-                    return 0; // a full sync replaced this generation while we looked: the caller moves on
-                }
-            }
-            throw e;
-        }
-        try (FileChannel ch = opened) {
-            into.limit(into.position() + want);
-            int total = 0;
-            while (total < want) {
-                int n = ch.read(into, position - start + total);
-                if (n < 0) {
-                    break;
-                }
-                total += n;
-            }
-            return total;
-        }
+        return segments.read(position, end, into);
     }
 
     /** Deletes segments that end at or below {@code offset}, never the one being written. */
     synchronized void release(long offset) {
-        while (segments.size() > 1) {
-            Map.Entry<Long, Path> first = segments.firstEntry();
-            Long next = segments.higherKey(first.getKey());
-            if (next > offset) {
-                return;
-            }
-            segments.pollFirstEntry();
-            try {
-                segmentBytesOnDisk -= Files.size(first.getValue());
-                Files.deleteIfExists(first.getValue());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete spool segment " + first.getValue(), e);
-            }
-        }
+        stream.release(offset);
     }
 
     synchronized void deleteSnapshotFile(Snapshot s) throws IOException {
@@ -394,19 +287,8 @@ final class Spool implements AutoCloseable {
         }
     }
 
-    private void closeWriter() throws IOException {
-        if (writing != null) {
-            writing.close();
-            writing = null;
-        }
-    }
-
     private synchronized void deleteAll() throws IOException {
-        for (Path p : segments.values()) {
-            Files.deleteIfExists(p);
-        }
-        segments.clear();
-        segmentBytesOnDisk = 0;
+        stream.delete();
         if (snapshot != null && snapshot != held) {
             Files.deleteIfExists(snapshot.file());
         }
@@ -417,7 +299,6 @@ final class Spool implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        closeWriter();
         deleteAll();
         letGo();
     }
