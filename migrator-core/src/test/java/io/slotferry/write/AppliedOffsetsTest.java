@@ -65,6 +65,26 @@ class AppliedOffsetsTest {
     }
 
     @Test
+    void aWriteHeldBackByTheReplayerKeepsTheOffsetBelowItsCommandUntilItIsRegisteredAndSettled() {
+        AppliedOffsets offsets = new AppliedOffsets();
+        offsets.startAt(100);
+        offsets.applying(100); // command 100..200: its write is queued, not submitted
+        offsets.holding();
+        offsets.handled(200);
+        offsets.applying(200); // command 200..300: queued too
+        offsets.holding();
+        offsets.handled(300);
+        assertEquals(100, offsets.applied(), "both writes are held back: nothing submitted, yet nothing may be claimed");
+        AppliedOffsets.Mark first = offsets.register(200); // the window goes: both units carry its first write's offset
+        AppliedOffsets.Mark second = offsets.register(200);
+        offsets.released();
+        offsets.settle(second);
+        assertEquals(100, offsets.applied(), "one unit of the window is still unsettled");
+        offsets.settle(first);
+        assertEquals(300, offsets.applied());
+    }
+
+    @Test
     void commandsWithoutWritesCountOnceEveryEarlierWriteIsSettled() {
         AppliedOffsets offsets = new AppliedOffsets();
         offsets.startAt(0);
