@@ -1,22 +1,13 @@
 package io.slotferry.replay;
 
-import io.slotferry.command.CommandSpec;
 import io.slotferry.command.CommandTable;
-import io.slotferry.command.KeyRef;
-import io.slotferry.command.ShardPolicy;
-import io.slotferry.command.UndeterminedKeysException;
 import io.slotferry.filter.StreamFilter;
 import io.slotferry.load.TargetCapabilities;
 import io.slotferry.replication.ReplicationEvent;
 import io.slotferry.resp.Ascii;
-import io.slotferry.resp.CommandName;
 import io.slotferry.routing.HashSlot;
-import io.slotferry.split.CommandSplitter;
 import io.slotferry.split.SlotCommand;
-import io.slotferry.split.SlotPlan;
-import io.slotferry.translate.AbsoluteExpiry;
 import io.slotferry.translate.CodisRestore;
-import io.slotferry.translate.DbMapping;
 import io.slotferry.translate.ExpiryGrace;
 import io.slotferry.translate.MasterTtlReads;
 import io.slotferry.translate.ScriptCache;
@@ -24,12 +15,10 @@ import io.slotferry.write.AppliedOffsets;
 import io.slotferry.write.ClusterWriter;
 import io.slotferry.write.TargetNodes;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -79,7 +68,7 @@ public final class StreamReplayer {
     /** The transaction boundaries: never held in the transaction they open or close. */
     private static final Set<String> BOUNDARIES = Set.of("MULTI", "EXEC", "DISCARD");
 
-    /** Every other command: routed by its keys ({@link #keyed}). */
+    /** Every other command: routed by its keys ({@link KeyedCommands}). */
     private static final Handler KEYED = StreamReplayer::keyed;
 
     private final KnownCommands table;
@@ -93,18 +82,14 @@ public final class StreamReplayer {
     private final CodisCommands codis;
     private final CrossSlotEmulation emulation;
     private final DatabaseCommands databases;
-    private final ExpiryGrace grace;
+    private final KeyedCommands keyed;
     private final QueuedWrites queued;
 
     private Transaction transaction;
     private AppliedMarks appliedMarks;
-    private MasterTtlReads masterTtls;
     private FilteredCommands filtered; // null: every key is kept
     /** The handler of each command name as the stream spells it, found once per spelling (no String per command). */
     private final CommandNames<Handler> handlers = new CommandNames<>();
-    /** The counters of routed writes, kept after their first count: no map lookup per command. */
-    private LongAdder appliedCount;
-    private LongAdder splitCount;
 
     public StreamReplayer(CommandTable table, ReplayOptions options, ClusterWriter writer, TargetNodes nodes, TargetCapabilities target,
                           ReplayStats stats, ScriptCache scripts) {
@@ -118,8 +103,9 @@ public final class StreamReplayer {
         this.stats = stats;
         this.emulation = new CrossSlotEmulation(nodes);
         this.databases = new DatabaseCommands(options, writer, nodes, emulation, stats);
-        this.grace = new ExpiryGrace(options.ttlGraceMillis());
+        ExpiryGrace grace = new ExpiryGrace(options.ttlGraceMillis());
         this.codis = new CodisCommands(new CodisRestore(key -> options.dbMapping().targetKey(0, key)), grace, stats);
+        this.keyed = new KeyedCommands(this.table, options, nodes, stats, emulation, grace);
         // the window holds at most half the writer's in-flight budget: held and in-flight writes stay within 1.5 times it
         this.queued = new QueuedWrites(writer, offsets, this.table, stats, QueuedWrites.MAX_COMMANDS, writer.maxInFlightBytes() / 2);
     }
@@ -286,93 +272,18 @@ public final class StreamReplayer {
 
     /** From now on, SETs whose TTL the source's replication may have dropped get the master's TTL (see {@link MasterTtlReads}). */
     public void askMasterForLostTtls(MasterTtlReads reads) {
-        masterTtls = reads;
+        keyed.askMasterForLostTtls(reads);
     }
 
     /** From now on, every keyed write passes {@code f} first (key filters; see {@link StreamFilter}). */
     public void filter(StreamFilter f) {
         filtered = new FilteredCommands(f, table, stats);
+        keyed.filter(filtered);
     }
 
-    /** A keyed command, routed by its keys (the command's name is made only for messages: not per command). */
+    /** A keyed command, routed by its keys ({@link KeyedCommands}), held in the open MULTI block if any. */
     private List<Step> keyed(ReplicationEvent.Command c) throws ReplayException, IOException, InterruptedException {
-        List<byte[]> source = masterTtls == null ? c.argv() : masterTtls.argv(c);
-        List<byte[]> argv = grace.apply(AbsoluteExpiry.apply(source, c.receivedAtMillis()), c.receivedAtMillis());
-        if (CommandName.is(c.argv().get(0), "MSETNX")) {
-            // replicated only when it succeeded, i.e. every key was absent: MSET has the same effect and splits
-            argv = new ArrayList<>(argv);
-            argv.set(0, Ascii.bytes("MSET"));
-        }
-        KnownCommands.Entry entry = table.spec(argv, c.startOffset());
-        CommandSpec spec = entry.spec();
-        if (!spec.arityMatches(argv.size())) {
-            throw new ReplayException(c.name(), c.startOffset(), argv.size() + " arguments do not match its arity " + spec.arity());
-        }
-        boolean write = spec.write();
-        if (spec.policy() == ShardPolicy.ALL_SHARDS && write) {
-            stats.count("broadcast");
-            return List.of(FunctionLibraries.broadcast(nodes, argv, c.startOffset()));
-        }
-        if (!write) {
-            stats.skipped("not-a-write");
-            return List.of();
-        }
-        List<KeyRef> keys;
-        try {
-            keys = entry.keys(argv);
-        } catch (UndeterminedKeysException e) {
-            throw new ReplayException(c.name(), c.startOffset(), "its keys cannot be determined: " + e.getMessage());
-        }
-        if (keys.isEmpty()) {
-            throw new ReplayException(c.name(), c.startOffset(), "a write without keys cannot be routed to a slot");
-        }
-        if (filtered != null) {
-            StreamFilter.Decision d = filtered.keyed(c, spec, argv, keys);
-            if (d instanceof StreamFilter.Decision.Narrowed n) {
-                argv = n.argv();
-                keys = n.keys();
-            } else if (!(d instanceof StreamFilter.Decision.Pass)) {
-                return filtered.steps(d, transaction);
-            }
-        }
-        List<byte[]> mapped = mapKeys(argv, keys, c.db());
-        if (mapped == null) {
-            stats.skipped("other-db");
-            return List.of();
-        }
-        if (keys.size() == 1) {
-            // one key, the usual case: its slot, without a plan (what CommandSplitter.plan gives for it)
-            byte[] key = mapped.get(keys.get(0).index());
-            countRouted(false);
-            return List.of(new Step.Send(SlotCommand.of(HashSlot.of(key), key, mapped)));
-        }
-        SlotPlan plan = CommandSplitter.plan(mapped, keys, spec.policy() == ShardPolicy.MULTI_SHARD_SPLIT);
-        if (plan instanceof SlotPlan.CrossSlot x) {
-            stats.count("emulated");
-            return List.of(emulation.step(c.name(), x.argv(), x.keys(), c.startOffset()));
-        }
-        List<SlotCommand> routed = ((SlotPlan.Routed) plan).commands();
-        countRouted(routed.size() > 1);
-        List<Step> out = new ArrayList<>(routed.size());
-        for (int i = 0; i < routed.size(); i++) {
-            out.add(new Step.Send(routed.get(i)));
-        }
-        return out;
-    }
-
-    /** Counts a routed write under {@code split} or {@code applied}. */
-    private void countRouted(boolean split) {
-        if (split) {
-            if (splitCount == null) {
-                splitCount = stats.counter("split");
-            }
-            splitCount.increment();
-        } else {
-            if (appliedCount == null) {
-                appliedCount = stats.counter("applied");
-            }
-            appliedCount.increment();
-        }
+        return keyed.steps(c, transaction);
     }
 
     /** Scripts: their keys through the key filter first, then {@link ScriptCall}. */
@@ -385,29 +296,6 @@ public final class StreamReplayer {
     private List<Step> move(ReplicationEvent.Command c) throws ReplayException, IOException, InterruptedException {
         List<Step> left = filtered == null ? null : filtered.move(c, transaction);
         return left != null ? left : databases.move(c);
-    }
-
-    /** {@code argv} with each key renamed by the database mapping; null when the mapping skips the database. */
-    private List<byte[]> mapKeys(List<byte[]> argv, List<KeyRef> keys, int db) {
-        if (identity(db)) {
-            return argv;
-        }
-        List<byte[]> out = new ArrayList<>(argv);
-        for (KeyRef k : keys) {
-            byte[] mapped = options.dbMapping().targetKey(db, argv.get(k.index()));
-            if (mapped == null) {
-                return null;
-            }
-            out.set(k.index(), mapped);
-        }
-        return out;
-    }
-
-    /** True when the mapping keeps every key of {@code db} as it is (no copy of the arguments needed). */
-    private boolean identity(int db) {
-        DbMapping m = options.dbMapping();
-        return m instanceof DbMapping.Merge || db == 0 && m instanceof DbMapping.Prefix
-                || m instanceof DbMapping.Only only && only.db() == db;
     }
 
     private List<Step> publish(ReplicationEvent.Command c) {
