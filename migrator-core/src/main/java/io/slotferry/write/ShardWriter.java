@@ -255,7 +255,12 @@ final class ShardWriter {
     private void pauseRetry(long millis) throws InterruptedException {
         long until = System.nanoTime() + millis * 1_000_000L;
         long left;
-        while ((left = until - System.nanoTime()) > 0 && !pipe.closed && pipe.broken == null) {
+        while ((left = until - System.nanoTime()) > 0 && !pipe.closed) {
+            synchronized (pipe.lock) {
+                if (pipe.broken != null) {
+                    return;
+                }
+            }
             pipe.park(left);
         }
     }
