@@ -27,8 +27,8 @@ final class ShardWriter {
     private static final long WAIT_EVERY_BYTES = 4L << 20;
     /** How long an idle sender parks before it looks again (a wake-up ends it sooner). */
     static final long IDLE_PARK_NANOS = 250_000_000L;
-    /** A moment for a fuller batch while the server still has plenty to do. */
-    private static final long FILL_PARK_NANOS = 500_000L;
+    /** A moment for a fuller batch while the server still has plenty to do (what {@code Object.wait(0, 500_000)} waited). */
+    private static final long FILL_PARK_NANOS = 1_000_000L;
 
     private final ShardPipeline pipe;
     private final InDoubt inDoubt;
@@ -36,6 +36,8 @@ final class ShardWriter {
     private final Batch batch;
     private final Thread sender;
     final String address;
+    /** The sender's own: the batch to send next waits a moment to fill up ({@link #awaitSendable} decides). */
+    private boolean fuller;
 
     ShardWriter(ShardOwner owner, RedisEndpoint endpoint) {
         this.pipe = new ShardPipeline(owner, endpoint);
@@ -119,14 +121,8 @@ final class ShardWriter {
         if (!awaitSendable()) {
             return;
         }
-        boolean fuller;
-        synchronized (pipe.lock) {
-            fuller = !pipe.holds.retrying() && pipe.queue.size() < BATCH_ENTRIES / 4 && pipe.sent.size() >= BATCH_ENTRIES / 2;
-        }
         if (fuller) {
-            // The server still has plenty to do: a moment's wait makes a fuller batch (fewer system
-            // calls on both sides) without leaving it idle.
-            pipe.park(FILL_PARK_NANOS);
+            awaitFullerBatch();
         }
         List<Pending> entries = null;
         RedisConnection c;
@@ -189,17 +185,38 @@ final class ShardWriter {
                     return false;
                 }
                 if (pipe.broken != null || pipe.reconnectWanted || sendable()) {
+                    fuller = pipe.broken == null && !pipe.reconnectWanted && !pipe.holds.retrying()
+                            && pipe.queue.size() < BATCH_ENTRIES / 4 && pipe.sent.size() >= BATCH_ENTRIES / 2;
                     return true;
                 }
                 pipe.senderWaiting = true; // set before the last look: a hand-off or reply then sees it and wakes us
                 pipe.takeIncoming();
                 if (sendable()) {
                     pipe.senderWaiting = false;
+                    fuller = false;
                     return true;
                 }
             }
             pipe.park(IDLE_PARK_NANOS);
             pipe.senderWaiting = false;
+        }
+    }
+
+    /**
+     * The server still has plenty to do: a moment's wait makes a fuller batch (fewer system calls on
+     * both sides) without leaving it idle: {@link #FILL_PARK_NANOS} in all, as long as something is in
+     * flight (a wake-up left over from an earlier wait does not cut it short, but the state is looked at).
+     */
+    private void awaitFullerBatch() throws InterruptedException {
+        long until = System.nanoTime() + FILL_PARK_NANOS;
+        long left;
+        while ((left = until - System.nanoTime()) > 0) {
+            pipe.park(left);
+            synchronized (pipe.lock) {
+                if (pipe.sent.isEmpty() || pipe.broken != null || pipe.closed) {
+                    return;
+                }
+            }
         }
     }
 
