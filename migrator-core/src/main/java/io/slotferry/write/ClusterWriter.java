@@ -239,8 +239,8 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         }
 
         @Override
-        public void settle(Pending p) {
-            ClusterWriter.this.settle(p);
+        public void settle(List<Pending> applied) {
+            ClusterWriter.this.settle(applied);
         }
 
         @Override
@@ -338,11 +338,18 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         LOG.fine(() -> "slot table not refreshed: " + String.join("; ", problems));
     }
 
-    /** {@code p} is applied (and confirmed): release its budget, its slot and its offset. */
-    private void settle(Pending p) {
-        counters.acknowledged.incrementAndGet();
-        listener.acknowledged(p.write);
-        release(p);
+    /** Every write of {@code applied} is applied (and confirmed): release their budget, slots and offsets. */
+    private void settle(List<Pending> applied) {
+        long bytes = 0;
+        for (int i = 0, n = applied.size(); i < n; i++) {
+            Pending p = applied.get(i);
+            listener.acknowledged(p.write);
+            offsets.settle(p.mark);
+            slotInFlight.decrementAndGet(p.write.slot());
+            bytes += p.bytes();
+        }
+        counters.acknowledged.addAndGet(applied.size());
+        released(inFlight.addAndGet(-bytes));
     }
 
     /** {@code p}, applied again, met a key a later write replaced: settled, counted apart (see ShardWriter). */
@@ -351,7 +358,7 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
         // rare (a write applied again after a restart or a lost connection) and never silent
         LOG.info(() -> p.describe() + " applied again met a key a later write replaced (" + reply
                 + "): that write, applied again after it, decides the key");
-        settle(p);
+        settle(List.of(p));
     }
 
     /** {@code p} was refused with a data error. */
@@ -374,7 +381,11 @@ public final class ClusterWriter implements WriteSink, AutoCloseable {
     private void release(Pending p) {
         offsets.settle(p.mark);
         slotInFlight.decrementAndGet(p.write.slot());
-        long now = inFlight.addAndGet(-p.bytes());
+        released(inFlight.addAndGet(-p.bytes()));
+    }
+
+    /** Bytes went back to the in-flight budget, leaving {@code now} held. */
+    private void released(long now) {
         // wake a waiting submitter once room for a batch is back (or all is done), not on every write
         if (submitterWaiting && now <= options.maxInFlightBytes() * 3 / 4 || drainWaiting && now == 0) {
             synchronized (budget) {

@@ -111,8 +111,7 @@ final class InDoubt {
         pipe.sentSinceWait = 0;
         pipe.broken = null;
         pipe.probeAnswer = null;
-        pipe.lock.notifyAll();
-        return back.size();
+        return back.size(); // called by the sender itself: no one to wake
     }
 
     /**
@@ -135,12 +134,15 @@ final class InDoubt {
             return;
         }
         Object answer;
-        synchronized (pipe.lock) {
-            while (pipe.probeAnswer == null && pipe.broken == null && !pipe.closed && c == pipe.conn) {
-                pipe.lock.wait(250);
+        while (true) {
+            synchronized (pipe.lock) {
+                if (pipe.probeAnswer != null || pipe.broken != null || pipe.closed || c != pipe.conn) {
+                    answer = pipe.probeAnswer;
+                    pipe.probeAnswer = null;
+                    break;
+                }
             }
-            answer = pipe.probeAnswer;
-            pipe.probeAnswer = null;
+            pipe.park(ShardWriter.IDLE_PARK_NANOS); // the reader wakes us with the answer, a break with its fault
         }
         if (answer == null) {
             return; // connection lost or closing: p is back in the queue via the probe entry
@@ -208,7 +210,7 @@ final class InDoubt {
         }
         synchronized (pipe.lock) {
             pipe.probeAnswer = answer;
-            pipe.lock.notifyAll();
         }
+        pipe.wakeSender(); // the sender waits for it in probe()
     }
 }

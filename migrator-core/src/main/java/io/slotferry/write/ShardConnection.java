@@ -140,19 +140,20 @@ final class ShardConnection {
     /** A forwarder's turn: hands its queue to the writers the slot table names, until it names this node again. */
     void forwardQueued() throws InterruptedException {
         List<Pending> batch = new ArrayList<>();
-        synchronized (pipe.lock) {
-            pipe.takeIncoming();
-            while (!pipe.closed && pipe.queue.isEmpty()) {
-                pipe.senderWaiting = true;
+        while (batch.isEmpty() && !pipe.closed) {
+            synchronized (pipe.lock) {
                 pipe.takeIncoming();
                 if (pipe.queue.isEmpty()) {
-                    pipe.lock.wait(250);
+                    pipe.senderWaiting = true; // set before the last look: a hand-off then sees it and wakes us
+                    pipe.takeIncoming();
                 }
-                pipe.senderWaiting = false;
-                pipe.takeIncoming();
+                batch.addAll(pipe.queue);
+                pipe.queue.clear();
             }
-            batch.addAll(pipe.queue);
-            pipe.queue.clear();
+            if (batch.isEmpty()) {
+                pipe.park(ShardWriter.IDLE_PARK_NANOS);
+            }
+            pipe.senderWaiting = false;
         }
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);

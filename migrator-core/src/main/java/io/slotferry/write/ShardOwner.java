@@ -1,5 +1,7 @@
 package io.slotferry.write;
 
+import java.util.List;
+
 /**
  * What a {@link ShardWriter} needs from the {@link ClusterWriter} that owns it: its options, where a
  * slot's writes go now, and what happens to a write once its primary is done with it. Everything else
@@ -28,8 +30,8 @@ interface ShardOwner {
     /** Follows a {@code MOVED} ({@code asking} false) or {@code ASK} of {@code p} to the named node. */
     void redirected(Pending p, String host, int port, boolean asking);
 
-    /** {@code p} is applied (and confirmed by the replicas). */
-    void settle(Pending p);
+    /** Every write of {@code applied} is applied (and confirmed by the replicas); the shared counters move once. */
+    void settle(List<Pending> applied);
 
     /** {@code p}, applied again, met a key a later write replaced: settled, counted apart. */
     void superseded(Pending p, String reply);

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The state of one primary's pipeline, shared by the jobs of its writer (the sender
@@ -14,6 +15,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * {@link ShardConnection} and the in-doubt recovery {@link InDoubt}); every field not marked
  * otherwise is guarded by {@link #lock}. Entries move {@code incoming → queue → sent → settled}, or
  * to {@code unconfirmed} until a {@code WAIT} confirms them when the primary has replicas.
+ *
+ * <p>Only the sender waits, and never on the lock's monitor: it parks ({@link #park}) after a last
+ * look under the lock, and whoever gives it something to do wakes it with {@link #wakeSender}, after
+ * (or without) taking the lock. So the submitting thread's hand-off never enters the lock the reply
+ * reader holds while it settles a batch of replies.
  */
 final class ShardPipeline {
     /** New writes handed to the sender together (the submitter hands fewer over when it goes idle or waits). */
@@ -46,10 +52,15 @@ final class ShardPipeline {
     RedisConnection conn;
     Thread reader;
     volatile boolean closed;
+    /** The sender thread, set once before it starts: the only thread that parks on this pipeline. */
+    private volatile Thread sender;
 
     /** Writes handed over by {@link #enqueue} and {@link #handOver}, moved into {@link #queue} by the sender, in order. */
     private final ConcurrentLinkedQueue<List<Pending>> incoming = new ConcurrentLinkedQueue<>();
-    /** The sender waits for work: a hand-off wakes it. */
+    /**
+     * The sender is about to park or parked: set (by the sender) before its last look at the state, read
+     * by a waker after its change, so one of the two sees the other.
+     */
     volatile boolean senderWaiting;
     /** New writes the submitting thread staged, not handed over yet (that thread's only). */
     private List<Pending> staged = new ArrayList<>(STAGE_ENTRIES);
@@ -92,9 +103,31 @@ final class ShardPipeline {
     private void wake() {
         // Lock-free hand-off: the submitting thread never waits for the sender's or reader's lock.
         if (senderWaiting) {
-            synchronized (lock) {
-                lock.notifyAll();
-            }
+            wakeSender();
+        }
+    }
+
+    /** The thread that parks on this pipeline (the writer's sender), set before it starts. */
+    void sender(Thread t) {
+        sender = t;
+    }
+
+    /** Wakes the sender if it parks or is about to (takes no lock). */
+    void wakeSender() {
+        Thread t = sender;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /**
+     * The sender parks up to {@code nanos} (not holding the lock; a {@link #wakeSender} since its last
+     * look makes it return at once). Callers look again under the lock afterwards: a return says nothing.
+     */
+    void park(long nanos) throws InterruptedException {
+        LockSupport.parkNanos(this, nanos);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
         }
     }
 
@@ -108,15 +141,19 @@ final class ShardPipeline {
 
     /** Applied: settled now, or after the replicas confirm it. */
     void applied(Pending p) {
+        boolean confirm;
         synchronized (lock) {
-            if (replicas > 0) {
+            confirm = replicas > 0;
+            if (confirm) {
                 unconfirmed.addLast(p);
                 sentSinceWait = Math.max(sentSinceWait, 1); // a WAIT is due even if nothing else is sent
-                lock.notifyAll();
-                return;
             }
         }
-        owner.settle(p);
+        if (confirm) {
+            wakeSender();
+        } else {
+            owner.settle(List.of(p));
+        }
     }
 
     /** The connection {@code c} failed; ignored when it is no longer the current one. */
@@ -130,6 +167,6 @@ final class ShardPipeline {
         if (c == conn && broken == null && !closed) {
             broken = e;
         }
-        lock.notifyAll();
+        wakeSender();
     }
 }

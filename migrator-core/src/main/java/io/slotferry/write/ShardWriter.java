@@ -25,6 +25,10 @@ final class ShardWriter {
     private static final int BATCH_ENTRIES = 1024;
     private static final int BATCH_BYTES = 1 << 20;
     private static final long WAIT_EVERY_BYTES = 4L << 20;
+    /** How long an idle sender parks before it looks again (a wake-up ends it sooner). */
+    static final long IDLE_PARK_NANOS = 250_000_000L;
+    /** A moment for a fuller batch while the server still has plenty to do (what {@code Object.wait(0, 500_000)} waited). */
+    private static final long FILL_PARK_NANOS = 1_000_000L;
 
     private final ShardPipeline pipe;
     private final InDoubt inDoubt;
@@ -32,6 +36,8 @@ final class ShardWriter {
     private final Batch batch;
     private final Thread sender;
     final String address;
+    /** The sender's own: the batch to send next waits a moment to fill up ({@link #awaitSendable} decides). */
+    private boolean fuller;
 
     ShardWriter(ShardOwner owner, RedisEndpoint endpoint) {
         this.pipe = new ShardPipeline(owner, endpoint);
@@ -41,6 +47,7 @@ final class ShardWriter {
         this.batch = new Batch(Batch.initialFor(owner.options().maxInFlightBytes()));
         this.sender = new Thread(this::sendLoop, "slotferry-writer-" + address);
         sender.setDaemon(true);
+        pipe.sender(sender);
         sender.start();
     }
 
@@ -70,9 +77,7 @@ final class ShardWriter {
 
     void close() {
         pipe.closed = true;
-        synchronized (pipe.lock) {
-            pipe.lock.notifyAll();
-        }
+        pipe.wakeSender();
         sender.interrupt();
         closeConnection();
     }
@@ -113,21 +118,19 @@ final class ShardWriter {
     }
 
     private void sendBatch() throws InterruptedException {
+        if (!awaitSendable()) {
+            return;
+        }
+        if (fuller) {
+            awaitFullerBatch();
+        }
         List<Pending> entries = null;
         RedisConnection c;
         Pending probeFor = null;
         IOException drop = null;
+        long pause = 0;
         synchronized (pipe.lock) {
             pipe.takeIncoming();
-            while (!pipe.closed && pipe.broken == null && !pipe.reconnectWanted && !sendable()) {
-                pipe.senderWaiting = true; // set before the last look at 'incoming': a hand-off then sees it and wakes us
-                pipe.takeIncoming();
-                if (!sendable()) {
-                    pipe.lock.wait(250);
-                }
-                pipe.senderWaiting = false;
-                pipe.takeIncoming();
-            }
             if (pipe.closed) {
                 return;
             }
@@ -136,14 +139,11 @@ final class ShardWriter {
                 drop = pipe.broken != null ? pipe.broken : new IOException("the node answered READONLY");
                 pipe.reconnectWanted = false;
             } else if (pipe.holds.retrying()) {
-                requeueRetries();
-            } else {
-                if (pipe.queue.size() < BATCH_ENTRIES / 4 && pipe.sent.size() >= BATCH_ENTRIES / 2) {
-                    // The server still has plenty to do: a moment's wait makes a fuller batch (fewer
-                    // system calls on both sides) without leaving it idle.
-                    pipe.lock.wait(0, 500_000);
-                    pipe.takeIncoming();
+                if (!pipe.sent.isEmpty()) {
+                    return; // a fault came while the lock was free: its pipeline drains first
                 }
+                pause = requeueRetries();
+            } else {
                 Pending head = pipe.queue.peekFirst();
                 if (head != null && head.inDoubt && head.write.probe() != null) {
                     probeFor = pipe.queue.pollFirst();
@@ -155,6 +155,8 @@ final class ShardWriter {
         inDoubt.settleDecided();
         if (drop != null) {
             connection.drop(drop);
+        } else if (pause > 0) {
+            pauseRetry(pause);
         } else if (probeFor != null) {
             inDoubt.probe(c, probeFor);
         } else if (entries != null && !entries.isEmpty()) {
@@ -167,6 +169,53 @@ final class ShardWriter {
                 c.send(batch.buffer(), 0, batch.size());
             } catch (IOException e) {
                 pipe.markBroken(c, e);
+            }
+        }
+    }
+
+    /**
+     * Parks until there is something to do (or the connection broke, or the writer closes); false
+     * when closing. Parks outside the lock: whoever makes the pipeline sendable wakes it.
+     */
+    private boolean awaitSendable() throws InterruptedException {
+        while (true) {
+            synchronized (pipe.lock) {
+                pipe.takeIncoming();
+                if (pipe.closed) {
+                    return false;
+                }
+                if (pipe.broken != null || pipe.reconnectWanted || sendable()) {
+                    fuller = pipe.broken == null && !pipe.reconnectWanted && !pipe.holds.retrying()
+                            && pipe.queue.size() < BATCH_ENTRIES / 4 && pipe.sent.size() >= BATCH_ENTRIES / 2;
+                    return true;
+                }
+                pipe.senderWaiting = true; // set before the last look: a hand-off or reply then sees it and wakes us
+                pipe.takeIncoming();
+                if (sendable()) {
+                    pipe.senderWaiting = false;
+                    fuller = false;
+                    return true;
+                }
+            }
+            pipe.park(IDLE_PARK_NANOS);
+            pipe.senderWaiting = false;
+        }
+    }
+
+    /**
+     * The server still has plenty to do: a moment's wait makes a fuller batch (fewer system calls on
+     * both sides) without leaving it idle: {@link #FILL_PARK_NANOS} in all, as long as something is in
+     * flight (a wake-up left over from an earlier wait does not cut it short, but the state is looked at).
+     */
+    private void awaitFullerBatch() throws InterruptedException {
+        long until = System.nanoTime() + FILL_PARK_NANOS;
+        long left;
+        while ((left = until - System.nanoTime()) > 0) {
+            pipe.park(left);
+            synchronized (pipe.lock) {
+                if (pipe.sent.isEmpty() || pipe.broken != null || pipe.closed) {
+                    return;
+                }
             }
         }
     }
@@ -206,8 +255,8 @@ final class ShardWriter {
         return entries;
     }
 
-    /** Every reply of the pipeline is in: the failed writes go back to the head, after a pause. */
-    private void requeueRetries() throws InterruptedException {
+    /** Every reply of the pipeline is in: the failed writes go back to the head; returns the pause before re-sending (ms). */
+    private long requeueRetries() {
         String why = pipe.holds.retryReason();
         List<Pending> again = pipe.holds.takeRetries();
         for (int i = again.size() - 1; i >= 0; i--) {
@@ -216,7 +265,21 @@ final class ShardWriter {
         pipe.owner.counters().retried.addAndGet(again.size());
         long pause = backoffMillis(again.get(0));
         LOG.fine(() -> address + ": " + why + "; re-sending " + again.size() + " writes in " + pause + " ms");
-        pipe.lock.wait(pause);
+        return pause;
+    }
+
+    /** The pause before re-sending after a transient fault (cut short when the connection breaks or the writer closes). */
+    private void pauseRetry(long millis) throws InterruptedException {
+        long until = System.nanoTime() + millis * 1_000_000L;
+        long left;
+        while ((left = until - System.nanoTime()) > 0 && !pipe.closed) {
+            synchronized (pipe.lock) {
+                if (pipe.broken != null) {
+                    return;
+                }
+            }
+            pipe.park(left);
+        }
     }
 
     /** Something to do: queued writes, a WAIT due, or a retry whose pipeline has drained. */

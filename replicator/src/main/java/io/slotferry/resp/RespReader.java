@@ -46,6 +46,11 @@ public final class RespReader {
         return true;
     }
 
+    /** Bytes read from the connection and not consumed yet: a reply that starts here needs no wait for the network (unless cut). */
+    public int buffered() {
+        return limit - pos;
+    }
+
     /** The next byte without consuming it; throws at end of stream. */
     public int peek() throws IOException {
         if (!fill()) {

@@ -131,4 +131,17 @@ class RespReaderTest {
         }
         assertEquals(expected, readAll(new Pieces(out.toByteArray(), 1, 1 << 10), 1 << 10, values.length));
     }
+
+    @Test
+    void buffersWhatOneReadTookAndNoReplyConsumedYet() throws IOException {
+        byte[] data = "+OK\r\n:12\r\n$3\r\nabc\r\n".getBytes(StandardCharsets.US_ASCII);
+        RespReader reader = new RespReader(new java.io.ByteArrayInputStream(data), 64);
+        assertEquals(0, reader.buffered(), "nothing read yet");
+        reader.read();
+        assertEquals(data.length - 5, reader.buffered(), "the two later replies came with the first");
+        reader.read();
+        assertEquals(9, reader.buffered());
+        reader.read();
+        assertEquals(0, reader.buffered(), "every reply consumed");
+    }
 }
