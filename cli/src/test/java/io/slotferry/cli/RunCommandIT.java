@@ -103,6 +103,55 @@ class RunCommandIT {
     }
 
     @Test
+    void aStringWhoseLzfDataIsCorruptIsLeftToTheTargetWhichRefusesItAndTheKeyIsNamed(StandaloneRedis redis) throws Exception {
+        // The file load does not decompress a compressed string (only nested encodings are checked, as a target
+        // without sanitize-dump-payload would accept a corrupt one): the target's RESTORE refuses it with an error.
+        redis.flushAll();
+        Path rdb = rdbWithACorruptLzfString();
+        int code = run("--source", "rdb:" + rdb, "--target", "redis://" + redis.host() + ":" + redis.port(),
+                "--state-dir", dir.resolve("stop").toString());
+        assertEquals(1, code, out + "\n" + err);
+        assertTrue(err.toString().contains("broken:lzf"), "the operator sees the key\n" + out + "\n" + err);
+        redis.flushAll();
+        code = run("--source", "rdb:" + rdb, "--target", "redis://" + redis.host() + ":" + redis.port(),
+                "--state-dir", dir.resolve("skip").toString(), "--on-data-error", "skip");
+        assertEquals(1, code, out + "\n" + err);
+        assertTrue(out.toString().contains("failed 1") && (out.toString() + err).contains("broken:lzf"),
+                "counted and named\n" + out + "\n" + err);
+        try (Jedis j = redis.jedis()) {
+            assertEquals("before", j.get("good:1"));
+            assertEquals("after", j.get("good:2"));
+            assertEquals(false, j.exists("broken:lzf"));
+        }
+    }
+
+    /** An RDB 9 file (valid checksum) of three strings; the second is LZF-compressed with a back reference before its start. */
+    private Path rdbWithACorruptLzfString() throws Exception {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.writeBytes("REDIS0009".getBytes(StandardCharsets.US_ASCII));
+        b.write(0xFE);
+        b.write(0);
+        for (String[] kv : new String[][] {{"good:1", "before"}, {"broken:lzf", null}, {"good:2", "after"}}) {
+            b.write(0); // STRING
+            b.write(kv[0].length());
+            b.writeBytes(kv[0].getBytes(StandardCharsets.US_ASCII));
+            if (kv[1] != null) {
+                b.write(kv[1].length());
+                b.writeBytes(kv[1].getBytes(StandardCharsets.US_ASCII));
+            } else {
+                // 0xC3 LZF: compressed length 4, length 24; literal 'a', then a 3-byte reference 100 bytes back
+                b.writeBytes(new byte[] {(byte) 0xC3, 4, 24, 0, 'a', 0x20, 100});
+            }
+        }
+        b.write(0xFF);
+        long crc = io.slotferry.rdb.Crc64.of(b.toByteArray());
+        for (int i = 0; i < 8; i++) {
+            b.write((int) (crc >>> (8 * i)));
+        }
+        return Files.write(dir.resolve("corrupt-lzf.rdb"), b.toByteArray());
+    }
+
+    @Test
     void explainsAnUntrustedCertificate(RedisClusterFixture cluster) throws Exception {
         String[] args = clusterTarget(cluster, "--source", "rdb:" + CORPUS.resolve("redis-7.2.6.rdb"));
         args[2] = "--target-user"; // drop --target-cacert: the JVM's trust store does not know the fixture's CA

@@ -46,7 +46,8 @@ import java.util.logging.Logger;
  * counted, not loaded.
  *
  * <p>Memory: one raw value of at most {@code bigValueBytes}, or two decoded chunks of one key, plus a
- * stream's PEL index up to {@link LoadOptions#pendingEntriesInMemory()} entries.
+ * stream's PEL index up to {@link LoadOptions#pendingEntriesInMemory()} entries, plus the RESTOREs of up to 64
+ * consecutive keys held to be stamped together ({@link RestoreBatch}: at most 256 KiB and one more value).
  */
 public final class SnapshotLoader {
     private static final Logger LOG = Logger.getLogger(SnapshotLoader.class.getName());
@@ -65,6 +66,9 @@ public final class SnapshotLoader {
     private boolean valkeySource;
     /** Values come framed as DUMP payloads (read from a file here), not as bare bytes (captured values). */
     private boolean framed;
+    /** RESTOREs read, not stamped and submitted yet (a file's keys only). */
+    private final RestoreBatch restores = new RestoreBatch();
+    private final RestorePayload[] payloads = new RestorePayload[RestoreBatch.KEYS];
 
     private SnapshotLoader(Path file, WriteSink sink, TargetCapabilities target, LoadOptions options, LoadStats stats) {
         this.file = file;
@@ -150,7 +154,7 @@ public final class SnapshotLoader {
         ChecksumStatus checksum = null;
         try (RdbReader reader = RdbReader.open(in, raw)) {
             RdbEvent e;
-            while ((e = reader.next()) != null) {
+            while ((e = next(reader)) != null) {
                 if (e instanceof RdbEvent.RawValue v) {
                     key(v);
                 } else if (e instanceof RdbEvent.Header h) {
@@ -175,6 +179,7 @@ public final class SnapshotLoader {
                 stats.totalBytes(reader.offset()); // read while it arrived: its size is known now
             }
         }
+        submitRestores();
         sink.drain();
         LoadStats.Snapshot counts = stats.snapshot();
         if (counts.scripts() + counts.functionLibraries() > 0) {
@@ -182,6 +187,20 @@ public final class SnapshotLoader {
                     new Object[] {file.getFileName(), counts.scripts(), counts.functionLibraries()});
         }
         return new LoadSummary(version, checksum, counts);
+    }
+
+    /** The reader's next event; before an error in the file, the keys read until then are submitted. */
+    private RdbEvent next(RdbReader reader) throws IOException, InterruptedException {
+        try {
+            return reader.next();
+        } catch (IOException | RuntimeException e) {
+            try {
+                submitRestores();
+            } catch (IOException | RuntimeException | InterruptedException f) {
+                e.addSuppressed(f);
+            }
+            throw e;
+        }
     }
 
     private void key(RdbEvent.RawValue v) throws IOException, InterruptedException {
@@ -203,17 +222,40 @@ public final class SnapshotLoader {
         if (options.mode() == LoadMode.RESTORE && v.captured()) {
             int stamp = target.restoreVersion(h.type(), version, valkeySource);
             if (stamp >= 0) {
-                RestorePayload payload = framed ? RestorePayload.ofFramed(v.value(), stamp)
-                        : RestorePayload.of(h.type(), v.value(), stamp);
                 long expireAt = grace.hold(h.expireAtMs(), now);
-                sink.submit(new Write(HashSlot.of(key), key, payload.commands(key, expireAt, target, options.replaceExisting()),
-                        h.offset(),
-                        null, 1));
-                stats.restored();
+                if (framed) {
+                    restores.add(key, v.value(), stamp, expireAt, h.offset());
+                    if (restores.full()) {
+                        submitRestores();
+                    }
+                    return;
+                }
+                submit(key, RestorePayload.of(h.type(), v.value(), stamp), expireAt, h.offset());
                 return;
             }
         }
+        submitRestores(); // the file's order: the RESTOREs read before this key first
         rewrite(v, key, now);
+    }
+
+    /** Stamps the held RESTOREs, then submits them in the file's order ({@link RestoreBatch}: why in two runs). */
+    private void submitRestores() throws IOException, InterruptedException {
+        int n = restores.size();
+        RestorePayload[] payloads = this.payloads;
+        for (int i = 0; i < n; i++) {
+            payloads[i] = RestorePayload.ofFramed(restores.value(i), restores.stamp(i));
+        }
+        for (int i = 0; i < n; i++) {
+            submit(restores.key(i), payloads[i], restores.expireAt(i), restores.offset(i));
+            payloads[i] = null;
+        }
+        restores.clear();
+    }
+
+    private void submit(byte[] key, RestorePayload payload, long expireAt, long offset) throws IOException, InterruptedException {
+        sink.submit(new Write(HashSlot.of(key), key, payload.commands(key, expireAt, target, options.replaceExisting()),
+                offset, null, 1));
+        stats.restored();
     }
 
     private void rewrite(RdbEvent.RawValue v, byte[] key, long now) throws IOException, InterruptedException {

@@ -201,6 +201,54 @@ class SnapshotLoaderTest {
     }
 
     @Test
+    void restoresHeldToBeStampedTogetherAreSubmittedInTheFilesOrderAroundRewrittenKeys() throws Exception {
+        TestRdb file = new TestRdb(9);
+        List<String> order = new ArrayList<>();
+        java.util.Random random = new java.util.Random(15);
+        for (int i = 0; i < 300; i++) {
+            if (i % 97 == 13) {
+                file.list("big" + i, IntStream.range(0, 5000).mapToObj(e -> "element-" + e).toList()); // over the big-value size
+                order.add("big" + i);
+            } else {
+                byte[] value = new byte[random.nextInt(20_000)]; // some fill a batch by bytes before 64 keys
+                random.nextBytes(value);
+                file.string("s" + i, value);
+                order.add("s" + i);
+            }
+        }
+        LoadStats stats = new LoadStats();
+        RecordingSink sink = load(file.write(dir), REDIS_70, OPTIONS.withBigValueBytes(32 << 10).withChunks(1000, 1 << 20), stats);
+
+        List<String> keys = sink.writes.stream().map(w -> text(w.key())).distinct().toList();
+        assertEquals(order, keys, "every key once, in the file's order");
+        assertEquals(297, stats.snapshot().restored());
+        assertEquals(3, stats.snapshot().rewritten());
+        for (Write w : sink.writes) {
+            if (text(w.key()).startsWith("s")) {
+                byte[] payload = w.commands().get(0).get(3);
+                assertEquals(io.slotferry.rdb.DumpPayload.parse(payload).value().length + 1 + 10, payload.length,
+                        "a payload whose CRC-64 checks");
+            }
+        }
+    }
+
+    @Test
+    void theKeysReadBeforeAnErrorInTheFileAreSubmitted() throws Exception {
+        TestRdb file = new TestRdb(9);
+        for (int i = 0; i < 40; i++) {
+            file.string("k" + i, ascii("value " + i));
+        }
+        Path whole = file.write(dir);
+        byte[] bytes = java.nio.file.Files.readAllBytes(whole);
+        Path truncated = java.nio.file.Files.write(dir.resolve("truncated.rdb"), Arrays.copyOf(bytes, bytes.length - 12));
+        RecordingSink sink = new RecordingSink(new LoadStats());
+        org.junit.jupiter.api.Assertions.assertThrows(io.slotferry.rdb.RdbFormatException.class,
+                () -> SnapshotLoader.load(truncated, sink, REDIS_70, OPTIONS, new LoadStats()));
+        assertEquals(IntStream.range(0, 39).mapToObj(i -> "k" + i).toList(),
+                sink.writes.stream().map(w -> text(w.key())).toList(), "every key before the truncated last one");
+    }
+
+    @Test
     void anEmptyStringAndBinaryKeysAreKeptExactly() throws Exception {
         byte[] binaryValue = {0, (byte) 0xff, '\r', '\n', (byte) 0x80};
         Path rdb = new TestRdb(9).string("empty", new byte[0]).string("bin", binaryValue).write(dir);
