@@ -223,10 +223,7 @@ public final class Replica implements SourceStream {
 
     /** Decodes committed stream bytes into pending events; false when none were available. */
     private boolean readStream() throws IOException {
-        ReplicationId resumed = spool.takeResume(framer.commandBoundary());
-        if (resumed != null) {
-            streamReplid = resumed;
-            pending.add(new ReplicationEvent.StreamResumed(resumed, framer.commandBoundary()));
+        if (resumedAtBoundary()) {
             return true;
         }
         if (readBuffer == null) {
@@ -236,6 +233,11 @@ public final class Replica implements SourceStream {
         int n = spool.read(generation, framer.offset(), readBuffer);
         if (n == 0) {
             return false;
+        }
+        // The receiver records a resume before it commits the bytes after it, so one recorded between the
+        // look above and this read shows now: it comes first, and these bytes are read again after it.
+        if (resumedAtBoundary()) {
+            return true;
         }
         framer.feed(readBuffer.array(), 0, n, (start, end, argv) -> {
             if (argv.size() == 2 && CommandName.is(argv.get(0), "SELECT")) {
@@ -251,6 +253,17 @@ public final class Replica implements SourceStream {
             pending.add(new ReplicationEvent.Command(db, argv, start, end, at));
             delivered = end;
         });
+        return true;
+    }
+
+    /** True when a resume is recorded where the stream stands: its {@link ReplicationEvent.StreamResumed} is pending. */
+    private boolean resumedAtBoundary() {
+        ReplicationId resumed = spool.takeResume(framer.commandBoundary());
+        if (resumed == null) {
+            return false;
+        }
+        streamReplid = resumed;
+        pending.add(new ReplicationEvent.StreamResumed(resumed, framer.commandBoundary()));
         return true;
     }
 
