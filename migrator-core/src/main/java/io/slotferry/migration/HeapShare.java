@@ -3,12 +3,13 @@ package io.slotferry.migration;
 /**
  * How the workers of one run share the JVM's heap. Each worker's writer holds up to its in-flight budget of
  * writes ({@code --max-in-flight-bytes}), about twice that on the heap (the queued writes, and the batch buffers
- * they are encoded into, which start at a sixteenth of the budget and grow with the batches: io.slotferry.write.Batch), plus buffers of its
- * own ({@link #PER_WORKER}). The workers together get at most half the heap (what the old generation holds with
+ * they are encoded into, which start at a sixteenth of the budget and grow with the batches: io.slotferry.write.Batch);
+ * its stream replay holds back up to half the budget more (the per-slot window, io.slotferry.replay.QueuedWrites):
+ * {@link #HEAP_PER_BUDGET} times the budget in all, plus buffers of its own ({@link #PER_WORKER}). The workers together get at most half the heap (what the old generation holds with
  * the launcher's collector), so with many sources in one process each budget is lowered to its share, never
  * below {@link #FLOOR}; a single source keeps the budget it asked for unless the heap is very small. When even
  * the floor does not fit, the run says how much heap it needs ({@link #recommendedHeap}): with the launcher's
- * 184 MiB heap that is from 19 sources on.
+ * 184 MiB heap that is from 17 sources on (19 before the replay's window).
  *
  * <p>Not counted: a value of up to {@code --big-value-bytes} (8 MiB) is held whole while it is written by
  * {@code RESTORE} (a copy in the batch too), so a worker meeting one needs that much more for a moment; larger
@@ -27,6 +28,8 @@ package io.slotferry.migration;
 record HeapShare(long inFlightBytes, long requested, int workers, long maxHeap) {
     /** The smallest budget a worker is given: below it the writer would send batches too small to keep up. */
     static final long FLOOR = 1L << 20;
+    /** Heap per byte of in-flight budget: the writes in flight and their batch buffers (2), the replay's window (1/2). */
+    static final double HEAP_PER_BUDGET = 2.5;
     /**
      * A worker's own buffers besides its writes in flight, measured while 16 sources load (docs/benchmarks.md): the
      * RDB reader's 256 KiB input buffer and its checksum thread's 768 KiB of copies, 128 KiB per connection (three
@@ -37,7 +40,7 @@ record HeapShare(long inFlightBytes, long requested, int workers, long maxHeap) 
     static final long PER_WORKER = 3L << 20;
 
     static HeapShare of(long maxHeap, int workers, long requested) {
-        long share = (usable(maxHeap) / Math.max(1, workers) - PER_WORKER) / 2;
+        long share = (long) ((usable(maxHeap) / Math.max(1, workers) - PER_WORKER) / HEAP_PER_BUDGET);
         return new HeapShare(Math.min(requested, Math.max(FLOOR, share)), requested, workers, maxHeap);
     }
 
@@ -48,12 +51,17 @@ record HeapShare(long inFlightBytes, long requested, int workers, long maxHeap) 
 
     /** True when even the floor does not fit the workers' part of the heap: the run may run out of memory. */
     boolean tooSmall() {
-        return workers * (FLOOR * 2 + PER_WORKER) > usable(maxHeap);
+        return workers * heapAtFloor() > usable(maxHeap);
     }
 
     /** The heap these workers need at {@link #FLOOR} each: twice what they fill. */
     long recommendedHeap() {
-        return workers * (FLOOR * 2 + PER_WORKER) * 2;
+        return workers * heapAtFloor() * 2;
+    }
+
+    /** What one worker fills at {@link #FLOOR}. */
+    static long heapAtFloor() {
+        return (long) (FLOOR * HEAP_PER_BUDGET) + PER_WORKER;
     }
 
     /** The part of the heap the workers may fill; the rest is the young generation, the JVM's, the status'... */

@@ -74,7 +74,7 @@ public final class Migration {
             LOG.log(Level.WARNING, "{0} sources in a {1} MiB heap may run out of memory (each needs about {2} MiB of"
                     + " buffers and writes in flight): give the JVM at least JAVA_OPTS=-Xmx{3}m, or split the fleet over"
                     + " processes (--shard/--instances)", new Object[] {heap.workers(), heap.maxHeap() >> 20,
-                    (HeapShare.FLOOR * 2 + HeapShare.PER_WORKER) >> 20, heap.recommendedHeap() >> 20});
+                    HeapShare.heapAtFloor() >> 20, heap.recommendedHeap() >> 20});
         }
         for (SourceSpec s : fleet.sources()) {
             Worker w = new Worker(s, shared, loadOptions, replayOptions, state);

@@ -19,9 +19,9 @@ class HeapShareTest {
     }
 
     @Test
-    void sixteenSourcesShareTheHeapAtTwiceTheirBudgetPlusTheirBuffersEach() {
+    void sixteenSourcesShareTheHeapAtTwoAndAHalfTimesTheirBudgetPlusTheirBuffersEach() {
         HeapShare s = HeapShare.of(448 * MIB, 16, 16 * MIB);
-        assertEquals((14 * MIB - HeapShare.PER_WORKER) / 2, s.inFlightBytes());
+        assertEquals((14 * MIB - HeapShare.PER_WORKER) * 2 / 5, s.inFlightBytes());
         assertTrue(s.lowered());
         assertFalse(s.tooSmall());
     }
@@ -32,7 +32,7 @@ class HeapShareTest {
         assertTrue(s.lowered());
         assertTrue(s.inFlightBytes() > HeapShare.FLOOR, "in flight: " + s.inFlightBytes());
         assertFalse(s.tooSmall());
-        assertFalse(HeapShare.of(184 * MIB, 18, 16 * MIB).tooSmall());
+        assertTrue(HeapShare.of(184 * MIB, 17, 16 * MIB).tooSmall(), "17 workers at the floor fill more than half of it");
     }
 
     @Test
@@ -40,7 +40,7 @@ class HeapShareTest {
         HeapShare s = HeapShare.of(184 * MIB, 24, 16 * MIB);
         assertEquals(HeapShare.FLOOR, s.inFlightBytes());
         assertTrue(s.tooSmall());
-        assertEquals(24 * (2 * HeapShare.FLOOR + HeapShare.PER_WORKER) * 2, s.recommendedHeap());
+        assertEquals(24 * (HeapShare.FLOOR * 5 / 2 + HeapShare.PER_WORKER) * 2, s.recommendedHeap());
         assertFalse(HeapShare.of(s.recommendedHeap(), 24, 16 * MIB).tooSmall());
     }
 
@@ -55,8 +55,8 @@ class HeapShareTest {
             assertTrue(s.inFlightBytes() <= requested, "never more than asked");
             assertTrue(s.inFlightBytes() >= Math.min(requested, HeapShare.FLOOR), "never below the floor");
             if (s.inFlightBytes() > HeapShare.FLOOR) {
-                assertTrue(workers * (s.inFlightBytes() * 2 + HeapShare.PER_WORKER) <= heap / 2,
-                        "the workers' writes and buffers fit half the heap");
+                assertTrue(workers * (s.inFlightBytes() * 5 / 2 + HeapShare.PER_WORKER) <= heap / 2,
+                        "the workers' writes, windows and buffers fit half the heap");
             }
         }
     }
