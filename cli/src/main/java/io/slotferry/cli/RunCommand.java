@@ -189,9 +189,10 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     @Option(names = "--max-in-flight-bytes", paramLabel = "N", defaultValue = "16777216",
             description = {"Memory bound of each source's writer: bytes of writes queued or sent but not yet",
-                "acknowledged (encoded size plus object overhead); the stream replay holds back up to half as",
-                "much more, to share applied marks per slot. With many sources in one process each is lowered",
-                "to its share of half the heap (not below 1 MiB). Default: ${DEFAULT-VALUE} (16 MiB)."})
+                "acknowledged (encoded size plus object overhead); the stream replay holds back up to",
+                "half as much more, to share applied marks per slot. With many sources in one process",
+                "each is lowered to its share of half the heap (not below 1 MiB).",
+                "Default: ${DEFAULT-VALUE} (16 MiB)."})
     long maxInFlight;
 
     @Option(names = "--progress-interval", paramLabel = "DURATION", defaultValue = "1s",
