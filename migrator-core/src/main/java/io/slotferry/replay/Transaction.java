@@ -49,32 +49,41 @@ final class Transaction {
      */
     List<Step> commit() {
         List<Step> out = new ArrayList<>();
-        Map<Integer, List<List<byte[]>>> perSlot = new LinkedHashMap<>();
-        Map<Integer, byte[]> keyOf = new LinkedHashMap<>();
-        Map<Integer, Long> positionOf = new LinkedHashMap<>();
+        Map<Integer, Part> parts = new LinkedHashMap<>();
         for (Step s : steps) {
             if (s instanceof Step.Send send) {
                 SlotCommand sc = send.command();
-                perSlot.computeIfAbsent(sc.slot(), x -> new ArrayList<>()).addAll(sc.commands());
-                keyOf.putIfAbsent(sc.slot(), sc.key());
-                positionOf.put(sc.slot(), send.position());
+                parts.computeIfAbsent(sc.slot(), x -> new Part(sc.key())).add(sc, send.position());
             } else {
-                flush(perSlot, keyOf, positionOf, out);
+                flush(parts, out);
                 out.add(s);
             }
         }
-        flush(perSlot, keyOf, positionOf, out);
+        flush(parts, out);
         return out;
     }
 
-    private static void flush(Map<Integer, List<List<byte[]>>> perSlot, Map<Integer, byte[]> keyOf,
-            Map<Integer, Long> positionOf, List<Step> out) {
-        for (Map.Entry<Integer, List<List<byte[]>>> e : perSlot.entrySet()) {
-            SlotCommand joined = new SlotCommand(e.getKey(), keyOf.get(e.getKey()), e.getValue());
-            out.add(new Step.Send(joined, positionOf.get(e.getKey())));
+    private static void flush(Map<Integer, Part> parts, List<Step> out) {
+        for (Map.Entry<Integer, Part> e : parts.entrySet()) {
+            Part p = e.getValue();
+            out.add(new Step.Send(new SlotCommand(e.getKey(), p.key, p.commands), p.position));
         }
-        perSlot.clear();
-        keyOf.clear();
-        positionOf.clear();
+        parts.clear();
+    }
+
+    /** One slot's commands of the block so far: its first key (for messages) and its last command's position. */
+    private static final class Part {
+        final byte[] key;
+        final List<List<byte[]>> commands = new ArrayList<>();
+        long position;
+
+        Part(byte[] key) {
+            this.key = key;
+        }
+
+        void add(SlotCommand c, long at) {
+            commands.addAll(c.commands());
+            position = at;
+        }
     }
 }
