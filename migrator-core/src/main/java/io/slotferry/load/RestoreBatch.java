@@ -19,6 +19,7 @@ final class RestoreBatch {
     private final byte[][] keys = new byte[KEYS][];
     private final byte[][] values = new byte[KEYS][];
     private final int[] stamps = new int[KEYS];
+    private final RestorePayload[] payloads = new RestorePayload[KEYS];
     private final long[] expireAts = new long[KEYS];
     private final long[] offsets = new long[KEYS];
     private int size;
@@ -53,12 +54,16 @@ final class RestoreBatch {
         return keys[i];
     }
 
-    byte[] value(int i) {
-        return values[i];
+    /** Stamps every held value, one after the other: each becomes its RESTORE's payload ({@link #payload}). */
+    void stamp() {
+        for (int i = 0; i < size; i++) {
+            payloads[i] = RestorePayload.ofFramed(values[i], stamps[i]);
+        }
     }
 
-    int stamp(int i) {
-        return stamps[i];
+    /** The payload of the {@code i}th held key, once {@link #stamp stamped}. */
+    RestorePayload payload(int i) {
+        return payloads[i];
     }
 
     long expireAt(int i) {
@@ -73,6 +78,7 @@ final class RestoreBatch {
     void clear() {
         Arrays.fill(keys, 0, size, null);
         Arrays.fill(values, 0, size, null);
+        Arrays.fill(payloads, 0, size, null);
         size = 0;
         bytes = 0;
     }

@@ -68,7 +68,6 @@ public final class SnapshotLoader {
     private boolean framed;
     /** RESTOREs read, not stamped and submitted yet (a file's keys only). */
     private final RestoreBatch restores = new RestoreBatch();
-    private final RestorePayload[] payloads = new RestorePayload[RestoreBatch.KEYS];
 
     private SnapshotLoader(Path file, WriteSink sink, TargetCapabilities target, LoadOptions options, LoadStats stats) {
         this.file = file;
@@ -240,14 +239,9 @@ public final class SnapshotLoader {
 
     /** Stamps the held RESTOREs, then submits them in the file's order ({@link RestoreBatch}: why in two runs). */
     private void submitRestores() throws IOException, InterruptedException {
-        int n = restores.size();
-        RestorePayload[] payloads = this.payloads;
-        for (int i = 0; i < n; i++) {
-            payloads[i] = RestorePayload.ofFramed(restores.value(i), restores.stamp(i));
-        }
-        for (int i = 0; i < n; i++) {
-            submit(restores.key(i), payloads[i], restores.expireAt(i), restores.offset(i));
-            payloads[i] = null;
+        restores.stamp();
+        for (int i = 0, n = restores.size(); i < n; i++) {
+            submit(restores.key(i), restores.payload(i), restores.expireAt(i), restores.offset(i));
         }
         restores.clear();
     }
