@@ -28,8 +28,10 @@ class ShardPipelineTest {
 
         AtomicBoolean handedOver = new AtomicBoolean();
         CountDownLatch woken = new CountDownLatch(1);
+        CountDownLatch waiting = new CountDownLatch(1);
         Thread sender = new Thread(() -> {
             pipe.senderWaiting = true; // its last look found nothing to send
+            waiting.countDown();
             while (!handedOver.get()) {
                 Thread.yield(); // not a latch: parking on it would use up the wake-up the hand-off leaves
             }
@@ -45,6 +47,9 @@ class ShardPipelineTest {
         });
         pipe.sender(sender);
         sender.start();
+        // the hand-off comes after the sender said it waits (had it come before, the sender's last look,
+        // which this test leaves out, would have found it)
+        assertTrue(waiting.await(10, TimeUnit.SECONDS));
 
         Thread submitter = new Thread(() -> {
             pipe.stage(Pending.waitFor(1, 10));
