@@ -7,6 +7,7 @@ import io.slotferry.checkpoint.StateDirectory;
 import io.slotferry.command.CommandTable;
 import io.slotferry.filter.KeyFilter;
 import io.slotferry.filter.StreamFilter;
+import io.slotferry.load.InterruptedLoad;
 import io.slotferry.load.LoadOptions;
 import io.slotferry.load.LoadStats;
 import io.slotferry.load.LoadSummary;
@@ -31,6 +32,7 @@ import io.slotferry.translate.ScriptCache;
 import io.slotferry.write.ClusterWriter;
 import io.slotferry.write.TargetNodes;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -226,6 +228,37 @@ public final class Worker {
         }
     }
 
+    /**
+     * A restart that cannot resume the stream (the last run stopped during its snapshot) takes a new snapshot,
+     * loaded with REPLACE over what the last run loaded: the keys of the last run's snapshot file, left in the
+     * work directory, are deleted first, so those the source deleted or renamed between the two snapshots do not
+     * stay ({@link InterruptedLoad}). Under {@code --on-existing skip} they stay, said in a warning: the target's
+     * own keys of the same names cannot be told from them.
+     */
+    private void deleteKeysOfAnInterruptedLoad(SourceSpec.Live live, Path spool) throws IOException, InterruptedException {
+        Optional<Checkpoint> last = state.checkpoint(live.name());
+        if (last.isEmpty() || last.get().resumable()) {
+            return; // a fresh run (nothing loaded), or one that resumes the stream
+        }
+        List<Path> files = Replica.snapshotFilesLeftIn(spool);
+        if (files.isEmpty()) {
+            return;
+        }
+        if (!loadOptions.replaceExisting()) {
+            LOG.log(Level.WARNING, "{0}: the last run stopped while loading a snapshot; under --on-existing skip the keys it"
+                    + " loaded stay, also those the source deleted since (migrate verify --repair finds them)", live.name());
+            return;
+        }
+        try (ClusterWriter w = openWriter()) {
+            for (Path f : files) {
+                long deleted = InterruptedLoad.deleteKeysOf(f, w, loadOptions);
+                LOG.log(Level.INFO, "{0}: the last run stopped while loading a snapshot: deleted the {1} key(s) of its"
+                        + " {2} before loading a new one", new Object[] {live.name(), deleted, f.getFileName()});
+                Files.deleteIfExists(f); // done: a restart stopped after this point has nothing more to delete
+            }
+        }
+    }
+
     /** Resumes from the last streaming checkpoint when there is one; otherwise a full sync. */
     private Replica connect(SourceSpec.Live live, ReplicaOptions options) throws IOException {
         Optional<Checkpoint> last = state.checkpoint(live.name());
@@ -246,6 +279,7 @@ public final class Worker {
      */
     private LoadSummary replicate(SourceSpec.Live live) throws Exception {
         Path spool = state.workDirectory(live.name());
+        deleteKeysOfAnInterruptedLoad(live, spool);
         ScriptCache scripts = new ScriptCache();
         ClusterWriter streamWriter = null;
         try (TargetNodes nodes = TargetNodes.open(target.endpoint(), target.writerOptions().connectTimeout());

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.TreeMap;
 
 /**
@@ -25,6 +26,8 @@ final class Spool implements AutoCloseable {
     record Snapshot(int generation, ReplicationId replid, long offset, Path file) {
     }
 
+    /** A full sync's RDB file in the directory: {@code snapshot-GENERATION.rdb}. */
+    private static final String SNAPSHOT_FILE = "snapshot-[0-9]+\\.rdb";
     private final Path dir;
     private final long maxBytes;
     private final long segmentBytes;
@@ -54,6 +57,26 @@ final class Spool implements AutoCloseable {
         this.stream = new StreamSegments(this.dir, generation, segmentBytes); // a resumed stream has no full sync
     }
 
+    /**
+     * The snapshot files in spool directory {@code dir}, oldest generation first: after a process stopped
+     * without closing its replica (killed), the transfer it was receiving or loading. A new spool's first
+     * full sync writes over them.
+     */
+    static List<Path> snapshotFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().matches(SNAPSHOT_FILE))
+                    .sorted(java.util.Comparator.comparingLong(Spool::generationOf)).toList();
+        }
+    }
+
+    private static long generationOf(Path snapshotFile) {
+        String name = snapshotFile.getFileName().toString();
+        return Long.parseLong(name.substring("snapshot-".length(), name.length() - ".rdb".length()));
+    }
+
     // ---- receiver side ----------------------------------------------------------------------------
 
     /** Starts a new generation (full sync): older files are dropped; returns the RDB file to write. */
@@ -67,7 +90,7 @@ final class Spool implements AutoCloseable {
         committed = -1;
         resumes.clear();
         marks.clear();
-        receiving = dir.resolve("snapshot-" + generation + ".rdb");
+        receiving = dir.resolve("snapshot-" + generation + ".rdb"); // SNAPSHOT_FILE
         return receiving;
     }
 
