@@ -94,6 +94,14 @@ final class QueuedWrites {
      * skipped when the target holds them already, else queued (or sent, when they bypass the window).
      */
     void send(SlotCommand c, long offset, long position) throws WriteException, InterruptedException {
+        send(c, offset, position, null);
+    }
+
+    /**
+     * {@link #send(SlotCommand, long, long)} of a write whose one command's table entry is {@code spec}, as
+     * {@link KnownCommands#known} gives it (null: looked up here).
+     */
+    void send(SlotCommand c, long offset, long position, CommandSpec spec) throws WriteException, InterruptedException {
         AppliedMarks m = marks;
         if (m == null || !m.active()) {
             bypass(new Write(c.slot(), c.key(), c.commands(), offset, null, 0));
@@ -104,7 +112,7 @@ final class QueuedWrites {
             stats.skipped("applied-before-restart"); // the target holds it: a crash came after it was applied
             return;
         }
-        boolean safe = replaySafe(c.commands());
+        boolean safe = replaySafe(c.commands(), spec);
         if (m.reapplied(offset)) {
             List<List<byte[]>> marked = safe ? c.commands() : m.marked(c.slot(), position, c.commands());
             bypass(new Write(c.slot(), c.key(), marked, offset, m.probe(c.slot(), position, safe, offset), 0));
@@ -224,8 +232,14 @@ final class QueuedWrites {
         next = Arrays.copyOf(next, n);
     }
 
-    /** True when every command may be applied again ({@link io.slotferry.command.ReplaySafety}). */
-    private boolean replaySafe(List<List<byte[]>> commands) {
+    /**
+     * True when every command may be applied again ({@link io.slotferry.command.ReplaySafety}); {@code known}:
+     * the entry of the only command, when the caller has it.
+     */
+    private boolean replaySafe(List<List<byte[]>> commands, CommandSpec known) {
+        if (known != null && commands.size() == 1) {
+            return known.replaySafety().safe(commands.get(0));
+        }
         for (int i = 0; i < commands.size(); i++) {
             List<byte[]> argv = commands.get(i);
             CommandSpec spec = table.known(argv);
