@@ -7,7 +7,6 @@ import io.slotferry.write.AppliedOffsets;
 import io.slotferry.write.Write;
 import io.slotferry.write.WriteException;
 import io.slotferry.write.WriteSink;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -58,6 +57,8 @@ final class QueuedWrites {
 
     /** The window in stream order: each write's commands, offset, mark position, kind, and the next write of its slot (-1: none). */
     private SlotCommand[] command = new SlotCommand[256];
+    /** Each write's slot, read without going to its command when the window is sent. */
+    private int[] slotOf = new int[256];
     private long[] offset = new long[256];
     private long[] position = new long[256];
     private byte[] kind = new byte[256];
@@ -69,6 +70,8 @@ final class QueuedWrites {
     private final int[] first = new int[HashSlot.SLOTS];
     private final int[] last = new int[HashSlot.SLOTS];
     private final boolean[] unsafe = new boolean[HashSlot.SLOTS];
+    /** Per slot: the commands of its writes in the window. */
+    private final int[] slotCommands = new int[HashSlot.SLOTS];
 
     QueuedWrites(WriteSink writer, AppliedOffsets offsets, KnownCommands table, ReplayStats stats, int maxCommands, long maxBytes) {
         if (maxCommands < 1 || maxBytes < 1) {
@@ -143,7 +146,7 @@ final class QueuedWrites {
         }
         long registered = offset[0]; // every unit's: the writer's settled offset passes it once the whole window is acknowledged
         for (int t = 0; t < writes; t++) {
-            int slot = command[t].slot();
+            int slot = slotOf[t];
             if (last[slot] != t) {
                 continue; // a slot's unit goes where its last write stands: the stream's last write goes last
             }
@@ -158,6 +161,7 @@ final class QueuedWrites {
             }
             first[slot] = -1;
             unsafe[slot] = false;
+            slotCommands[slot] = 0;
         }
         Arrays.fill(command, 0, writes, null);
         writes = 0;
@@ -172,11 +176,18 @@ final class QueuedWrites {
         if (head == tail) {
             all = marks.marked(slot, position[head], command[head].commands()); // one write: as it would go alone
         } else {
-            all = new ArrayList<>();
+            // sized once and made immutable in one copy, which the Write keeps as it is (no list grown, then copied twice)
+            @SuppressWarnings("unchecked")
+            List<byte[]>[] unit = new List[slotCommands[slot] + 1];
+            int n = 0;
             for (int i = head; i >= 0; i = next[i]) {
-                all.addAll(command[i].commands());
+                List<List<byte[]>> cs = command[i].commands();
+                for (int j = 0, m = cs.size(); j < m; j++) { // indexed: no iterator, no array per write
+                    unit[n++] = cs.get(j);
+                }
             }
-            all.add(marks.mark(slot, position[tail]));
+            unit[n] = marks.mark(slot, position[tail]);
+            all = List.of(unit);
         }
         writer.submit(new Write(slot, command[head].key(), all, registered, marks.probe(slot, position[tail], false, offset[tail]), 0));
     }
@@ -208,6 +219,7 @@ final class QueuedWrites {
         int i = writes++;
         command[i] = c;
         offset[i] = at;
+        slotOf[i] = c.slot();
         position[i] = markedAt;
         kind[i] = k;
         next[i] = -1;
@@ -219,6 +231,7 @@ final class QueuedWrites {
         }
         last[slot] = i;
         unsafe[slot] |= k == UNSAFE;
+        slotCommands[slot] += cs.size();
         commands += cs.size();
         bytes += size;
     }
@@ -226,6 +239,7 @@ final class QueuedWrites {
     private void grow() {
         int n = command.length * 2;
         command = Arrays.copyOf(command, n);
+        slotOf = Arrays.copyOf(slotOf, n);
         offset = Arrays.copyOf(offset, n);
         position = Arrays.copyOf(position, n);
         kind = Arrays.copyOf(kind, n);
