@@ -59,6 +59,13 @@ final class QueuedWrites {
     private SlotCommand[] command = new SlotCommand[256];
     /** Each write's slot, read without going to its command when the window is sent. */
     private int[] slotOf = new int[256];
+    /**
+     * Each write's command when it has one (the usual case), else null: a slot's transaction is built from
+     * this array without going through each write's {@code SlotCommand} and its list, long out of the cache
+     * when a window of 65,536 writes is sent.
+     */
+    @SuppressWarnings("unchecked")
+    private List<byte[]>[] only = new List[256];
     private long[] offset = new long[256];
     private long[] position = new long[256];
     private byte[] kind = new byte[256];
@@ -164,6 +171,7 @@ final class QueuedWrites {
             slotCommands[slot] = 0;
         }
         Arrays.fill(command, 0, writes, null);
+        Arrays.fill(only, 0, writes, null);
         writes = 0;
         commands = 0;
         bytes = 0;
@@ -181,6 +189,10 @@ final class QueuedWrites {
             List<byte[]>[] unit = new List[slotCommands[slot] + 1];
             int n = 0;
             for (int i = head; i >= 0; i = next[i]) {
+                if (only[i] != null) {
+                    unit[n++] = only[i];
+                    continue;
+                }
                 List<List<byte[]>> cs = command[i].commands();
                 for (int j = 0, m = cs.size(); j < m; j++) { // indexed: no iterator, no array per write
                     unit[n++] = cs.get(j);
@@ -220,6 +232,7 @@ final class QueuedWrites {
         command[i] = c;
         offset[i] = at;
         slotOf[i] = c.slot();
+        only[i] = cs.size() == 1 ? cs.get(0) : null;
         position[i] = markedAt;
         kind[i] = k;
         next[i] = -1;
@@ -240,6 +253,7 @@ final class QueuedWrites {
         int n = command.length * 2;
         command = Arrays.copyOf(command, n);
         slotOf = Arrays.copyOf(slotOf, n);
+        only = Arrays.copyOf(only, n);
         offset = Arrays.copyOf(offset, n);
         position = Arrays.copyOf(position, n);
         kind = Arrays.copyOf(kind, n);
