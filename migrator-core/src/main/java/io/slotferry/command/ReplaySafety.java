@@ -1,6 +1,6 @@
 package io.slotferry.command;
 
-import io.slotferry.resp.Ascii;
+import io.slotferry.resp.CommandName;
 import java.util.List;
 
 /**
@@ -45,18 +45,17 @@ public enum ReplaySafety {
     static final List<String> DECIDED_BY_ARGUMENTS = List.of("zadd");
 
     private static boolean safeByArguments(List<byte[]> argv) {
-        if (Ascii.upper(argv.get(0)).equals("ZADD")) {
+        // compared as bytes: no upper-cased String per word (ZADD is a common write of a stream)
+        if (CommandName.is(argv.get(0), "ZADD")) {
             // ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member ...: INCR adds to the score
             for (int i = 2; i < argv.size(); i++) {
-                switch (Ascii.upper(argv.get(i))) {
-                    case "NX", "XX", "GT", "LT", "CH" -> {
-                    }
-                    case "INCR" -> {
-                        return false;
-                    }
-                    default -> {
-                        return true;
-                    }
+                byte[] word = argv.get(i);
+                if (CommandName.is(word, "INCR")) {
+                    return false;
+                }
+                if (!CommandName.is(word, "NX") && !CommandName.is(word, "XX") && !CommandName.is(word, "GT")
+                        && !CommandName.is(word, "LT") && !CommandName.is(word, "CH")) {
+                    return true;
                 }
             }
             return true;

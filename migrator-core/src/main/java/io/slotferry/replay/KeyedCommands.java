@@ -73,6 +73,7 @@ final class KeyedCommands {
             argv = new ArrayList<>(argv);
             argv.set(0, Ascii.bytes("MSET"));
         }
+        byte[] named = argv.get(0);
         KnownCommands.Entry entry = table.spec(argv, c.startOffset());
         CommandSpec spec = entry.spec();
         if (!spec.arityMatches(argv.size())) {
@@ -114,7 +115,9 @@ final class KeyedCommands {
             // one key, the usual case: its slot, without a plan (what CommandSplitter.plan gives for it)
             byte[] key = mapped.get(keys.get(0).index());
             countRouted(false);
-            return List.of(new Step.Send(SlotCommand.of(HashSlot.of(key), key, mapped)));
+            // the entry travels with the send when the name it was found by is the one sent (the window's check needs it)
+            CommandSpec sent = entry.byName() && mapped.get(0) == named ? spec : null;
+            return List.of(new Step.Send(SlotCommand.of(HashSlot.of(key), key, mapped), -1, sent));
         }
         SlotPlan plan = CommandSplitter.plan(mapped, keys, spec.policy() == ShardPolicy.MULTI_SHARD_SPLIT);
         if (plan instanceof SlotPlan.CrossSlot x) {

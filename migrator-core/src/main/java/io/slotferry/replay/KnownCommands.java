@@ -23,9 +23,11 @@ final class KnownCommands {
 
     /**
      * A table entry and, for a command remembered by name whose keys sit at fixed positions
-     * ({@link CommandSpec#fixedKeys}), those keys: the same list for every call.
+     * ({@link CommandSpec#fixedKeys}), those keys: the same list for every call. {@code byName}: the
+     * command's name alone decides the entry (no subcommand), so every call of that name, whatever its
+     * arguments, has this entry.
      */
-    record Entry(CommandSpec spec, List<KeyRef> fixedKeys) {
+    record Entry(CommandSpec spec, List<KeyRef> fixedKeys, boolean byName) {
         /** The keys of {@code argv}, a call of this entry whose arity was checked. */
         List<KeyRef> keys(List<byte[]> argv) throws UndeterminedKeysException {
             return fixedKeys != null ? fixedKeys : spec.keys(argv);
@@ -75,10 +77,10 @@ final class KnownCommands {
         }
         CommandSpec spec = found.get();
         if (spec.name().indexOf('|') < 0 && argv.size() > 1) {
-            e = new Entry(spec, spec.fixedKeys());
+            e = new Entry(spec, spec.fixedKeys(), true);
             byUpperName.put(upperName, e); // a container would have resolved a subcommand
             return e;
         }
-        return new Entry(spec, null);
+        return new Entry(spec, null, false);
     }
 }

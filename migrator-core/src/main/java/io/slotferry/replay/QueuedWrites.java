@@ -7,7 +7,6 @@ import io.slotferry.write.AppliedOffsets;
 import io.slotferry.write.Write;
 import io.slotferry.write.WriteException;
 import io.slotferry.write.WriteSink;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -58,6 +57,15 @@ final class QueuedWrites {
 
     /** The window in stream order: each write's commands, offset, mark position, kind, and the next write of its slot (-1: none). */
     private SlotCommand[] command = new SlotCommand[256];
+    /** Each write's slot, read without going to its command when the window is sent. */
+    private int[] slotOf = new int[256];
+    /**
+     * Each write's command when it has one (the usual case), else null: a slot's transaction is built from
+     * this array without going through each write's {@code SlotCommand} and its list, long out of the cache
+     * when a window of 65,536 writes is sent.
+     */
+    @SuppressWarnings("unchecked")
+    private List<byte[]>[] only = new List[256];
     private long[] offset = new long[256];
     private long[] position = new long[256];
     private byte[] kind = new byte[256];
@@ -69,6 +77,8 @@ final class QueuedWrites {
     private final int[] first = new int[HashSlot.SLOTS];
     private final int[] last = new int[HashSlot.SLOTS];
     private final boolean[] unsafe = new boolean[HashSlot.SLOTS];
+    /** Per slot: the commands of its writes in the window. */
+    private final int[] slotCommands = new int[HashSlot.SLOTS];
 
     QueuedWrites(WriteSink writer, AppliedOffsets offsets, KnownCommands table, ReplayStats stats, int maxCommands, long maxBytes) {
         if (maxCommands < 1 || maxBytes < 1) {
@@ -94,6 +104,14 @@ final class QueuedWrites {
      * skipped when the target holds them already, else queued (or sent, when they bypass the window).
      */
     void send(SlotCommand c, long offset, long position) throws WriteException, InterruptedException {
+        send(c, offset, position, null);
+    }
+
+    /**
+     * {@link #send(SlotCommand, long, long)} of a write whose one command's table entry is {@code spec}, as
+     * {@link KnownCommands#known} gives it (null: looked up here).
+     */
+    void send(SlotCommand c, long offset, long position, CommandSpec spec) throws WriteException, InterruptedException {
         AppliedMarks m = marks;
         if (m == null || !m.active()) {
             bypass(new Write(c.slot(), c.key(), c.commands(), offset, null, 0));
@@ -104,7 +122,7 @@ final class QueuedWrites {
             stats.skipped("applied-before-restart"); // the target holds it: a crash came after it was applied
             return;
         }
-        boolean safe = replaySafe(c.commands());
+        boolean safe = replaySafe(c.commands(), spec);
         if (m.reapplied(offset)) {
             List<List<byte[]>> marked = safe ? c.commands() : m.marked(c.slot(), position, c.commands());
             bypass(new Write(c.slot(), c.key(), marked, offset, m.probe(c.slot(), position, safe, offset), 0));
@@ -135,7 +153,7 @@ final class QueuedWrites {
         }
         long registered = offset[0]; // every unit's: the writer's settled offset passes it once the whole window is acknowledged
         for (int t = 0; t < writes; t++) {
-            int slot = command[t].slot();
+            int slot = slotOf[t];
             if (last[slot] != t) {
                 continue; // a slot's unit goes where its last write stands: the stream's last write goes last
             }
@@ -150,8 +168,10 @@ final class QueuedWrites {
             }
             first[slot] = -1;
             unsafe[slot] = false;
+            slotCommands[slot] = 0;
         }
         Arrays.fill(command, 0, writes, null);
+        Arrays.fill(only, 0, writes, null);
         writes = 0;
         commands = 0;
         bytes = 0;
@@ -164,11 +184,22 @@ final class QueuedWrites {
         if (head == tail) {
             all = marks.marked(slot, position[head], command[head].commands()); // one write: as it would go alone
         } else {
-            all = new ArrayList<>();
+            // sized once and made immutable in one copy, which the Write keeps as it is (no list grown, then copied twice)
+            @SuppressWarnings("unchecked")
+            List<byte[]>[] unit = new List[slotCommands[slot] + 1];
+            int n = 0;
             for (int i = head; i >= 0; i = next[i]) {
-                all.addAll(command[i].commands());
+                if (only[i] != null) {
+                    unit[n++] = only[i];
+                    continue;
+                }
+                List<List<byte[]>> cs = command[i].commands();
+                for (int j = 0, m = cs.size(); j < m; j++) { // indexed: no iterator, no array per write
+                    unit[n++] = cs.get(j);
+                }
             }
-            all.add(marks.mark(slot, position[tail]));
+            unit[n] = marks.mark(slot, position[tail]);
+            all = List.of(unit);
         }
         writer.submit(new Write(slot, command[head].key(), all, registered, marks.probe(slot, position[tail], false, offset[tail]), 0));
     }
@@ -200,6 +231,8 @@ final class QueuedWrites {
         int i = writes++;
         command[i] = c;
         offset[i] = at;
+        slotOf[i] = c.slot();
+        only[i] = cs.size() == 1 ? cs.get(0) : null;
         position[i] = markedAt;
         kind[i] = k;
         next[i] = -1;
@@ -211,6 +244,7 @@ final class QueuedWrites {
         }
         last[slot] = i;
         unsafe[slot] |= k == UNSAFE;
+        slotCommands[slot] += cs.size();
         commands += cs.size();
         bytes += size;
     }
@@ -218,14 +252,22 @@ final class QueuedWrites {
     private void grow() {
         int n = command.length * 2;
         command = Arrays.copyOf(command, n);
+        slotOf = Arrays.copyOf(slotOf, n);
+        only = Arrays.copyOf(only, n);
         offset = Arrays.copyOf(offset, n);
         position = Arrays.copyOf(position, n);
         kind = Arrays.copyOf(kind, n);
         next = Arrays.copyOf(next, n);
     }
 
-    /** True when every command may be applied again ({@link io.slotferry.command.ReplaySafety}). */
-    private boolean replaySafe(List<List<byte[]>> commands) {
+    /**
+     * True when every command may be applied again ({@link io.slotferry.command.ReplaySafety}); {@code known}:
+     * the entry of the only command, when the caller has it.
+     */
+    private boolean replaySafe(List<List<byte[]>> commands, CommandSpec known) {
+        if (known != null && commands.size() == 1) {
+            return known.replaySafety().safe(commands.get(0));
+        }
         for (int i = 0; i < commands.size(); i++) {
             List<byte[]> argv = commands.get(i);
             CommandSpec spec = table.known(argv);

@@ -1,5 +1,6 @@
 package io.slotferry.replay;
 
+import io.slotferry.command.CommandSpec;
 import io.slotferry.split.SlotCommand;
 import java.io.IOException;
 
@@ -17,11 +18,19 @@ sealed interface Step {
      *                 at. The parts of one block share the EXEC's offset (no checkpoint inside a block) but
      *                 not their positions, so a part after a cross-slot command or a flush is never taken
      *                 for applied because a part of its slot before it was.
+     * @param spec     the table entry of its one command when the handler found it already and the command's
+     *                 name alone decides it (no subcommand), so the window's replay-safety check does not look
+     *                 it up again; null: looked up there
      */
-    record Send(SlotCommand command, long position) implements Step {
+    record Send(SlotCommand command, long position, CommandSpec spec) implements Step {
         /** Commands of the stream command being applied, marked at the offset they are run at. */
         Send(SlotCommand command) {
-            this(command, -1);
+            this(command, -1, null);
+        }
+
+        /** Commands marked at {@code position}, their entries looked up when queued. */
+        Send(SlotCommand command, long position) {
+            this(command, position, null);
         }
     }
 

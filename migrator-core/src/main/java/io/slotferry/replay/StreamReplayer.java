@@ -238,7 +238,7 @@ public final class StreamReplayer {
 
     private void run(Step step, long offset) throws IOException, InterruptedException, ReplayException {
         if (step instanceof Step.Send s) {
-            queued.send(s.command(), offset, s.position() < 0 ? offset : s.position());
+            queued.send(s.command(), offset, s.position() < 0 ? offset : s.position(), s.spec());
         } else if (step instanceof Step.Unmarked u) {
             queued.unmarked(u.command(), offset);
         } else if (step instanceof Step.Barrier b) {

@@ -38,7 +38,7 @@ final class Transaction {
         }
         for (Step s : more) {
             // each part keeps the position of its own command: a restart meeting the block again tells its parts apart
-            steps.add(s instanceof Step.Send send ? new Step.Send(send.command(), c.endOffset()) : s);
+            steps.add(s instanceof Step.Send send ? new Step.Send(send.command(), c.endOffset(), send.spec()) : s);
         }
     }
 

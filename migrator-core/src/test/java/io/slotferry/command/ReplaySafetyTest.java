@@ -51,7 +51,7 @@ class ReplaySafetyTest {
     void writesThatAddPopMoveOrComputeFromOtherKeysAreNotReplaySafe() {
         for (String line : Arrays.asList("INCR k", "RPUSH k a", "HINCRBY k f 1", "APPEND k a", "RENAME a b", "XADD s 1-1 f v",
                 "LPOP k", "LTRIM k 1 -1", "ZREMRANGEBYRANK k 0 0", "SUNIONSTORE d a b", "BITOP AND d a b", "PFMERGE d a",
-                "COPY a b", "LSET k 0 v", "LREM k 1 v", "SMOVE a b m", "ZADD k INCR 1 m", "ZADD k XX INCR 1 m", "HEXPIRE k 10 FIELDS 1 f")) {
+                "COPY a b", "LSET k 0 v", "LREM k 1 v", "SMOVE a b m", "ZADD k INCR 1 m", "ZADD k XX INCR 1 m", "zadd k gt ch incr 1 m", "HEXPIRE k 10 FIELDS 1 f")) {
             assertFalse(safe(line), line);
         }
     }
@@ -59,7 +59,7 @@ class ReplaySafetyTest {
     @Test
     void writesThatSetOrDeleteToGivenValuesAreReplaySafe() {
         for (String line : Arrays.asList("SET k v", "SETEX k 10 v", "HSET k f v", "DEL k", "UNLINK k", "PEXPIREAT k 1", "PERSIST k",
-                "SADD k m", "SREM k m", "ZADD k 1 m", "ZADD k NX CH 1 m", "ZREM k m", "PFADD k a", "SETBIT k 1 1", "XDEL s 1-1",
+                "SADD k m", "SREM k m", "ZADD k 1 m", "ZADD k NX CH 1 m", "zadd k xx lt 1 incr", "ZREM k m", "PFADD k a", "SETBIT k 1 1", "XDEL s 1-1",
                 "GEOADD k 1 2 m", "ZREMRANGEBYSCORE k 0 1")) {
             assertTrue(safe(line), line);
         }

@@ -27,8 +27,24 @@ public final class Ascii {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** A number as an argument, in decimal. */
+    /** A number as an argument, in decimal (written as bytes: no String, on the path of every replayed TTL). */
     public static byte[] number(long n) {
-        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+        if (n == Long.MIN_VALUE) {
+            return Long.toString(n).getBytes(StandardCharsets.US_ASCII); // no positive value to take its digits from
+        }
+        int sign = n < 0 ? 1 : 0;
+        long v = Math.abs(n);
+        int length = sign + 1;
+        for (long rest = v / 10; rest > 0; rest /= 10) {
+            length++;
+        }
+        byte[] out = new byte[length];
+        for (int i = length - 1; i >= sign; i--, v /= 10) {
+            out[i] = (byte) ('0' + v % 10);
+        }
+        if (sign == 1) {
+            out[0] = '-';
+        }
+        return out;
     }
 }
