@@ -39,6 +39,17 @@ class InterruptedSnapshotIT {
     @Test
     void aRestartAfterAKillDuringTheSnapshotLeavesNoKeyTheSourceDeletedOrRenamedInBetween(StandaloneRedis source,
             RedisClusterFixture cluster) throws Exception {
+        restartAfterAStopDuringTheSnapshot(source, cluster, true);
+    }
+
+    @Test
+    void aRestartAfterSigtermDuringTheSnapshotLeavesNoKeyTheSourceDeletedOrRenamedInBetween(StandaloneRedis source,
+            RedisClusterFixture cluster) throws Exception {
+        restartAfterAStopDuringTheSnapshot(source, cluster, false); // the stop closes the replica: its file must stay
+    }
+
+    private void restartAfterAStopDuringTheSnapshot(StandaloneRedis source, RedisClusterFixture cluster, boolean kill)
+            throws Exception {
         cluster.flushAll();
         source.flushAll();
         int keys = 20_000;
@@ -59,7 +70,16 @@ class InterruptedSnapshotIT {
         Map<String, String> env = Map.of("MIGRATE_TARGET_PASSWORD", cluster.aclPassword());
         try (MigrateProcess first = MigrateProcess.start(dir.resolve("first.log"), env, args)) {
             awaitStatus(first, "a snapshot under way", w -> w.get("keys_loaded").asLong() > 2000);
-            first.kill();
+            if (kill) {
+                first.kill();
+            } else {
+                assertEquals(0, first.terminate(20), first.output());
+                try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("state"))) {
+                    String checkpoint = Files.readString(files.filter(f -> f.getFileName().toString().startsWith("checkpoint-"))
+                            .findFirst().orElseThrow());
+                    assertTrue(checkpoint.contains("\"SNAPSHOT\""), "stopped before its stream: " + checkpoint);
+                }
+            }
         }
         Random r = new Random(20261207);
         try (Jedis j = source.jedis()) {

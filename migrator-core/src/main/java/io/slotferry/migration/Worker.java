@@ -292,77 +292,83 @@ public final class Worker {
             StreamCheckpoints checkpoints = new StreamCheckpoints(live.name(), r, saves, progress);
             LoadSummary summary = null;
             StreamReplayer replay = null;
-            while (!stopping) {
-                ReplicationEvent e = r.poll(0);
-                if (e == null) {
+            try {
+                while (!stopping) {
+                    ReplicationEvent e = r.poll(0);
+                    if (e == null) {
+                        if (replay != null) {
+                            replay.flush(); // no more for now: what the writer holds back goes out before we wait
+                        }
+                        e = r.poll(200);
+                    }
+                    if (e instanceof ReplicationEvent.Command c) {
+                        checkpoints.beforeSubmit(c, replay);
+                        replay.apply(c);
+                        checkpoints.submitted(c, replay);
+                    } else if (e instanceof ReplicationEvent.SnapshotBegin b) {
+                        phase = Phase.SNAPSHOT;
+                        checkpoints.snapshotBegins(b);
+                    } else if (e instanceof ReplicationEvent.SnapshotFile f) {
+                        if (streamWriter != null) {
+                            LOG.log(Level.WARNING, "{0}: the source forced a new full sync; its snapshot is loaded again over"
+                                    + " the target (keys the source deleted while the link was down stay)", live.name());
+                            replay.drain();
+                            streamWriter.close();
+                            streamWriter = null;
+                            replayer = null;
+                        }
+                        fullSyncs++;
+                        // Loaded while it arrives: the load follows the transfer instead of waiting for its end.
+                        try (ClusterWriter w = openWriter()) {
+                            summary = SnapshotLoader.load(f.file(), f.bytes().open(), f.bytes().length(), w, target.capabilities(),
+                                    loadOptions, stats, new SnapshotScripts(scripts, nodes));
+                        } catch (SnapshotSupersededException superseded) {
+                            // The link broke mid-transfer and the master sent a new snapshot: the next event begins
+                            // it, and it is loaded over what this one wrote (as after any forced full sync).
+                            LOG.log(Level.WARNING, "{0}: {1}; loading the new snapshot", new Object[] {live.name(), superseded.getMessage()});
+                        }
+                    } else if (e instanceof ReplicationEvent.SnapshotEnd || e instanceof ReplicationEvent.StreamResumed) {
+                        long offset;
+                        long reapplyUpTo = -1;
+                        if (e instanceof ReplicationEvent.SnapshotEnd end) {
+                            offset = end.offset();
+                            progress.restart(offset, 0); // a master selects a database before its first command after a full sync
+                        } else {
+                            offset = ((ReplicationEvent.StreamResumed) e).offset();
+                            reapplyUpTo = resumedFrom;
+                            progress.restart(offset, r.deliveredPosition().db());
+                            partialResyncs++;
+                        }
+                        if (streamWriter == null) {
+                            streamWriter = openWriter();
+                            replay = new StreamReplayer(CommandTable.load(), replayOptions, streamWriter, nodes, target.capabilities(),
+                                    replayStats, scripts);
+                            replay.askMasterForLostTtls(ttls);
+                            if (filter.active()) {
+                                streamFilter.forget(); // a new snapshot holds every key as of its own offset
+                                replay.filter(streamFilter);
+                            }
+                            if (replayOptions.exactlyOnce()) {
+                                replay.markAppliedWrites(live.name(), () -> r.replicationId().value(), reapplyUpTo);
+                            }
+                        }
+                        replay.startAt(offset);
+                        replayer = replay;
+                        phase = Phase.STREAMING;
+                        checkpoints.checkpoint(replay, true);
+                        if (snapshotOnly) {
+                            stopping = true;
+                        }
+                    } else if (e instanceof ReplicationEvent.SnapshotData) {
+                        throw new IllegalStateException("parsed snapshot events in file mode");
+                    }
                     if (replay != null) {
-                        replay.flush(); // no more for now: what the writer holds back goes out before we wait
+                        checkpoints.tick(replay, e == null);
                     }
-                    e = r.poll(200);
                 }
-                if (e instanceof ReplicationEvent.Command c) {
-                    checkpoints.beforeSubmit(c, replay);
-                    replay.apply(c);
-                    checkpoints.submitted(c, replay);
-                } else if (e instanceof ReplicationEvent.SnapshotBegin b) {
-                    phase = Phase.SNAPSHOT;
-                    checkpoints.snapshotBegins(b);
-                } else if (e instanceof ReplicationEvent.SnapshotFile f) {
-                    if (streamWriter != null) {
-                        LOG.log(Level.WARNING, "{0}: the source forced a new full sync; its snapshot is loaded again over"
-                                + " the target (keys the source deleted while the link was down stay)", live.name());
-                        replay.drain();
-                        streamWriter.close();
-                        streamWriter = null;
-                        replayer = null;
-                    }
-                    fullSyncs++;
-                    // Loaded while it arrives: the load follows the transfer instead of waiting for its end.
-                    try (ClusterWriter w = openWriter()) {
-                        summary = SnapshotLoader.load(f.file(), f.bytes().open(), f.bytes().length(), w, target.capabilities(),
-                                loadOptions, stats, new SnapshotScripts(scripts, nodes));
-                    } catch (SnapshotSupersededException superseded) {
-                        // The link broke mid-transfer and the master sent a new snapshot: the next event begins
-                        // it, and it is loaded over what this one wrote (as after any forced full sync).
-                        LOG.log(Level.WARNING, "{0}: {1}; loading the new snapshot", new Object[] {live.name(), superseded.getMessage()});
-                    }
-                } else if (e instanceof ReplicationEvent.SnapshotEnd || e instanceof ReplicationEvent.StreamResumed) {
-                    long offset;
-                    long reapplyUpTo = -1;
-                    if (e instanceof ReplicationEvent.SnapshotEnd end) {
-                        offset = end.offset();
-                        progress.restart(offset, 0); // a master selects a database before its first command after a full sync
-                    } else {
-                        offset = ((ReplicationEvent.StreamResumed) e).offset();
-                        reapplyUpTo = resumedFrom;
-                        progress.restart(offset, r.deliveredPosition().db());
-                        partialResyncs++;
-                    }
-                    if (streamWriter == null) {
-                        streamWriter = openWriter();
-                        replay = new StreamReplayer(CommandTable.load(), replayOptions, streamWriter, nodes, target.capabilities(),
-                                replayStats, scripts);
-                        replay.askMasterForLostTtls(ttls);
-                        if (filter.active()) {
-                            streamFilter.forget(); // a new snapshot holds every key as of its own offset
-                            replay.filter(streamFilter);
-                        }
-                        if (replayOptions.exactlyOnce()) {
-                            replay.markAppliedWrites(live.name(), () -> r.replicationId().value(), reapplyUpTo);
-                        }
-                    }
-                    replay.startAt(offset);
-                    replayer = replay;
-                    phase = Phase.STREAMING;
-                    checkpoints.checkpoint(replay, true);
-                    if (snapshotOnly) {
-                        stopping = true;
-                    }
-                } else if (e instanceof ReplicationEvent.SnapshotData) {
-                    throw new IllegalStateException("parsed snapshot events in file mode");
-                }
-                if (replay != null) {
-                    checkpoints.tick(replay, e == null);
+            } finally {
+                if (phase == Phase.SNAPSHOT) {
+                    r.keepSnapshotFile(); // stopped before the stream: the restart deletes what this load wrote from it
                 }
             }
             if (replay != null) {

@@ -328,6 +328,15 @@ public final class Replica implements SourceStream {
         }
     }
 
+    /**
+     * The consumer stops before it finished loading the snapshot file it was handed: when this replica
+     * closes, that file stays in the spool directory ({@link #snapshotFilesLeftIn}), so the next run knows
+     * which keys the cut load may have written.
+     */
+    public void keepSnapshotFile() {
+        spool.keepHeldOnClose();
+    }
+
     @Override
     public void close() throws IOException {
         receiver.close();

@@ -49,6 +49,8 @@ final class Spool implements AutoCloseable {
     private final TreeMap<Long, ReplicationId> resumes = new TreeMap<>();
     private final OffsetMarks marks = OffsetMarks.times();
     private IOException failure;
+    /** Set by {@link #keepHeldOnClose}: {@link #close} leaves the held snapshot file where it is. */
+    private boolean keepHeld;
 
     Spool(Path dir, long maxBytes, long segmentBytes) throws IOException {
         this.dir = OwnerOnly.directory(dir);
@@ -320,9 +322,19 @@ final class Spool implements AutoCloseable {
         }
     }
 
+    /**
+     * The consumer stops before it finished with the file it holds (a load cut short): closing keeps that
+     * file, for the next run to find ({@link #snapshotFiles}) and undo what was loaded from it.
+     */
+    synchronized void keepHeldOnClose() {
+        keepHeld = true;
+    }
+
     @Override
     public void close() throws IOException {
         deleteAll();
-        letGo();
+        if (!keepHeld) {
+            letGo();
+        }
     }
 }
