@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slotferry.fixture.Await;
 import io.slotferry.fixture.ClusterNode;
 import io.slotferry.fixture.CodisFixture;
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.RedisClusterFixture;
 import io.slotferry.fixture.StandaloneRedis;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +42,6 @@ import redis.clients.jedis.Jedis;
  */
 @ExtendWith(RealServers.class)
 class CodisRealIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     private static CodisFixture codis;
@@ -79,22 +76,7 @@ class CodisRealIT {
     }
 
     private JsonNode awaitStatus(MigrateProcess p, String what, Predicate<JsonNode> condition) {
-        AtomicReference<JsonNode> last = new AtomicReference<>();
-        Await.until(what + "\n" + p.output(), WAIT, () -> {
-            assertTrue(p.alive(), "migrate run exited:\n" + p.output());
-            Path file = dir.resolve("status.json");
-            if (!Files.exists(file)) {
-                return false;
-            }
-            try {
-                JsonNode s = JSON.readTree(file.toFile());
-                last.set(s);
-                return condition.test(s);
-            } catch (IOException e) {
-                throw new AssertionError("the status file is not valid JSON", e);
-            }
-        });
-        return last.get();
+        return p.awaitStatus(dir.resolve("status.json"), what, WAIT, condition);
     }
 
     private static Map<String, KeyspaceView.Entry> masters() {

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.slotferry.fixture.Await;
 import io.slotferry.fixture.ClusterNode;
 import io.slotferry.fixture.RealServers;
 import io.slotferry.fixture.RedisClusterFixture;
@@ -30,7 +28,6 @@ import redis.clients.jedis.Pipeline;
  */
 @ExtendWith(RealServers.class)
 class InterruptedSnapshotIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     @TempDir
@@ -105,20 +102,6 @@ class InterruptedSnapshotIT {
     }
 
     private JsonNode awaitStatus(MigrateProcess p, String what, Predicate<JsonNode> worker) {
-        JsonNode[] last = new JsonNode[1];
-        Await.until(what + "\n" + p.output(), WAIT, () -> {
-            assertTrue(p.alive(), "migrate run exited:\n" + p.output());
-            Path file = dir.resolve("status.json");
-            if (!Files.exists(file)) {
-                return false;
-            }
-            try {
-                last[0] = JSON.readTree(file.toFile());
-            } catch (java.io.IOException e) {
-                return false; // replaced between the check and the read
-            }
-            return worker.test(last[0].get("workers").get(0));
-        });
-        return last[0];
+        return p.awaitStatus(dir.resolve("status.json"), what, WAIT, s -> worker.test(s.get("workers").get(0)));
     }
 }

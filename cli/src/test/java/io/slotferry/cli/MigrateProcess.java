@@ -1,5 +1,10 @@
 package io.slotferry.cli;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slotferry.fixture.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,12 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * {@code migrate} as an operator starts it: a JVM process of its own (so it can be sent SIGTERM or
  * killed with SIGKILL), on the test's class path, with its output in a file.
  */
 final class MigrateProcess implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Process process;
     private final Path log;
 
@@ -45,6 +52,27 @@ final class MigrateProcess implements AutoCloseable {
     /** SIGKILL: no checkpoint, no drain, as a crash. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The status file {@code statusFile} (its {@code --status-file}) once {@code condition} holds, waiting up to
+     * {@code wait}; fails when the process exits first, or when the file is not valid JSON.
+     */
+    JsonNode awaitStatus(Path statusFile, String what, java.time.Duration wait, Predicate<JsonNode> condition) {
+        JsonNode[] last = new JsonNode[1];
+        Await.until(what + "\n" + output(), wait, () -> {
+            assertTrue(alive(), "migrate run exited:\n" + output());
+            if (!Files.exists(statusFile)) {
+                return false;
+            }
+            try {
+                last[0] = JSON.readTree(statusFile.toFile());
+            } catch (IOException e) {
+                throw new AssertionError("the status file is not valid JSON", e);
+            }
+            return condition.test(last[0]);
+        });
+        return last[0];
     }
 
     boolean alive() {

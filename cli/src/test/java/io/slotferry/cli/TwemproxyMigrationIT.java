@@ -17,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,30 +60,17 @@ class TwemproxyMigrationIT {
 
     /** The status file once it satisfies {@code condition}; every read of it must be valid JSON with the documented fields. */
     private JsonNode awaitStatus(MigrateProcess p, String what, Predicate<JsonNode> condition) {
-        JsonNode[] last = new JsonNode[1];
-        Await.until(what + "\n" + p.output(), WAIT, () -> {
-            assertTrue(p.alive(), "migrate run exited:\n" + p.output());
-            Path file = dir.resolve("status.json");
-            if (!Files.exists(file)) {
-                return false;
-            }
-            try {
-                JsonNode s = JSON.readTree(file.toFile());
-                assertTrue(s.has("ready_for_cutover") && s.has("time") && s.get("workers").size() == TwemproxyFixture.BACKENDS, s.toString());
-                for (JsonNode w : s.get("workers")) {
-                    for (String field : new String[] {"source", "phase", "rdb_bytes_done", "rdb_bytes_total", "rdb_percent", "keys_loaded",
-                        "keys_per_second", "eta_seconds", "applied_offset", "master_repl_offset", "lag_bytes", "lag_seconds",
-                        "error"}) {
-                        assertTrue(w.has(field), field + " in " + w);
-                    }
+        return p.awaitStatus(dir.resolve("status.json"), what, WAIT, s -> {
+            assertTrue(s.has("ready_for_cutover") && s.has("time") && s.get("workers").size() == TwemproxyFixture.BACKENDS, s.toString());
+            for (JsonNode w : s.get("workers")) {
+                for (String field : new String[] {"source", "phase", "rdb_bytes_done", "rdb_bytes_total", "rdb_percent", "keys_loaded",
+                    "keys_per_second", "eta_seconds", "applied_offset", "master_repl_offset", "lag_bytes", "lag_seconds",
+                    "error"}) {
+                    assertTrue(w.has(field), field + " in " + w);
                 }
-                last[0] = s;
-                return condition.test(s);
-            } catch (IOException e) {
-                throw new AssertionError("the status file is not valid JSON", e);
             }
+            return condition.test(s);
         });
-        return last[0];
     }
 
     private static boolean all(JsonNode status, Predicate<JsonNode> worker) {
