@@ -96,7 +96,7 @@ class InterruptedSnapshotIT {
             }
             List<String> differences = KeyspaceView.differences(expected, KeyspaceView.ofCluster(cluster), 2000);
             assertEquals(List.of(), differences.subList(0, Math.min(10, differences.size())), differences.size() + " differences");
-            assertTrue(second.output().contains("the last run stopped while loading a snapshot: deleted the"), second.output());
+            assertTrue(second.output().contains("a load was cut short: deleted the"), second.output());
             assertEquals(0, second.terminate(20), second.output());
         }
     }

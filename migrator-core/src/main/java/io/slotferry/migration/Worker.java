@@ -7,7 +7,6 @@ import io.slotferry.checkpoint.StateDirectory;
 import io.slotferry.command.CommandTable;
 import io.slotferry.filter.KeyFilter;
 import io.slotferry.filter.StreamFilter;
-import io.slotferry.load.InterruptedLoad;
 import io.slotferry.load.LoadOptions;
 import io.slotferry.load.LoadStats;
 import io.slotferry.load.LoadSummary;
@@ -32,7 +31,6 @@ import io.slotferry.translate.ScriptCache;
 import io.slotferry.write.ClusterWriter;
 import io.slotferry.write.TargetNodes;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -228,37 +226,6 @@ public final class Worker {
         }
     }
 
-    /**
-     * A restart that cannot resume the stream (the last run stopped during its snapshot) takes a new snapshot,
-     * loaded with REPLACE over what the last run loaded: the keys of the last run's snapshot file, left in the
-     * work directory, are deleted first, so those the source deleted or renamed between the two snapshots do not
-     * stay ({@link InterruptedLoad}). Under {@code --on-existing skip} they stay, said in a warning: the target's
-     * own keys of the same names cannot be told from them.
-     */
-    private void deleteKeysOfAnInterruptedLoad(SourceSpec.Live live, Path spool) throws IOException, InterruptedException {
-        Optional<Checkpoint> last = state.checkpoint(live.name());
-        if (last.isEmpty() || last.get().resumable()) {
-            return; // a fresh run (nothing loaded), or one that resumes the stream
-        }
-        List<Path> files = Replica.snapshotFilesLeftIn(spool);
-        if (files.isEmpty()) {
-            return;
-        }
-        if (!loadOptions.replaceExisting()) {
-            LOG.log(Level.WARNING, "{0}: the last run stopped while loading a snapshot; under --on-existing skip the keys it"
-                    + " loaded stay, also those the source deleted since (migrate verify --repair finds them)", live.name());
-            return;
-        }
-        try (ClusterWriter w = openWriter()) {
-            for (Path f : files) {
-                long deleted = InterruptedLoad.deleteKeysOf(f, w, loadOptions);
-                LOG.log(Level.INFO, "{0}: the last run stopped while loading a snapshot: deleted the {1} key(s) of its"
-                        + " {2} before loading a new one", new Object[] {live.name(), deleted, f.getFileName()});
-                Files.deleteIfExists(f); // done: a restart stopped after this point has nothing more to delete
-            }
-        }
-    }
-
     /** Resumes from the last streaming checkpoint when there is one; otherwise a full sync. */
     private Replica connect(SourceSpec.Live live, ReplicaOptions options) throws IOException {
         Optional<Checkpoint> last = state.checkpoint(live.name());
@@ -279,7 +246,13 @@ public final class Worker {
      */
     private LoadSummary replicate(SourceSpec.Live live) throws Exception {
         Path spool = state.workDirectory(live.name());
-        deleteKeysOfAnInterruptedLoad(live, spool);
+        SnapshotLinks loads = new SnapshotLinks(live.name(), spool);
+        Optional<Checkpoint> last = state.checkpoint(live.name());
+        if (last.isPresent() && last.get().resumable()) {
+            loads.streamCheckpointed(); // links of a load whose stream was checkpointed before the stop removed them
+        } else {
+            loads.undoCutLoads(loadOptions, this::openWriter); // a load cut short: a new snapshot comes
+        }
         ScriptCache scripts = new ScriptCache();
         ClusterWriter streamWriter = null;
         try (TargetNodes nodes = TargetNodes.open(target.endpoint(), target.writerOptions().connectTimeout());
@@ -292,83 +265,80 @@ public final class Worker {
             StreamCheckpoints checkpoints = new StreamCheckpoints(live.name(), r, saves, progress);
             LoadSummary summary = null;
             StreamReplayer replay = null;
-            try {
-                while (!stopping) {
-                    ReplicationEvent e = r.poll(0);
-                    if (e == null) {
-                        if (replay != null) {
-                            replay.flush(); // no more for now: what the writer holds back goes out before we wait
-                        }
-                        e = r.poll(200);
-                    }
-                    if (e instanceof ReplicationEvent.Command c) {
-                        checkpoints.beforeSubmit(c, replay);
-                        replay.apply(c);
-                        checkpoints.submitted(c, replay);
-                    } else if (e instanceof ReplicationEvent.SnapshotBegin b) {
-                        phase = Phase.SNAPSHOT;
-                        checkpoints.snapshotBegins(b);
-                    } else if (e instanceof ReplicationEvent.SnapshotFile f) {
-                        if (streamWriter != null) {
-                            LOG.log(Level.WARNING, "{0}: the source forced a new full sync; its snapshot is loaded again over"
-                                    + " the target (keys the source deleted while the link was down stay)", live.name());
-                            replay.drain();
-                            streamWriter.close();
-                            streamWriter = null;
-                            replayer = null;
-                        }
-                        fullSyncs++;
-                        // Loaded while it arrives: the load follows the transfer instead of waiting for its end.
-                        try (ClusterWriter w = openWriter()) {
-                            summary = SnapshotLoader.load(f.file(), f.bytes().open(), f.bytes().length(), w, target.capabilities(),
-                                    loadOptions, stats, new SnapshotScripts(scripts, nodes));
-                        } catch (SnapshotSupersededException superseded) {
-                            // The link broke mid-transfer and the master sent a new snapshot: the next event begins
-                            // it, and it is loaded over what this one wrote (as after any forced full sync).
-                            LOG.log(Level.WARNING, "{0}: {1}; loading the new snapshot", new Object[] {live.name(), superseded.getMessage()});
-                        }
-                    } else if (e instanceof ReplicationEvent.SnapshotEnd || e instanceof ReplicationEvent.StreamResumed) {
-                        long offset;
-                        long reapplyUpTo = -1;
-                        if (e instanceof ReplicationEvent.SnapshotEnd end) {
-                            offset = end.offset();
-                            progress.restart(offset, 0); // a master selects a database before its first command after a full sync
-                        } else {
-                            offset = ((ReplicationEvent.StreamResumed) e).offset();
-                            reapplyUpTo = resumedFrom;
-                            progress.restart(offset, r.deliveredPosition().db());
-                            partialResyncs++;
-                        }
-                        if (streamWriter == null) {
-                            streamWriter = openWriter();
-                            replay = new StreamReplayer(CommandTable.load(), replayOptions, streamWriter, nodes, target.capabilities(),
-                                    replayStats, scripts);
-                            replay.askMasterForLostTtls(ttls);
-                            if (filter.active()) {
-                                streamFilter.forget(); // a new snapshot holds every key as of its own offset
-                                replay.filter(streamFilter);
-                            }
-                            if (replayOptions.exactlyOnce()) {
-                                replay.markAppliedWrites(live.name(), () -> r.replicationId().value(), reapplyUpTo);
-                            }
-                        }
-                        replay.startAt(offset);
-                        replayer = replay;
-                        phase = Phase.STREAMING;
-                        checkpoints.checkpoint(replay, true);
-                        if (snapshotOnly) {
-                            stopping = true;
-                        }
-                    } else if (e instanceof ReplicationEvent.SnapshotData) {
-                        throw new IllegalStateException("parsed snapshot events in file mode");
-                    }
+            while (!stopping) {
+                ReplicationEvent e = r.poll(0);
+                if (e == null) {
                     if (replay != null) {
-                        checkpoints.tick(replay, e == null);
+                        replay.flush(); // no more for now: what the writer holds back goes out before we wait
                     }
+                    e = r.poll(200);
                 }
-            } finally {
-                if (phase == Phase.SNAPSHOT) {
-                    r.keepSnapshotFile(); // stopped before the stream: the restart deletes what this load wrote from it
+                if (e instanceof ReplicationEvent.Command c) {
+                    checkpoints.beforeSubmit(c, replay);
+                    replay.apply(c);
+                    checkpoints.submitted(c, replay);
+                } else if (e instanceof ReplicationEvent.SnapshotBegin b) {
+                    phase = Phase.SNAPSHOT;
+                    checkpoints.snapshotBegins(b);
+                } else if (e instanceof ReplicationEvent.SnapshotFile f) {
+                    if (streamWriter != null) {
+                        LOG.log(Level.WARNING, "{0}: the source forced a new full sync; its snapshot is loaded again over"
+                                + " the target (keys the source deleted while the link was down stay)", live.name());
+                        replay.drain();
+                        streamWriter.close();
+                        streamWriter = null;
+                        replayer = null;
+                    }
+                    fullSyncs++;
+                    loads.undoCutLoads(loadOptions, this::openWriter); // a transfer superseded in the middle of its load
+                    loads.loading(f.file());
+                    // Loaded while it arrives: the load follows the transfer instead of waiting for its end.
+                    try (ClusterWriter w = openWriter()) {
+                        summary = SnapshotLoader.load(f.file(), f.bytes().open(), f.bytes().length(), w, target.capabilities(),
+                                loadOptions, stats, new SnapshotScripts(scripts, nodes));
+                    } catch (SnapshotSupersededException superseded) {
+                        // The link broke mid-transfer and the master sent a new snapshot: the next event begins
+                        // it, and it is loaded over what this one wrote (as after any forced full sync).
+                        LOG.log(Level.WARNING, "{0}: {1}; loading the new snapshot", new Object[] {live.name(), superseded.getMessage()});
+                    }
+                } else if (e instanceof ReplicationEvent.SnapshotEnd || e instanceof ReplicationEvent.StreamResumed) {
+                    long offset;
+                    long reapplyUpTo = -1;
+                    if (e instanceof ReplicationEvent.SnapshotEnd end) {
+                        offset = end.offset();
+                        progress.restart(offset, 0); // a master selects a database before its first command after a full sync
+                    } else {
+                        offset = ((ReplicationEvent.StreamResumed) e).offset();
+                        reapplyUpTo = resumedFrom;
+                        progress.restart(offset, r.deliveredPosition().db());
+                        partialResyncs++;
+                    }
+                    if (streamWriter == null) {
+                        streamWriter = openWriter();
+                        replay = new StreamReplayer(CommandTable.load(), replayOptions, streamWriter, nodes, target.capabilities(),
+                                replayStats, scripts);
+                        replay.askMasterForLostTtls(ttls);
+                        if (filter.active()) {
+                            streamFilter.forget(); // a new snapshot holds every key as of its own offset
+                            replay.filter(streamFilter);
+                        }
+                        if (replayOptions.exactlyOnce()) {
+                            replay.markAppliedWrites(live.name(), () -> r.replicationId().value(), reapplyUpTo);
+                        }
+                    }
+                    replay.startAt(offset);
+                    replayer = replay;
+                    phase = Phase.STREAMING;
+                    checkpoints.checkpoint(replay, true);
+                    loads.streamCheckpointed();
+                    if (snapshotOnly) {
+                        stopping = true;
+                    }
+                } else if (e instanceof ReplicationEvent.SnapshotData) {
+                    throw new IllegalStateException("parsed snapshot events in file mode");
+                }
+                if (replay != null) {
+                    checkpoints.tick(replay, e == null);
                 }
             }
             if (replay != null) {

@@ -11,10 +11,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 
 /**
  * slotferry as a replica of one source instance. A {@link Receiver} thread keeps the replication
@@ -69,14 +67,6 @@ public final class Replica implements SourceStream {
         this.thread = new Thread(receiver, "replica " + source);
         thread.setDaemon(true);
         thread.start();
-    }
-
-    /**
-     * The snapshot files a replica that was not closed (its process killed) left in spool directory
-     * {@code spoolDir}, oldest first; the next replica's first full sync writes over them.
-     */
-    public static List<Path> snapshotFilesLeftIn(Path spoolDir) throws IOException {
-        return Spool.snapshotFiles(spoolDir);
     }
 
     /** Becomes a replica with a full sync ({@code PSYNC ? -1}, or SYNC on masters before 2.8). */
@@ -326,15 +316,6 @@ public final class Replica implements SourceStream {
             rdb.close();
             rdb = null;
         }
-    }
-
-    /**
-     * The consumer stops before it finished loading the snapshot file it was handed: when this replica
-     * closes, that file stays in the spool directory ({@link #snapshotFilesLeftIn}), so the next run knows
-     * which keys the cut load may have written.
-     */
-    public void keepSnapshotFile() {
-        spool.keepHeldOnClose();
     }
 
     @Override

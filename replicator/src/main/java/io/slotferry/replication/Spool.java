@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.TreeMap;
 
 /**
@@ -26,8 +25,6 @@ final class Spool implements AutoCloseable {
     record Snapshot(int generation, ReplicationId replid, long offset, Path file) {
     }
 
-    /** A full sync's RDB file in the directory: {@code snapshot-GENERATION.rdb}. */
-    private static final String SNAPSHOT_FILE = "snapshot-[0-9]+\\.rdb";
     private final Path dir;
     private final long maxBytes;
     private final long segmentBytes;
@@ -49,34 +46,12 @@ final class Spool implements AutoCloseable {
     private final TreeMap<Long, ReplicationId> resumes = new TreeMap<>();
     private final OffsetMarks marks = OffsetMarks.times();
     private IOException failure;
-    /** Set by {@link #keepHeldOnClose}: {@link #close} leaves the held snapshot file where it is. */
-    private boolean keepHeld;
 
     Spool(Path dir, long maxBytes, long segmentBytes) throws IOException {
         this.dir = OwnerOnly.directory(dir);
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
         this.stream = new StreamSegments(this.dir, generation, segmentBytes); // a resumed stream has no full sync
-    }
-
-    /**
-     * The snapshot files in spool directory {@code dir}, oldest generation first: after a process stopped
-     * without closing its replica (killed), the transfer it was receiving or loading. A new spool's first
-     * full sync writes over them.
-     */
-    static List<Path> snapshotFiles(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().matches(SNAPSHOT_FILE))
-                    .sorted(java.util.Comparator.comparingLong(Spool::generationOf)).toList();
-        }
-    }
-
-    private static long generationOf(Path snapshotFile) {
-        String name = snapshotFile.getFileName().toString();
-        return Long.parseLong(name.substring("snapshot-".length(), name.length() - ".rdb".length()));
     }
 
     // ---- receiver side ----------------------------------------------------------------------------
@@ -92,7 +67,7 @@ final class Spool implements AutoCloseable {
         committed = -1;
         resumes.clear();
         marks.clear();
-        receiving = dir.resolve("snapshot-" + generation + ".rdb"); // SNAPSHOT_FILE
+        receiving = dir.resolve("snapshot-" + generation + ".rdb");
         return receiving;
     }
 
@@ -322,19 +297,9 @@ final class Spool implements AutoCloseable {
         }
     }
 
-    /**
-     * The consumer stops before it finished with the file it holds (a load cut short): closing keeps that
-     * file, for the next run to find ({@link #snapshotFiles}) and undo what was loaded from it.
-     */
-    synchronized void keepHeldOnClose() {
-        keepHeld = true;
-    }
-
     @Override
     public void close() throws IOException {
         deleteAll();
-        if (!keepHeld) {
-            letGo();
-        }
+        letGo();
     }
 }
