@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * What a load that stopped in the middle of a snapshot (the process killed, the host lost) left on the
@@ -28,6 +30,7 @@ import java.util.List;
  * was interrupted) is read up to its cut: the earlier load could not have gone further.
  */
 public final class InterruptedLoad {
+    private static final Logger LOG = Logger.getLogger(InterruptedLoad.class.getName());
     private static final byte[] DEL = Ascii.bytes("DEL");
 
     private InterruptedLoad() {
@@ -47,7 +50,10 @@ public final class InterruptedLoad {
                 try {
                     e = reader.next();
                 } catch (IOException | RuntimeException cut) {
-                    break; // the transfer ended here: no key after it was loaded
+                    // the transfer or the file ended here: the cut load could not read past it either
+                    LOG.log(Level.WARNING, "{0} read up to byte {1} ({2}): keys named after it, never loaded, are not deleted",
+                            new Object[] {file.getFileName(), reader.offset(), cut.toString()});
+                    break;
                 }
                 if (e == null) {
                     break;
